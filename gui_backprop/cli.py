@@ -1,0 +1,137 @@
+"""Command line: launch the app, trace a program headless, list lessons, take screenshots.
+
+    gui-backprop [SESSION] [--lesson NAME] [--step N] [--screenshot FILE] [--size WxH]
+    gui-backprop trace PROGRAM [--set NAME=VALUE ...] [--grad NAME ...] [--lr LR] [--json]
+    gui-backprop trace --lesson NAME [--json]
+    gui-backprop lessons
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+EXIT_USAGE = 2
+
+
+def _trace_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gui-backprop trace",
+        description="Trace a program (or a lesson) through PyTorch autograd and print "
+                    "every value and gradient.")
+    parser.add_argument("program", nargs="?",
+                        help="the program text ('x = 1.0; w = 2.0; loss = (w * x) ** 2') "
+                             "or a file holding it")
+    parser.add_argument("--lesson", help="trace a lesson instead (id, number or title)")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="override a value: a number or a list such as x=[1,2,3]")
+    parser.add_argument("--grad", action="append", metavar="NAME",
+                        help="a parameter (requires_grad=True); repeat for more "
+                             "(default: every value)")
+    parser.add_argument("--lr", default=None, help="learning rate of the update (default 0.01)")
+    parser.add_argument("--output", help="the variable to differentiate (default: the last)")
+    parser.add_argument("--iterations", type=int, default=None,
+                        help="training iterations to trace (default 1)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    return parser
+
+
+def _parse_sets(items: list[str]) -> dict:
+    from gui_backprop.core.program import ProgramError, parse_value
+
+    values = {}
+    for item in items:
+        name, sep, text = item.partition("=")
+        if not sep or not name.strip():
+            raise ProgramError(f"--set expects NAME=VALUE, got '{item}'")
+        try:
+            values[name.strip()] = parse_value(text)
+        except ProgramError as exc:
+            raise ProgramError(f"--set {name.strip()}: {exc.message}") from None
+    return values
+
+
+def _program_text(argument: str) -> str:
+    path = Path(argument)
+    try:
+        if len(argument) < 4096 and "\n" not in argument and path.is_file():
+            return path.read_text(encoding="utf-8")
+    except OSError:
+        pass
+    return argument
+
+
+def run_trace(argv: list[str]) -> int:
+    """``gui-backprop trace``: print a trace as a table or JSON."""
+    from gui_backprop.core.export import trace_to_dict, trace_to_table
+    from gui_backprop.core.lessons import LessonError, find_lesson
+    from gui_backprop.core.program import ProgramError, parse_program, parse_value
+    from gui_backprop.core.tracer import trace_program
+    from gui_backprop.core.walkthrough import Walkthrough
+
+    args = _trace_parser().parse_args(argv)
+    try:
+        values = _parse_sets(args.set)
+        lr = parse_value(args.lr) if args.lr is not None else None
+        if args.lesson:
+            if args.program:
+                raise ProgramError("give either a program or --lesson, not both")
+            lesson = find_lesson(args.lesson)
+            walkthrough = lesson.walkthrough(values or None, args.grad, lr)
+        elif args.program:
+            program = parse_program(_program_text(args.program))
+            trace = trace_program(program, values, args.grad, 0.01 if lr is None else lr,
+                                  args.output, args.iterations or 1)
+            walkthrough = Walkthrough(trace)
+        else:
+            raise ProgramError("give a program to trace, or --lesson NAME")
+    except (ProgramError, LessonError) as exc:
+        print(f"gui-backprop: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.json:
+        print(json.dumps(trace_to_dict(walkthrough), indent=1, ensure_ascii=False))
+    else:
+        print(trace_to_table(walkthrough))
+    return 0
+
+
+def run_lessons() -> int:
+    """``gui-backprop lessons``: list the lessons."""
+    from gui_backprop.core.lessons import load_lessons
+
+    for index, lesson in enumerate(load_lessons(), start=1):
+        print(f"{index}. {lesson.id:<22} {lesson.title} — {lesson.summary}")
+    return 0
+
+
+def _app_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gui-backprop",
+        description="Backprop Lab: learn backpropagation step by step on real PyTorch "
+                    "tensors. Subcommands: 'trace' (headless trace), 'lessons' (list).")
+    parser.add_argument("session", nargs="?", help="a session file to open")
+    parser.add_argument("--lesson", help="the lesson to open (id, number or title)")
+    parser.add_argument("--step", type=int, default=0, help="walkthrough step to show")
+    parser.add_argument("--screenshot", metavar="FILE",
+                        help="render the window to a PNG without showing it, then exit")
+    parser.add_argument("--size", default="1280x800", help="window size WxH (default 1280x800)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``gui-backprop`` command."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "trace":
+        return run_trace(argv[1:])
+    if argv and argv[0] == "lessons":
+        return run_lessons()
+    args = _app_parser().parse_args(argv)
+    from gui_backprop.ui.app import run_app
+
+    return run_app(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

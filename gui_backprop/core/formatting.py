@@ -1,0 +1,47 @@
+"""Turn values into the short text a learner reads."""
+
+from __future__ import annotations
+
+import math
+
+from gui_backprop.core.program import Value
+
+SHOWN_ELEMENTS = 6
+
+
+def format_number(x: float, digits: int = 6) -> str:
+    """A float in at most ``digits`` significant digits; whole numbers keep one decimal."""
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    if x == 0:
+        return "0.0"
+    if x == int(x) and abs(x) < 1e6:
+        return f"{x:.1f}"
+    text = f"{x:.{digits}g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        text = f"{mantissa}e{int(exponent)}"
+    return text
+
+
+def format_value(value: Value | None, digits: int = 6) -> str:
+    """A scalar as a number, a vector as ``[a, b, c]`` (long ones shortened)."""
+    if value is None:
+        return "—"
+    if isinstance(value, tuple):
+        if len(value) <= SHOWN_ELEMENTS:
+            return "[" + ", ".join(format_number(v, digits) for v in value) + "]"
+        head = ", ".join(format_number(v, digits) for v in value[:3])
+        tail = format_number(value[-1], digits)
+        return f"[{head}, …, {tail}] ({len(value)} values)"
+    return format_number(value, digits)
+
+
+def format_operand(value: float) -> str:
+    """A constant as it appears inside a formula (negative numbers in parentheses)."""
+    text = format_number(value)
+    if text.endswith(".0"):
+        text = text[:-2]
+    return f"({text})" if value < 0 else text

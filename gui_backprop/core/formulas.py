@@ -1,0 +1,88 @@
+"""Formulas of a walkthrough step, in two forms: plain Unicode text and LaTeX.
+
+The text is for tooltips, the CLI and screen readers; the LaTeX for typesetting.
+Only labels and numbers that autograd already produced are put together here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gui_backprop.core.formatting import format_value
+from gui_backprop.core.program import Value
+
+SYMBOLS = {"add": "+", "sub": "-", "mul": "×", "div": "/", "pow": "^"}
+LATEX_SYMBOLS = {"add": "+", "sub": "-", "mul": r"\times", "div": "/", "pow": "^"}
+
+
+@dataclass(frozen=True)
+class Formula:
+    """One formula: ``text`` (Unicode) and ``latex`` say the same thing."""
+
+    text: str
+    latex: str
+
+    def __add__(self, other: Formula) -> Formula:
+        return Formula(self.text + other.text, self.latex + " " + other.latex)
+
+    @staticmethod
+    def join(parts: list[Formula], text_sep: str, latex_sep: str) -> Formula:
+        """Parts joined by a separator."""
+        return Formula(text_sep.join(p.text for p in parts), latex_sep.join(p.latex for p in parts))
+
+
+def _latex_name(label: str) -> str:
+    escaped = label.replace("_", r"\_").replace("**", "^").replace("*", r"\cdot ")
+    if len(label) > 1 and label.isidentifier():
+        return rf"\mathit{{{escaped}}}"
+    return escaped
+
+
+def symbol(label: str) -> Formula:
+    """A variable or expression label."""
+    needs_parens = not label.isidentifier()
+    text = f"({label})" if needs_parens and " " in label else label
+    latex = _latex_name(label)
+    return Formula(text, rf"\left({latex}\right)" if needs_parens and " " in label else latex)
+
+
+def number(value: Value | None, parens: bool = False) -> Formula:
+    """A value; negative numbers parenthesized when ``parens``."""
+    text = format_value(value)
+    if parens and not isinstance(value, tuple) and value is not None and value < 0:
+        text = f"({text})"
+    latex = text.replace("…", r"\ldots").replace("−", "-")
+    return Formula(text, latex)
+
+
+def derivative(of: str, wrt: str) -> Formula:
+    """∂of/∂wrt."""
+    of_f, wrt_f = symbol(of), symbol(wrt)
+    return Formula(f"∂{of_f.text}/∂{wrt_f.text}",
+                   rf"\frac{{\partial {of_f.latex}}}{{\partial {wrt_f.latex}}}")
+
+
+def raw(text: str, latex: str | None = None) -> Formula:
+    """Literal text (with its own LaTeX, or the same text)."""
+    return Formula(text, text if latex is None else latex)
+
+
+def equals(*parts: Formula) -> Formula:
+    """a = b = c."""
+    return Formula.join(list(parts), " = ", " = ")
+
+
+def times(a: Formula, b: Formula) -> Formula:
+    """a × b."""
+    return Formula(f"{a.text} × {b.text}", rf"{a.latex} \cdot {b.latex}")
+
+
+def plus(parts: list[Formula]) -> Formula:
+    """a + b + ..."""
+    return Formula.join(parts, " + ", " + ")
+
+
+def expression_to_latex(expression: str) -> str:
+    """A program expression in LaTeX-ish form, for display only."""
+    out = expression.replace("**", "^").replace("*", r"\cdot ").replace("_", r"\_")
+    return out

@@ -1,0 +1,158 @@
+"""Run a parsed program's forward pass on torch tensors and record every operation.
+
+The program's AST is walked by hand (never evaluated by Python): each operator is
+one explicit torch call, and a :class:`~torch.overrides.TorchFunctionMode` records
+every call torch itself sees, with its inputs and result. That recording, not the
+AST, is what the graph is built from.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import torch
+from torch.overrides import TorchFunctionMode
+
+from gui_backprop.core.functions import BINARY_BY_AST, BINARY_OPERATIONS, FUNCTIONS, NEGATION
+from gui_backprop.core.program import Program, ProgramError, Value, parse_expression, parse_number
+
+DTYPE = torch.float64
+
+
+@dataclass
+class RecordedCall:
+    """One torch call seen during the forward pass."""
+
+    op: str
+    inputs: tuple[torch.Tensor, ...]
+    output: torch.Tensor
+    source: ast.expr | None
+    statement: int
+
+
+@dataclass
+class ForwardRecording:
+    """Tensors of one forward pass: leaves, constants, recorded calls, named results."""
+
+    leaves: dict[str, torch.Tensor]
+    constants: list[tuple[torch.Tensor, ast.expr]] = field(default_factory=list)
+    calls: list[RecordedCall] = field(default_factory=list)
+    named: dict[str, torch.Tensor] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)
+
+
+class _CallRecorder(TorchFunctionMode):
+    """Records each torch function call made while the mode is active."""
+
+    def __init__(self, recording: ForwardRecording):
+        super().__init__()
+        self.recording = recording
+        self.source: ast.expr | None = None
+        self.statement = 0
+        self.paused = False
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        output = func(*args, **(kwargs or {}))
+        if isinstance(output, torch.Tensor) and not self.paused:
+            inputs = tuple(a for a in args if isinstance(a, torch.Tensor))
+            name = getattr(func, "__name__", str(func))
+            self.recording.calls.append(
+                RecordedCall(name, inputs, output, self.source, self.statement))
+        return output
+
+
+def plain(tensor: torch.Tensor | None) -> Value | None:
+    """Copy a tensor out as a float or a tuple of floats (``None`` stays ``None``)."""
+    if tensor is None:
+        return None
+    data = tensor.detach().tolist()
+    return tuple(data) if isinstance(data, list) else float(data)
+
+
+def make_leaf(value: Value, requires_grad: bool) -> torch.Tensor:
+    """A leaf tensor in the dtype every trace uses."""
+    return torch.tensor(value, dtype=DTYPE, requires_grad=requires_grad)
+
+
+class _Evaluator:
+    def __init__(self, recording: ForwardRecording, recorder: _CallRecorder):
+        self.recording = recording
+        self.recorder = recorder
+        self.scope: dict[str, torch.Tensor] = dict(recording.leaves)
+
+    def constant(self, value: float, node: ast.expr) -> torch.Tensor:
+        self.recorder.paused = True  # creating a constant is not an operation of the program
+        try:
+            tensor = torch.tensor(value, dtype=DTYPE)
+        finally:
+            self.recorder.paused = False
+        self.recording.constants.append((tensor, node))
+        return tensor
+
+    def call(self, function, node: ast.expr, *args: torch.Tensor) -> torch.Tensor:
+        self.recorder.source = node
+        try:
+            return function(*args)
+        except RuntimeError as exc:
+            raise _shape_error(exc, node) from None
+
+    def evaluate(self, node: ast.expr) -> torch.Tensor:
+        number = parse_number(node)
+        if number is not None:
+            return self.constant(number, node)
+        if isinstance(node, ast.Name):
+            return self.scope[node.id]
+        if isinstance(node, ast.BinOp):
+            left = self.evaluate(node.left)
+            right = self.evaluate(node.right)
+            op = BINARY_OPERATIONS[BINARY_BY_AST[type(node.op).__name__]]
+            return self.call(op.torch_function, node, left, right)
+        if isinstance(node, ast.UnaryOp):
+            return self.call(NEGATION.torch_function, node, self.evaluate(node.operand))
+        if isinstance(node, ast.Call):
+            argument = self.evaluate(node.args[0])
+            return self.call(FUNCTIONS[node.func.id].torch_function, node, argument)
+        raise ProgramError("unsupported expression", getattr(node, "lineno", None))
+
+
+def _shape_error(exc: RuntimeError, node: ast.expr) -> ProgramError:
+    text = str(exc)
+    if "must match the size" in text:
+        message = ("these vectors have different lengths; vectors combined element by element "
+                   "must have the same length")
+    else:
+        message = f"torch could not compute this: {text.splitlines()[0]}"
+    return ProgramError(message, node.lineno, node.col_offset + 1)
+
+
+def run_forward(program: Program, leaves: dict[str, torch.Tensor]) -> ForwardRecording:
+    """Evaluate ``program`` on ``leaves`` under a recording mode."""
+    recording = ForwardRecording(leaves=leaves)
+    for stmt in program.statements:
+        recording.lines[stmt.target] = stmt.line
+    recorder = _CallRecorder(recording)
+    evaluator = _Evaluator(recording, recorder)
+    with recorder:
+        for index, stmt in enumerate(program.statements):
+            if stmt.literal is not None:
+                continue
+            recorder.statement = index
+            result = evaluator.evaluate(stmt.expression)
+            evaluator.scope[stmt.target] = result
+            recording.named[stmt.target] = result
+    return recording
+
+
+def evaluate_expression(text: str, variables: Mapping[str, Value]) -> Value:
+    """Evaluate an expression in program syntax over ``variables``, without autograd.
+
+    Used for closed-form formulas that a lesson shows beside autograd's result.
+    """
+    expression = parse_expression(text, set(variables))
+    leaves = {name: make_leaf(value, False) for name, value in variables.items()}
+    recording = ForwardRecording(leaves=leaves)
+    with _CallRecorder(recording) as recorder:
+        result = _Evaluator(recording, recorder).evaluate(expression)
+    return plain(result)

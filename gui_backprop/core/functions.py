@@ -1,0 +1,108 @@
+"""The fixed table of operations a program may use, and their derivative labels.
+
+Each operation maps to exactly one torch function, so that each one is a single
+node in PyTorch's autograd graph. The derivative rules here are *labels* shown to a
+learner (``d(w*x)/dw = x``); every number on screen comes from autograd, and the tests
+check that these labels agree with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import torch
+
+
+@dataclass(frozen=True)
+class Operation:
+    """An operation: its torch function, its symbol and its derivative labels.
+
+    ``derivatives[k]`` is the derivative with respect to operand ``k`` written in
+    program syntax over the placeholders ``{a}``, ``{b}`` (operands), ``{out}`` (the
+    result) and ``{n}`` (the number of elements of ``{a}``); ``shown[k]``, where set,
+    is a friendlier text for the learner.
+    """
+
+    name: str
+    torch_function: Callable[..., torch.Tensor]
+    describe: str
+    derivatives: tuple[str, ...]
+    shown: tuple[str | None, ...] = ()
+    symbol: str | None = None
+
+
+def _op(name, fn, describe, *derivatives, shown=(), symbol=None) -> Operation:
+    return Operation(name, fn, describe, tuple(derivatives), tuple(shown), symbol)
+
+
+BINARY_OPERATIONS: dict[str, Operation] = {
+    "add": _op("add", torch.add, "addition", "1", "1", symbol="+"),
+    "sub": _op("sub", torch.sub, "subtraction", "1", "-1", symbol="-"),
+    "mul": _op("mul", torch.mul, "multiplication", "{b}", "{a}", symbol="*"),
+    "div": _op("div", torch.div, "division", "1 / {b}", "-{a} / {b} ** 2", symbol="/"),
+    "pow": _op("pow", torch.pow, "power", "{b} * {a} ** ({b} - 1)", "{a} ** {b} * log({a})",
+               symbol="**"),
+}
+
+NEGATION = _op("neg", torch.neg, "negation", "-1", symbol="-")
+
+FUNCTIONS: dict[str, Operation] = {
+    "exp": _op("exp", torch.exp, "exponential", "exp({a})"),
+    "log": _op("log", torch.log, "natural logarithm", "1 / {a}"),
+    "sqrt": _op("sqrt", torch.sqrt, "square root", "1 / (2 * sqrt({a}))"),
+    "abs": _op("abs", torch.abs, "absolute value", "{a} / abs({a})",
+               shown=("sign({a})",)),
+    "sin": _op("sin", torch.sin, "sine", "cos({a})"),
+    "cos": _op("cos", torch.cos, "cosine", "-sin({a})"),
+    "tanh": _op("tanh", torch.tanh, "hyperbolic tangent", "1 - tanh({a}) ** 2"),
+    "sigmoid": _op("sigmoid", torch.sigmoid, "sigmoid", "sigmoid({a}) * (1 - sigmoid({a}))"),
+    "relu": _op("relu", torch.relu, "rectified linear unit", "relu({a}) / {a}",
+                shown=("1 where {a} > 0, else 0",)),
+    "mean": _op("mean", torch.mean, "mean of the elements", "1 / {n}"),
+    "sum": _op("sum", torch.sum, "sum of the elements", "1"),
+}
+
+OPERATIONS: dict[str, Operation] = {**BINARY_OPERATIONS, "neg": NEGATION, **FUNCTIONS}
+"""Every operation by the name torch reports for it."""
+
+BINARY_BY_AST = {"Add": "add", "Sub": "sub", "Mult": "mul", "Div": "div", "Pow": "pow"}
+
+
+def derivative_expression(op: Operation, position: int, operands: list[str], n: int,
+                          exponent: float | None = None) -> str:
+    """The derivative of ``op`` with respect to operand ``position``, in program syntax.
+
+    ``exponent`` is the constant exponent of a power, which gives a simpler label
+    (``2 * a`` rather than ``2 * a ** (2 - 1)``).
+    """
+    if op.name == "pow" and position == 0 and exponent is not None:
+        return _power_rule(operands[0], exponent)
+    return _fill(op.derivatives[position], operands, n)
+
+
+def derivative_shown(op: Operation, position: int, operands: list[str], n: int,
+                     exponent: float | None = None) -> str:
+    """The derivative as shown to a learner (may differ from the checkable form)."""
+    shown = op.shown[position] if position < len(op.shown) else None
+    if shown is None:
+        return derivative_expression(op, position, operands, n, exponent)
+    return _fill(shown, operands, n)
+
+
+def _power_rule(base: str, exponent: float) -> str:
+    from gui_backprop.core.formatting import format_operand
+
+    lowered = exponent - 1
+    if lowered == 0:
+        return "1"
+    factor = format_operand(exponent)
+    if lowered == 1:
+        return f"{factor} * {base}"
+    return f"{factor} * {base} ** {format_operand(lowered)}"
+
+
+def _fill(template: str, operands: list[str], n: int) -> str:
+    a = operands[0]
+    b = operands[1] if len(operands) > 1 else ""
+    return template.format(a=a, b=b, n=n)

@@ -1,0 +1,149 @@
+"""Immutable snapshots of a traced program: nodes, edges, iterations.
+
+Everything here is plain data (floats, tuples, strings) copied out of torch tensors;
+no live tensor is kept, so a snapshot can cross threads and be rendered at leisure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from gui_backprop.core.program import Program, Value
+
+
+class NodeKind(StrEnum):
+    """What a node of the graph is."""
+
+    LEAF = "leaf"
+    CONSTANT = "constant"
+    OPERATION = "op"
+
+
+@dataclass(frozen=True)
+class Node:
+    """A value in the graph: a leaf, a constant or the result of an operation.
+
+    ``grad`` is d(output)/d(node) from this iteration's backward pass (``None`` where
+    autograd does not track the node). For a leaf, ``grad_attr`` is its ``.grad``
+    after the backward pass, which also holds what earlier passes left there.
+    """
+
+    id: int
+    kind: NodeKind
+    label: str
+    name: str | None
+    op: str | None
+    expression: str
+    value: Value
+    requires_grad: bool
+    is_parameter: bool
+    line: int | None
+    statement: int | None = None
+    grad_fn: str | None = None
+    grad: Value | None = None
+    grad_attr: Value | None = None
+
+    @property
+    def is_vector(self) -> bool:
+        """True when the value has more than a single number."""
+        return isinstance(self.value, tuple)
+
+
+@dataclass(frozen=True)
+class Edge:
+    """An input of an operation: ``source`` feeds operand ``position`` of ``target``.
+
+    ``local_grad`` is d(target)/d(source) from autograd (the Jacobian's diagonal for
+    element-wise operations, a row for reductions, a column for a broadcast scalar).
+    ``contribution`` is the gradient this edge carried back in the backward pass,
+    captured by a hook on the target's ``grad_fn`` node. ``derivative`` is the
+    symbolic label in program syntax (checked against autograd by the tests) and
+    ``derivative_shown`` the same for a learner's eyes.
+    """
+
+    id: int
+    source: int
+    target: int
+    position: int
+    tracked: bool
+    local_grad: Value | None = None
+    derivative: str | None = None
+    derivative_shown: str | None = None
+    contribution: Value | None = None
+
+
+@dataclass(frozen=True)
+class ParameterUpdate:
+    """What ``w -= lr * w.grad`` and ``w.grad.zero_()`` did to one parameter."""
+
+    name: str
+    before: Value
+    grad: Value
+    after: Value
+    grad_after_zero: Value | None
+
+
+@dataclass(frozen=True)
+class Iteration:
+    """One forward pass, backward pass, update and (optionally) zero-grad."""
+
+    index: int
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+    output: int
+    order: tuple[int, ...]
+    grad_before: dict[str, Value | None]
+    updates: tuple[ParameterUpdate, ...]
+    zero_grad: bool
+
+    def node(self, node_id: int) -> Node:
+        """The node with id ``node_id``."""
+        return self.nodes[node_id]
+
+    def node_named(self, name: str) -> Node:
+        """The node assigned to variable ``name``."""
+        for node in self.nodes:
+            if node.name == name:
+                return node
+        raise KeyError(name)
+
+    def inputs_of(self, node_id: int) -> tuple[Edge, ...]:
+        """Edges into ``node_id``, by operand position."""
+        return tuple(e for e in self.edges if e.target == node_id)
+
+    def uses_of(self, node_id: int) -> tuple[Edge, ...]:
+        """Edges out of ``node_id``: every place its value is used."""
+        return tuple(e for e in self.edges if e.source == node_id)
+
+    @property
+    def loss(self) -> Value:
+        """The output's value."""
+        return self.nodes[self.output].value
+
+
+@dataclass(frozen=True)
+class Trace:
+    """A program run through PyTorch: one or more iterations and their settings."""
+
+    program: Program
+    parameters: tuple[str, ...]
+    learning_rate: float
+    values: dict[str, Value]
+    iterations: tuple[Iteration, ...]
+    output_name: str
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def first(self) -> Iteration:
+        """The first iteration (the one a single-step lesson shows)."""
+        return self.iterations[0]
+
+    def variables(self, iteration: int = 0) -> dict[str, dict[str, Value | None]]:
+        """Every named variable of an iteration with its value and gradient."""
+        result = {}
+        for node in self.iterations[iteration].nodes:
+            if node.name is not None:
+                grad = node.grad_attr if node.kind is NodeKind.LEAF else node.grad
+                result[node.name] = {"value": node.value, "grad": grad}
+        return result

@@ -1,0 +1,172 @@
+"""Build the graph's nodes and edges from a forward recording and its autograd graph."""
+
+from __future__ import annotations
+
+import ast
+
+import torch
+
+from gui_backprop.core.formatting import format_operand
+from gui_backprop.core.forward import ForwardRecording, plain
+from gui_backprop.core.functions import OPERATIONS, derivative_expression, derivative_shown
+from gui_backprop.core.graph import Edge, Node, NodeKind
+from gui_backprop.core.program import Program
+
+
+class GraphBuilder:
+    """Turns one forward pass into :class:`Node` and :class:`Edge` snapshots."""
+
+    def __init__(self, program: Program, recording: ForwardRecording, params: tuple[str, ...]):
+        self.recording = recording
+        self.node_ids: dict[int, int] = {}
+        self.tensors: list[torch.Tensor] = []
+        self.nodes: list[dict] = []
+        self.edges: list[dict] = []
+        self.calls: dict[int, torch.Tensor] = {}
+        self.captured: dict[tuple[int, int], torch.Tensor] = {}
+        constant_sources = {id(t): node for t, node in recording.constants}
+        names = {id(t): name for name, t in recording.named.items()}
+        statements = {stmt.target: index for index, stmt in enumerate(program.statements)}
+        for name, leaf in recording.leaves.items():
+            self._add(leaf, NodeKind.LEAF, name=name, op=None, expression=name,
+                      is_parameter=name in params, line=program.statement(name).line,
+                      statement=statements[name])
+        for call in recording.calls:
+            inputs = []
+            for tensor in call.inputs:
+                if id(tensor) not in self.node_ids:
+                    source = constant_sources[id(tensor)]
+                    self._add(tensor, NodeKind.CONSTANT, name=None, op=None,
+                              expression=format_operand(float(tensor)),
+                              line=getattr(source, "lineno", None), statement=call.statement)
+                inputs.append(self.node_ids[id(tensor)])
+            name = names.get(id(call.output))
+            expression = ast.unparse(call.source) if call.source is not None else call.op
+            node_id = self._add(call.output, NodeKind.OPERATION, name=name, op=call.op,
+                                expression=expression,
+                                line=getattr(call.source, "lineno", None),
+                                statement=call.statement)
+            self.calls[node_id] = call.output
+            for position, source_id in enumerate(inputs):
+                tracked = bool(self.tensors[source_id].requires_grad)
+                self.edges.append(dict(id=len(self.edges), source=source_id, target=node_id,
+                                       position=position, tracked=tracked))
+
+    def _add(self, tensor, kind, *, name, op, expression, line, statement,
+             is_parameter=False) -> int:
+        node_id = len(self.nodes)
+        self.node_ids[id(tensor)] = node_id
+        self.tensors.append(tensor)
+        self.nodes.append(dict(
+            id=node_id, kind=kind, name=name, op=op, expression=expression,
+            label=name if name is not None else expression, value=plain(tensor),
+            requires_grad=bool(tensor.requires_grad), is_parameter=is_parameter, line=line,
+            statement=statement,
+            grad_fn=type(tensor.grad_fn).__name__ if tensor.grad_fn is not None else None,
+        ))
+        return node_id
+
+    def node_of(self, tensor: torch.Tensor) -> int:
+        """The node id of a recorded tensor."""
+        return self.node_ids[id(tensor)]
+
+    def operand_text(self, node_id: int) -> str:
+        """How a node appears as an operand inside a formula."""
+        node = self.nodes[node_id]
+        if node["name"] is not None or node["kind"] is NodeKind.CONSTANT:
+            return node["label"]
+        return f"({node['expression']})"
+
+    def compute_local_gradients(self) -> None:
+        """Fill each tracked edge's local gradient by calling the target's ``grad_fn``."""
+        for edge in self.edges:
+            if not edge["tracked"]:
+                continue
+            output = self.calls[edge["target"]]
+            source = self.tensors[edge["source"]]
+            _check_wiring(output, edge["position"], source)
+            edge["local_grad"] = plain(_local_gradient(output, edge["position"], source))
+            self._label(edge)
+
+    def _label(self, edge: dict) -> None:
+        target = self.nodes[edge["target"]]
+        op = OPERATIONS[target["op"]]
+        operand_ids = [e["source"] for e in self.edges if e["target"] == edge["target"]]
+        operands = [self.operand_text(i) for i in operand_ids]
+        n = self.tensors[operand_ids[0]].numel()
+        exponent = None
+        if op.name == "pow" and self.nodes[operand_ids[1]]["kind"] is NodeKind.CONSTANT:
+            exponent = float(self.tensors[operand_ids[1]])
+        rhs = derivative_expression(op, edge["position"], operands, n, exponent)
+        shown = derivative_shown(op, edge["position"], operands, n, exponent)
+        edge["derivative"] = rhs
+        edge["derivative_shown"] = shown
+
+    def install_backward_hooks(self) -> None:
+        """Hook every operation's ``grad_fn`` and retain every intermediate's grad."""
+        for node_id, output in self.calls.items():
+            if output.grad_fn is None:
+                continue
+            output.retain_grad()
+
+            def hook(grad_inputs, grad_outputs, node_id=node_id):
+                for position, grad in enumerate(grad_inputs):
+                    if grad is not None:
+                        self.captured[(node_id, position)] = grad.detach().clone()
+
+            output.grad_fn.register_hook(hook)
+
+    def finish(self, leaf_grads: dict[str, torch.Tensor]) -> tuple[tuple[Node, ...],
+                                                                 tuple[Edge, ...]]:
+        """Freeze nodes and edges once the backward pass has run."""
+        nodes = []
+        for node, tensor in zip(self.nodes, self.tensors, strict=True):
+            grad = grad_attr = None
+            if node["kind"] is NodeKind.LEAF and node["requires_grad"]:
+                grad = plain(leaf_grads.get(node["name"]))
+                grad_attr = plain(tensor.grad)
+            elif node["kind"] is NodeKind.OPERATION and node["requires_grad"]:
+                grad = plain(tensor.grad)
+            nodes.append(Node(**node, grad=grad, grad_attr=grad_attr))
+        edges = []
+        for edge in self.edges:
+            contribution = self.captured.get((edge["target"], edge["position"]))
+            edges.append(Edge(**edge, contribution=plain(contribution)))
+        return tuple(nodes), tuple(edges)
+
+
+def _check_wiring(output: torch.Tensor, position: int, source: torch.Tensor) -> None:
+    """Make sure operand ``position`` of ``output.grad_fn`` really is ``source``."""
+    following = output.grad_fn.next_functions
+    node = following[position][0] if position < len(following) else None
+    expected = source.grad_fn
+    if expected is None:
+        ok = node is not None and getattr(node, "variable", None) is source
+    else:
+        ok = node is expected
+    if not ok:
+        raise RuntimeError(f"autograd graph of {type(output.grad_fn).__name__} does not match "
+                           "the recorded operands")
+
+
+def _local_gradient(output: torch.Tensor, position: int, source: torch.Tensor) -> torch.Tensor:
+    """d(output)/d(source) from the operation's own backward function."""
+    node = output.grad_fn
+    with torch.no_grad():
+        grads = _call(node, torch.ones_like(output))
+        grad = grads[position]
+        if source.dim() == 0 and output.dim() > 0:
+            if grad.shape == output.shape:
+                return grad  # not yet reduced: one derivative per output element
+            columns = []
+            for i in range(output.numel()):
+                basis = torch.zeros_like(output)
+                basis[i] = 1.0
+                columns.append(_call(node, basis)[position].reshape(()))
+            return torch.stack(columns)
+        return grad
+
+
+def _call(node, grad: torch.Tensor) -> tuple[torch.Tensor, ...]:
+    result = node(grad)
+    return result if isinstance(result, tuple) else (result,)

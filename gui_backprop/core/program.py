@@ -1,0 +1,342 @@
+"""Parse a learner's program: a tiny, safe subset of Python assignments.
+
+A program is a list of assignments such as ``y_pred = w * x``. It is parsed with
+:mod:`ast` and checked against a whitelist; nothing is ever evaluated by Python.
+Every failure raises :class:`ProgramError` with a message and a position.
+"""
+
+from __future__ import annotations
+
+import ast
+import keyword
+import math
+import re
+from dataclasses import dataclass
+
+from gui_backprop.core.functions import FUNCTIONS
+
+MAX_SOURCE_CHARS = 20_000
+MAX_STATEMENTS = 200
+MAX_NESTING = 40
+MAX_VECTOR_LENGTH = 1_000
+MAX_NAME_LENGTH = 40
+MAX_OPERATIONS = 400
+MAX_DEPTH = 100
+
+Value = float | tuple[float, ...]
+"""A plain value: a scalar or a 1-D vector of floats."""
+
+_NAME_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+class ProgramError(ValueError):
+    """A program or value a learner wrote is not acceptable.
+
+    ``line`` and ``column`` are 1-based; ``None`` where no position applies.
+    """
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return self.message
+        if self.column is None:
+            return f"line {self.line}: {self.message}"
+        return f"line {self.line}, column {self.column}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One assignment ``target = expression``; ``literal`` is set for leaves."""
+
+    target: str
+    expression: ast.expr
+    text: str
+    line: int
+    column: int
+    literal: Value | None
+
+
+@dataclass(frozen=True)
+class Program:
+    """A parsed, validated program: statements in order and the source text."""
+
+    source: str
+    statements: tuple[Statement, ...]
+
+    @property
+    def leaves(self) -> dict[str, Value]:
+        """Names assigned a literal number or list, with their values."""
+        return {s.target: s.literal for s in self.statements if s.literal is not None}
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every assigned name, in program order."""
+        return tuple(s.target for s in self.statements)
+
+    @property
+    def output(self) -> str:
+        """The last assigned name: the output (the loss) by default."""
+        return self.statements[-1].target
+
+    def statement(self, name: str) -> Statement:
+        """The statement that assigns ``name``."""
+        for stmt in self.statements:
+            if stmt.target == name:
+                return stmt
+        raise ProgramError(f"'{name}' is not assigned in the program")
+
+
+def _error(message: str, node: ast.AST | None) -> ProgramError:
+    line = getattr(node, "lineno", None)
+    col = getattr(node, "col_offset", None)
+    return ProgramError(message, line, None if col is None else col + 1)
+
+
+def _check_nesting(source: str) -> None:
+    """Reject absurd bracket nesting before :func:`ast.parse` can recurse on it."""
+    depth = 0
+    line = 1
+    for ch in source:
+        if ch in "([{":
+            depth += 1
+            if depth > MAX_NESTING:
+                raise ProgramError(f"brackets are nested more than {MAX_NESTING} deep", line)
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == "\n":
+            line += 1
+
+
+def check_name(name: str, node: ast.AST | None = None) -> None:
+    """Raise :class:`ProgramError` unless ``name`` may be used as a variable."""
+    if not _NAME_PATTERN.match(name) or keyword.iskeyword(name):
+        raise _error(f"'{name}' is not a valid variable name", node)
+    if name.startswith("__"):
+        raise _error(f"names starting with '__' are not allowed ('{name}')", node)
+    if len(name) > MAX_NAME_LENGTH:
+        raise _error(f"the name '{name[:12]}...' is longer than {MAX_NAME_LENGTH} characters", node)
+    if name in FUNCTIONS:
+        raise _error(f"'{name}' is a function name and cannot be used as a variable", node)
+
+
+def parse_number(node: ast.expr) -> float | None:
+    """The float of a number literal (optionally negated), else ``None``."""
+    sign = 1.0
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        sign, node = -1.0, node.operand
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        try:
+            value = sign * float(node.value)
+        except OverflowError:
+            raise _error("this number is too large", node) from None
+        if not math.isfinite(value):
+            raise _error("numbers must be finite", node)
+        return value
+    return None
+
+
+def _literal(node: ast.expr) -> Value | None:
+    number = parse_number(node)
+    if number is not None:
+        return number
+    if isinstance(node, ast.List):
+        if not node.elts:
+            raise _error("a list needs at least one number", node)
+        if len(node.elts) > MAX_VECTOR_LENGTH:
+            raise _error(f"a list may hold at most {MAX_VECTOR_LENGTH} numbers", node)
+        values = []
+        for element in node.elts:
+            value = parse_number(element)
+            if value is None:
+                raise _error("a list may only contain numbers", element)
+            values.append(value)
+        return tuple(values)
+    return None
+
+
+_BINARY_OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)
+
+
+class _ExpressionChecker:
+    """Walks an expression and raises on anything outside the whitelist."""
+
+    def __init__(self, defined: dict[str, int]):
+        self.defined = defined
+
+    def check(self, node: ast.expr) -> None:
+        if isinstance(node, ast.BinOp):
+            if not isinstance(node.op, _BINARY_OPS):
+                raise _error(f"the operator '{_op_symbol(node.op)}' is not supported; "
+                             "use + - * / or **", node)
+            self.check(node.left)
+            self.check(node.right)
+        elif isinstance(node, ast.UnaryOp):
+            if not isinstance(node.op, ast.USub):
+                raise _error("only unary minus is supported (as in -x)", node)
+            self.check(node.operand)
+        elif isinstance(node, ast.Constant):
+            if type(node.value) not in (int, float):
+                raise _error("only numbers are allowed here (no strings or other values)", node)
+            parse_number(node)
+        elif isinstance(node, ast.Name):
+            self._check_use(node)
+        elif isinstance(node, ast.Call):
+            self._check_call(node)
+        elif isinstance(node, ast.List):
+            raise _error("a list of numbers can only be assigned to a name on its own line, "
+                         "as in x = [1, 2, 3]", node)
+        elif isinstance(node, ast.Attribute):
+            raise _error("attributes (a.b) are not allowed; write exp(x), not torch.exp(x)", node)
+        elif isinstance(node, ast.Subscript):
+            raise _error("indexing (a[i]) is not allowed", node)
+        else:
+            raise _error(f"{_describe(node)} is not allowed in a program", node)
+
+    def _check_use(self, node: ast.Name) -> None:
+        check_name(node.id, node)
+        if node.id not in self.defined:
+            raise _error(f"'{node.id}' is used before it is assigned", node)
+
+    def _check_call(self, node: ast.Call) -> None:
+        if not isinstance(node.func, ast.Name):
+            raise _error("only the built-in functions can be called, as in exp(x)", node)
+        name = node.func.id
+        if name not in FUNCTIONS:
+            known = ", ".join(sorted(FUNCTIONS))
+            raise _error(f"unknown function '{name}'; available: {known}", node)
+        if node.keywords:
+            raise _error(f"{name}() takes no keyword arguments", node)
+        if len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
+            raise _error(f"{name}() takes exactly one argument", node)
+        self.check(node.args[0])
+
+
+def _op_symbol(op: ast.AST) -> str:
+    symbols = {ast.Mod: "%", ast.FloorDiv: "//", ast.MatMult: "@", ast.BitAnd: "&",
+               ast.BitOr: "|", ast.BitXor: "^", ast.LShift: "<<", ast.RShift: ">>"}
+    return symbols.get(type(op), type(op).__name__)
+
+
+def _describe(node: ast.AST) -> str:
+    names = {ast.Lambda: "a lambda", ast.Compare: "a comparison", ast.BoolOp: "and/or",
+             ast.IfExp: "an if-expression", ast.Tuple: "a tuple", ast.Dict: "a dictionary",
+             ast.Set: "a set", ast.ListComp: "a comprehension", ast.GeneratorExp: "a generator",
+             ast.JoinedStr: "an f-string", ast.Starred: "*unpacking", ast.NamedExpr: ":="}
+    return names.get(type(node), f"'{type(node).__name__}'")
+
+
+def _check_size(expression: ast.expr) -> None:
+    """Reject expressions too deep or too large to show (iteratively: no recursion)."""
+    stack = [(expression, 1)]
+    count = 0
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if depth > MAX_DEPTH:
+            raise _error(f"this expression is nested more than {MAX_DEPTH} levels deep", node)
+        if count > MAX_OPERATIONS:
+            raise _error(f"this expression has more than {MAX_OPERATIONS} parts", expression)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+
+
+def _statement(node: ast.stmt, source: str, defined: dict[str, int]) -> Statement:
+    if not isinstance(node, ast.Assign):
+        if isinstance(node, ast.AugAssign):
+            raise _error("augmented assignment (+=, -=, ...) is not allowed; "
+                         "give the new value its own name", node)
+        kind = "an expression on its own" if isinstance(node, ast.Expr) else type(node).__name__
+        raise _error(f"only assignments 'name = expression' are allowed, not {kind}", node)
+    if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name):
+        raise _error("assign to exactly one plain name, as in 'y = w * x'", node)
+    target = node.targets[0]
+    check_name(target.id, target)
+    if target.id in defined:
+        raise _error(f"'{target.id}' is already assigned on line {defined[target.id]}; "
+                     "each name can be assigned once", target)
+    literal = _literal(node.value)
+    if literal is None:
+        _check_size(node.value)
+        if isinstance(node.value, ast.Name):
+            raise _error(f"'{target.id} = {node.value.id}' would only copy a value; "
+                         f"use '{node.value.id}' directly", node)
+        _ExpressionChecker(defined).check(node.value)
+    text = ast.get_source_segment(source, node) or ast.unparse(node)
+    return Statement(target.id, node.value, text, node.lineno, node.col_offset + 1, literal)
+
+
+def parse_program(source: str) -> Program:
+    """Parse and validate ``source``; raise :class:`ProgramError` on any problem."""
+    if not isinstance(source, str):
+        raise ProgramError("a program must be text")
+    if len(source) > MAX_SOURCE_CHARS:
+        raise ProgramError(f"the program is longer than {MAX_SOURCE_CHARS} characters")
+    if "\x00" in source:
+        raise ProgramError("the program contains a null character")
+    _check_nesting(source)
+    try:
+        tree = ast.parse(source, mode="exec")
+    except SyntaxError as exc:
+        message = (exc.msg or "invalid syntax").replace("invalid syntax. ", "")
+        col = exc.offset if exc.offset else None
+        raise ProgramError(f"syntax error: {message}", exc.lineno, col) from None
+    except (RecursionError, MemoryError, ValueError, OverflowError):
+        raise ProgramError("the program is too deeply nested or too large") from None
+    if not tree.body:
+        raise ProgramError("the program is empty: write at least one assignment, "
+                           "such as 'x = 1.0'")
+    if len(tree.body) > MAX_STATEMENTS:
+        raise ProgramError(f"a program may have at most {MAX_STATEMENTS} statements")
+    defined: dict[str, int] = {}
+    statements = []
+    for node in tree.body:
+        stmt = _statement(node, source, defined)
+        defined[stmt.target] = stmt.line
+        statements.append(stmt)
+    if all(s.literal is not None for s in statements):
+        raise ProgramError("the program only assigns numbers; compute something from them, "
+                           "such as 'loss = (w * x - y) ** 2'", statements[-1].line)
+    return Program(source, tuple(statements))
+
+
+def parse_expression(text: str, names: set[str] | dict) -> ast.expr:
+    """Parse and check one expression over ``names`` (such as a gradient formula)."""
+    if len(text) > MAX_SOURCE_CHARS:
+        raise ProgramError("this expression is too long")
+    _check_nesting(text)
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        raise ProgramError(f"syntax error in '{_short(text)}'",
+                           getattr(exc, "lineno", None)) from None
+    _check_size(tree.body)
+    if _literal(tree.body) is None:
+        _ExpressionChecker({name: 0 for name in names}).check(tree.body)
+    return tree.body
+
+
+def parse_value(text: str) -> Value:
+    """Parse a value typed by a learner: a number or a list such as ``[1, 2, 3]``."""
+    if not isinstance(text, str) or not text.strip():
+        raise ProgramError("enter a number")
+    if len(text) > MAX_SOURCE_CHARS:
+        raise ProgramError("this value is too long")
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        raise ProgramError(f"'{_short(text)}' is not a number") from None
+    value = _literal(tree.body)
+    if value is None:
+        if isinstance(tree.body, ast.Name) and tree.body.id.lower() in ("nan", "inf", "infinity"):
+            raise ProgramError("the value must be a finite number (not NaN or infinity)")
+        raise ProgramError(f"'{_short(text)}' is not a number or a list of numbers")
+    return value
+
+
+def _short(text: str) -> str:
+    text = text.strip()
+    return text if len(text) <= 20 else text[:17] + "..."

@@ -1,0 +1,171 @@
+"""The title, sentence and formula of each walkthrough step, with the real numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gui_backprop.core import formulas as f
+from gui_backprop.core.formatting import format_value
+from gui_backprop.core.functions import OPERATIONS
+from gui_backprop.core.graph import Edge, Iteration, Node, NodeKind, ParameterUpdate, Trace
+
+
+@dataclass(frozen=True)
+class StepText:
+    """What a step says: a short title, a sentence and a formula."""
+
+    title: str
+    sentence: str
+    formula: f.Formula
+
+
+def _v(value, parens: bool = True) -> str:
+    text = format_value(value)
+    if parens and not isinstance(value, tuple) and value is not None and value < 0:
+        return f"({text})"
+    return text
+
+
+def _operation_with_values(it: Iteration, node: Node) -> f.Formula:
+    operands = [it.nodes[e.source] for e in it.inputs_of(node.id)]
+    values = [f.number(o.value, parens=True) for o in operands]
+    labels = [f.symbol(o.label) for o in operands]
+    if node.op in f.SYMBOLS:
+        sym, lsym = f.SYMBOLS[node.op], f.LATEX_SYMBOLS[node.op]
+        if node.op == "pow":
+            return (f.Formula(f"{labels[0].text} ^ {labels[1].text}",
+                              f"{{{labels[0].latex}}}^{{{labels[1].latex}}}"),
+                    f.Formula(f"{values[0].text} ^ {values[1].text}",
+                              f"{{{values[0].latex}}}^{{{values[1].latex}}}"))
+        return (f.Formula(f"{labels[0].text} {sym} {labels[1].text}",
+                          f"{labels[0].latex} {lsym} {labels[1].latex}"),
+                f.Formula(f"{values[0].text} {sym} {values[1].text}",
+                          f"{values[0].latex} {lsym} {values[1].latex}"))
+    if node.op == "neg":
+        return (f.Formula(f"-{labels[0].text}", f"-{labels[0].latex}"),
+                f.Formula(f"-{values[0].text}", f"-{values[0].latex}"))
+    inner = f.Formula(operands[0].label, f.expression_to_latex(operands[0].label))
+    return (f.Formula(f"{node.op}({inner.text})", rf"\mathrm{{{node.op}}}({inner.latex})"),
+            f.Formula(f"{node.op}({values[0].text})", rf"\mathrm{{{node.op}}}({values[0].latex})"))
+
+
+def forward_text(it: Iteration, node: Node) -> StepText:
+    """Forward step: compute one operation from values already known."""
+    symbolic, numeric = _operation_with_values(it, node)
+    result = f.number(node.value)
+    op = OPERATIONS[node.op]
+    if node.name is not None:
+        formula = f.equals(f.symbol(node.name), symbolic, numeric, result)
+        title = f"Forward: {node.name}"
+    else:
+        formula = f.equals(symbolic, numeric, result)
+        title = f"Forward: {node.expression}"
+    sentence = (f"Compute {node.label} by {op.describe} of values already known: "
+                f"{numeric.text} = {result.text}.")
+    if node.grad_fn:
+        sentence += (f" PyTorch records the operation in the graph as {node.grad_fn}, "
+                     "to use in the backward pass.")
+    return StepText(title, sentence, formula)
+
+
+def edge_label(it: Iteration, edge: Edge) -> str:
+    """The text an edge shows once revealed, such as ``∂y_pred/∂w = x = 1.0``."""
+    if not edge.tracked:
+        return ""
+    target, source = it.nodes[edge.target], it.nodes[edge.source]
+    d = f.derivative(target.name or target.expression, source.label)
+    return f"{d.text} = {edge.derivative_shown} = {format_value(edge.local_grad)}"
+
+
+def local_text(it: Iteration, edge: Edge) -> StepText:
+    """Local-gradient step: how the operation's output changes with one input."""
+    target, source = it.nodes[edge.target], it.nodes[edge.source]
+    of = target.name or target.expression
+    d = f.derivative(of, source.label)
+    value = f.number(edge.local_grad)
+    rhs = f.raw(edge.derivative_shown or "", f.expression_to_latex(edge.derivative_shown or ""))
+    formula = f.equals(d, rhs, value)
+    sentence = (f"How much {of} changes when {source.label} changes a little, the other inputs "
+                f"held fixed: {d.text} = {rhs.text}, which is {value.text} here.")
+    if isinstance(edge.local_grad, tuple):
+        sentence += " One number per element of the vector."
+    return StepText(f"Local gradient {d.text}", sentence, formula)
+
+
+def backward_text(it: Iteration, node: Node, trace: Trace) -> StepText:
+    """Backward step: upstream gradient times local gradient (summed over paths)."""
+    out = it.nodes[it.output]
+    d = f.derivative(out.label, node.label)
+    if node.id == it.output:
+        formula = f.equals(d, f.number(1.0))
+        sentence = (f"The backward pass starts at the output: the gradient of {out.label} "
+                    "with respect to itself is 1.")
+        return StepText(f"Backward: start at {out.label}", sentence, formula)
+    uses = [e for e in it.uses_of(node.id) if e.tracked and e.contribution is not None]
+    symbolic, numeric, paths = [], [], []
+    for edge in uses:
+        target = it.nodes[edge.target]
+        upstream = f.derivative(out.label, target.label)
+        local = f.derivative(target.name or target.expression, node.label)
+        symbolic.append(f.times(upstream, local))
+        numeric.append(f.times(f.number(target.grad, parens=True),
+                               f.number(edge.local_grad, parens=True)))
+        summed = not isinstance(node.value, tuple) and isinstance(target.value, tuple)
+        paths.append(f"through {target.label}: {_v(target.grad)} × {_v(edge.local_grad)}"
+                     + (" summed over the elements" if summed else "")
+                     + f" = {_v(edge.contribution, parens=False)}")
+    result = f.number(node.grad)
+    formula = f.equals(d, f.plus(symbolic), f.plus(numeric), result)
+    if len(uses) == 1:
+        sentence = (f"Chain rule: multiply the gradient arriving from "
+                    f"{it.nodes[uses[0].target].label} (upstream) by the local gradient: "
+                    f"{paths[0].split(': ', 1)[1]}.")
+    else:
+        sentence = (f"{node.label} is used in {len(uses)} places, so the gradients of all paths "
+                    f"add up: " + "; ".join(paths) + f". Together: {result.text}.")
+    if node.kind is NodeKind.LEAF:
+        sentence += _leaf_note(it, node)
+    title = f"Backward: {d.text}"
+    return StepText(title, sentence, formula)
+
+
+def _leaf_note(it: Iteration, node: Node) -> str:
+    before = it.grad_before.get(node.name)
+    if before is not None and any(v != 0 for v in _elements(before)):
+        return (f" {node.name}.grad still held {_v(before, parens=False)} from the previous pass "
+                f"(it was not zeroed), and PyTorch adds to it: {node.name}.grad is now "
+                f"{_v(node.grad_attr, parens=False)}.")
+    return f" loss.backward() stores this in {node.name}.grad."
+
+
+def _elements(value) -> tuple[float, ...]:
+    return value if isinstance(value, tuple) else (value,)
+
+
+def update_text(update: ParameterUpdate, learning_rate: float) -> StepText:
+    """Update step: ``w -= lr * w.grad`` under ``torch.no_grad()``."""
+    name = update.name
+    numeric = f"{_v(update.before)} - {_v(learning_rate)} × {_v(update.grad)}"
+    after = _v(update.after, parens=False)
+    latex_name = f.symbol(name).latex
+    latex_numeric = numeric.replace("×", r"\times")
+    formula = f.Formula(
+        f"{name} ← {name} - lr × {name}.grad = {numeric} = {after}",
+        rf"{latex_name} \leftarrow {latex_name} - \mathrm{{lr}} \cdot {latex_name}.\mathrm{{grad}}"
+        rf" = {latex_numeric} = {after}")
+    sentence = (f"Inside torch.no_grad(), move {name} a small step against its gradient: "
+                f"{numeric} = {_v(update.after, parens=False)}. The update itself is not "
+                "recorded in the graph.")
+    return StepText(f"Update {name}", sentence, formula)
+
+
+def zero_grad_text(update: ParameterUpdate) -> StepText:
+    """Zero-grad step: ``w.grad.zero_()``."""
+    name = update.name
+    formula = f.Formula(f"{name}.grad ← {_v(update.grad_after_zero, parens=False)}",
+                        rf"{f.symbol(name).latex}.\mathrm{{grad}} \leftarrow "
+                        f"{_v(update.grad_after_zero, parens=False)}")
+    sentence = (f"{name}.grad.zero_() sets the stored gradient back to zero (it was "
+                f"{_v(update.grad, parens=False)}). Without it, the next backward pass would "
+                "add its gradient to this old one instead of replacing it.")
+    return StepText(f"Zero {name}.grad", sentence, formula)
