@@ -22,6 +22,7 @@ MAX_VECTOR_LENGTH = 1_000
 MAX_NAME_LENGTH = 40
 MAX_OPERATIONS = 400
 MAX_DEPTH = 100
+RESERVED_NAMES = frozenset({"torch"})
 
 Value = float | tuple[float, ...]
 """A plain value: a scalar or a 1-D vector of floats."""
@@ -122,6 +123,8 @@ def check_name(name: str, node: ast.AST | None = None) -> None:
         raise _error(f"the name '{name[:12]}...' is longer than {MAX_NAME_LENGTH} characters", node)
     if name in FUNCTIONS:
         raise _error(f"'{name}' is a function name and cannot be used as a variable", node)
+    if name in RESERVED_NAMES:
+        raise _error(f"'{name}' is reserved; choose another name", node)
 
 
 def parse_number(node: ast.expr) -> float | None:

@@ -1,0 +1,117 @@
+"""Predict-the-gradient exercises: the learner answers before a number is revealed.
+
+A question exists for each forward, local-gradient and backward step: the expected
+answer is the number autograd produced for that step. Answers are typed values
+(parsed safely, never evaluated) compared with a tolerance.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from gui_backprop.core.formatting import format_value
+from gui_backprop.core.formulas import derivative
+from gui_backprop.core.program import ProgramError, Value, parse_value
+from gui_backprop.core.walkthrough import Stage, Step, Walkthrough
+
+RELATIVE_TOLERANCE = 0.01
+ABSOLUTE_TOLERANCE = 0.005
+ASKED_STAGES = (Stage.FORWARD, Stage.LOCAL, Stage.BACKWARD)
+
+
+@dataclass(frozen=True)
+class Question:
+    """What the learner is asked before a step's number is shown."""
+
+    step: int
+    prompt: str
+    expected: Value
+    hint: str
+    working: str
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of one answer; ``valid`` is false when the text was not a number."""
+
+    valid: bool
+    correct: bool
+    message: str
+
+
+def question_for(walkthrough: Walkthrough, step: Step) -> Question | None:
+    """The question asked before ``step`` is revealed, or ``None`` for other stages."""
+    if step.stage not in ASKED_STAGES:
+        return None
+    it = walkthrough.trace.iterations[step.iteration]
+    out = it.nodes[it.output]
+    if step.stage is Stage.FORWARD:
+        node = it.nodes[step.node]
+        prompt = f"What is the value of {node.label} = {node.expression}?"
+        hint = "Combine the values already on the graph, as the expression says."
+        expected = node.value
+    elif step.stage is Stage.LOCAL:
+        edge = it.edges[step.edge]
+        target, source = it.nodes[edge.target], it.nodes[edge.source]
+        d = derivative(target.name or target.expression, source.label).text
+        prompt = f"What is the local gradient {d}?"
+        hint = f"The rule is {d} = {edge.derivative_shown}; put in the forward values."
+        expected = edge.local_grad
+    else:
+        node = it.nodes[step.node]
+        d = derivative(out.label, node.label).text
+        prompt = f"What is {d}?"
+        hint = ("Multiply the gradient arriving from above by the local gradient of the edge; "
+                "if the value is used in several places, add the paths up.")
+        if step.node == it.output:
+            hint = "How much does a value change when it changes itself?"
+        expected = node.grad
+    return Question(step.index, prompt, expected, hint, step.formula)
+
+
+def _close(answer: float, expected: float) -> bool:
+    if math.isnan(expected):
+        return math.isnan(answer)
+    return math.isclose(answer, expected, rel_tol=RELATIVE_TOLERANCE,
+                        abs_tol=ABSOLUTE_TOLERANCE)
+
+
+def check_answer(question: Question, text: str) -> Verdict:
+    """Compare a typed answer with the expected value."""
+    try:
+        answer = parse_value(text)
+    except ProgramError as exc:
+        return Verdict(False, False, f"{exc.message}: type a number such as -2.0 "
+                                     "(or a list such as [1, 2] for a vector)")
+    expected = question.expected
+    if isinstance(expected, tuple):
+        if not isinstance(answer, tuple) or len(answer) != len(expected):
+            return Verdict(True, False, f"Not quite: the answer has {len(expected)} values, "
+                                        f"{format_value(expected)}. Working: {question.working}")
+        correct = all(_close(a, e) for a, e in zip(answer, expected, strict=True))
+    else:
+        correct = not isinstance(answer, tuple) and _close(answer, expected)
+    if correct:
+        return Verdict(True, True, f"Right: {format_value(expected)}. {question.working}")
+    return Verdict(True, False, f"Not quite: it is {format_value(expected)}. "
+                                f"Working: {question.working}")
+
+
+@dataclass
+class Scoreboard:
+    """Right answers out of answers given, per lesson."""
+
+    scores: dict[str, list[int]] = field(default_factory=dict)
+
+    def record(self, lesson: str, verdict: Verdict) -> None:
+        """Count a valid answer for ``lesson``."""
+        if not verdict.valid:
+            return
+        right, total = self.scores.get(lesson, [0, 0])
+        self.scores[lesson] = [right + int(verdict.correct), total + 1]
+
+    def score(self, lesson: str) -> tuple[int, int]:
+        """(right, answered) for ``lesson``."""
+        right, total = self.scores.get(lesson, [0, 0])
+        return right, total

@@ -1,0 +1,105 @@
+"""Export a trace as a standalone, readable PyTorch script in the tutorial's style.
+
+The script is generated from the *validated* program AST (never from raw text): each
+whitelisted function becomes ``torch.<name>``, leaves become ``torch.tensor(...)`` with
+``requires_grad=True`` for parameters, and the loop runs forward, ``backward()``, the
+update under ``torch.no_grad()`` and ``zero_()``, printing the numbers the app shows.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from gui_backprop.core.functions import FUNCTIONS
+from gui_backprop.core.graph import Trace
+from gui_backprop.core.program import Value
+
+HEADER = '''"""{title}
+
+Exported from Backprop Lab. Run it with:  python {filename}
+It prints the same numbers the app shows.
+"""
+
+import torch
+
+# Backprop Lab computes in double precision; so does this script.
+torch.set_default_dtype(torch.float64)
+'''
+
+
+class _TorchNames(ast.NodeTransformer):
+    """``exp(x)`` -> ``torch.exp(x)`` for the whitelisted functions."""
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        self.generic_visit(node)
+        if isinstance(node.func, ast.Name) and node.func.id in FUNCTIONS:
+            node.func = ast.Attribute(ast.Name("torch", ast.Load()), node.func.id, ast.Load())
+        return node
+
+
+def _free(name: str, taken: set[str]) -> str:
+    while name in taken:
+        name += "_"
+    return name
+
+
+def _literal(value: Value) -> str:
+    if isinstance(value, tuple):
+        return "[" + ", ".join(repr(float(v)) for v in value) + "]"
+    return repr(float(value))
+
+
+def _show(name: str, vector: bool = False) -> str:
+    return f"{name}.tolist()" if vector else f"{name}.item()"
+
+
+def export_script(trace: Trace, title: str = "A program traced by Backprop Lab",
+                  filename: str = "backprop_lab_export.py") -> str:
+    """The source of a script that reproduces ``trace``'s numbers."""
+    program = trace.program
+    taken = set(program.names)
+    step_var = _free("step", taken)
+    rate_var = _free("learning_rate", taken)
+    updated = [u.name for u in trace.first.updates]
+
+    def vec(name: str) -> bool:
+        return isinstance(trace.values[name], tuple)
+
+    lines = [HEADER.format(title=title.replace('"""', "'''"), filename=filename)]
+    lines.append("# the leaves: parameters have requires_grad=True")
+    for name, value in trace.values.items():
+        grad = ", requires_grad=True" if name in trace.parameters else ""
+        lines.append(f"{name} = torch.tensor({_literal(value)}{grad})")
+    lines.append(f"{rate_var} = {trace.learning_rate!r}")
+    lines.append("")
+    zero_grad = trace.iterations[0].zero_grad
+    lines.append(f"for {step_var} in range({len(trace.iterations)}):")
+    lines.append("    # forward pass: compute the output")
+    for stmt in program.statements:
+        if stmt.literal is not None:
+            continue
+        expression = _TorchNames().visit(ast.parse(ast.unparse(stmt.expression), mode="eval"))
+        lines.append(f"    {stmt.target} = {ast.unparse(expression.body)}")
+    output = trace.output_name
+    lines.append(f'    print("step", {step_var}, "{output} =", {_show(output)})')
+    lines.append("")
+    lines.append("    # backward pass: the chain rule, from the output back to every parameter")
+    lines.append(f"    {output}.backward()")
+    for name in updated:
+        shown = _show(name + ".grad", vec(name))
+        lines.append(f'    print("step", {step_var}, "{name}.grad =", {shown})')
+    lines.append("")
+    lines.append("    # update the parameters; this must not be recorded in the graph")
+    lines.append("    with torch.no_grad():")
+    for name in updated:
+        lines.append(f"        {name} -= {rate_var} * {name}.grad")
+    for name in updated:
+        lines.append(f'    print("step", {step_var}, "{name} =", {_show(name, vec(name))})')
+    lines.append("")
+    if zero_grad:
+        lines.append("    # zero the gradients, or the next backward() would add to them")
+        for name in updated:
+            lines.append(f"    {name}.grad.zero_()")
+    else:
+        lines.append("    # the gradients are NOT zeroed here, so they accumulate")
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,67 @@
+"""Predict-the-gradient: right answers accepted and wrong ones rejected at every stage."""
+
+import pytest
+
+from gui_backprop.core.exercise import Scoreboard, check_answer, question_for
+from gui_backprop.core.formatting import format_value
+from gui_backprop.core.lessons import load_lessons
+from gui_backprop.core.walkthrough import Stage
+
+LESSONS = load_lessons()
+
+
+def _typed(value) -> str:
+    if isinstance(value, tuple):
+        return "[" + ", ".join(repr(v) for v in value) + "]"
+    return repr(value)
+
+
+def _wrong(value):
+    if isinstance(value, tuple):
+        return tuple(v + 1.0 for v in value)
+    return value + 1.0 + abs(value) / 2
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=[lesson.id for lesson in LESSONS])
+def test_every_asked_step_accepts_the_right_answer_and_rejects_a_wrong_one(lesson):
+    walkthrough = lesson.walkthrough()
+    asked = set()
+    for step in walkthrough.steps:
+        question = question_for(walkthrough, step)
+        if question is None:
+            assert step.stage in (Stage.UPDATE, Stage.ZERO_GRAD)
+            continue
+        asked.add(step.stage)
+        assert check_answer(question, _typed(question.expected)).correct
+        if not isinstance(question.expected, tuple):
+            assert check_answer(question, format_value(question.expected, digits=4)).correct
+        verdict = check_answer(question, _typed(_wrong(question.expected)))
+        assert verdict.valid and not verdict.correct
+        assert format_value(question.expected) in verdict.message
+    assert asked == {Stage.FORWARD, Stage.LOCAL, Stage.BACKWARD}
+
+
+def test_tolerance_accepts_rounding_but_not_a_different_number():
+    walkthrough = LESSONS[2].walkthrough()  # one training step
+    backward_w = next(s for s in walkthrough.steps if s.stage is Stage.BACKWARD
+                      and walkthrough.trace.first.nodes[s.node].name == "w")
+    question = question_for(walkthrough, backward_w)
+    assert question.expected == -2.0
+    assert check_answer(question, "-2").correct
+    assert check_answer(question, " -2.001 ").correct
+    assert not check_answer(question, "2").correct
+    assert not check_answer(question, "-1.9").correct
+
+
+def test_text_that_is_not_a_number_is_not_counted():
+    walkthrough = LESSONS[0].walkthrough()
+    question = question_for(walkthrough, walkthrough.steps[0])
+    board = Scoreboard()
+    for text in ("", "two", "__import__('os')", "nan", "1e999", "[1, 'a']"):
+        verdict = check_answer(question, text)
+        assert not verdict.valid and "number" in verdict.message
+        board.record("chain-rule", verdict)
+    assert board.score("chain-rule") == (0, 0)
+    board.record("chain-rule", check_answer(question, _typed(question.expected)))
+    board.record("chain-rule", check_answer(question, "12345"))
+    assert board.score("chain-rule") == (1, 2)

@@ -1,0 +1,57 @@
+"""Exported scripts run on their own and print exactly the numbers of the trace."""
+
+import ast
+import math
+import subprocess
+import sys
+
+import pytest
+
+from gui_backprop.core.lessons import load_lessons
+from gui_backprop.core.script_export import export_script
+from gui_backprop.core.tracer import trace_program
+
+LESSONS = load_lessons()
+
+
+def _run(source: str, tmp_path) -> dict[tuple[int, str], object]:
+    path = tmp_path / "exported.py"
+    path.write_text(source, encoding="utf-8")
+    result = subprocess.run([sys.executable, str(path)], capture_output=True, text=True,
+                            timeout=120, check=True)
+    printed = {}
+    for line in result.stdout.splitlines():
+        _, step, label, _, value = line.split(" ", 4)
+        printed[(int(step), label)] = ast.literal_eval(value)
+    return printed
+
+
+def _close(a, b):
+    if isinstance(b, tuple):
+        return len(a) == len(b) and all(_close(x, y) for x, y in zip(a, b, strict=True))
+    return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12)
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=[lesson.id for lesson in LESSONS])
+def test_exported_lesson_reproduces_the_trace(lesson, tmp_path):
+    trace = lesson.trace()
+    printed = _run(export_script(trace, lesson.title), tmp_path)
+    for it in trace.iterations:
+        assert _close(printed[(it.index, trace.output_name)], it.loss)
+        for update in it.updates:
+            grad = it.node_named(update.name).grad_attr
+            assert _close(printed[(it.index, f"{update.name}.grad")], grad)
+            assert _close(printed[(it.index, update.name)], update.after)
+    assert len(printed) == len(trace.iterations) * (1 + 2 * len(trace.first.updates))
+
+
+def test_export_uses_torch_functions_and_the_tutorial_steps(tmp_path):
+    trace = trace_program("x = [1.0, 2.0]; w = 0.5; step = 1.0; "
+                          "loss = mean(sigmoid(w * x) * step)", parameters=["w"])
+    source = export_script(trace)
+    assert "torch.mean(torch.sigmoid(w * x) * step)" in source
+    assert "loss.backward()" in source and "with torch.no_grad():" in source
+    assert "w.grad.zero_()" in source
+    assert "for step_ in range(1):" in source
+    printed = _run(source, tmp_path)
+    assert _close(printed[(0, "w.grad")], trace.first.node_named("w").grad)
