@@ -2,6 +2,7 @@
 
     gui-backprop [SESSION] [--lesson NAME] [--step N] [--screenshot FILE] [--size WxH]
     gui-backprop trace PROGRAM [--set NAME=VALUE ...] [--grad NAME ...] [--lr LR] [--json]
+                       [--export-script FILE]
     gui-backprop trace --lesson NAME [--json]
     gui-backprop lessons
 """
@@ -35,6 +36,8 @@ def _trace_parser() -> argparse.ArgumentParser:
     parser.add_argument("--iterations", type=int, default=None,
                         help="training iterations to trace (default 1)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--export-script", metavar="FILE",
+                        help="also write a standalone PyTorch script that reproduces the numbers")
     return parser
 
 
@@ -90,11 +93,26 @@ def run_trace(argv: list[str]) -> int:
     except (ProgramError, LessonError) as exc:
         print(f"gui-backprop: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    if args.export_script:
+        title = lesson.title if args.lesson else "A program traced by Backprop Lab"
+        if not _write_script(walkthrough.trace, title, Path(args.export_script)):
+            return EXIT_USAGE
     if args.json:
         print(json.dumps(trace_to_dict(walkthrough), indent=1, ensure_ascii=False))
     else:
         print(trace_to_table(walkthrough))
     return 0
+
+
+def _write_script(trace, title: str, path: Path) -> bool:
+    from gui_backprop.core.script_export import export_script
+
+    try:
+        path.write_text(export_script(trace, title, path.name), encoding="utf-8")
+    except OSError as exc:
+        print(f"gui-backprop: error: cannot write {path}: {exc.strerror or exc}", file=sys.stderr)
+        return False
+    return True
 
 
 def run_lessons() -> int:

@@ -55,3 +55,16 @@ def test_export_uses_torch_functions_and_the_tutorial_steps(tmp_path):
     assert "for step_ in range(1):" in source
     printed = _run(source, tmp_path)
     assert _close(printed[(0, "w.grad")], trace.first.node_named("w").grad)
+
+
+def test_trace_command_writes_the_script(tmp_path, capsys):
+    from gui_backprop.cli import main
+
+    target = tmp_path / "lesson.py"
+    assert main(["trace", "--lesson", "one-training-step", "--export-script", str(target)]) == 0
+    printed = _run(target.read_text(encoding="utf-8"), tmp_path)
+    assert printed[(0, "loss")] == 1.0 and printed[(0, "w.grad")] == -2.0
+    assert printed[(0, "w")] == 1.02
+    assert main(["trace", "--lesson", "1", "--export-script",
+                 str(tmp_path / "missing" / "x.py")]) == 2
+    assert "cannot write" in capsys.readouterr().err
