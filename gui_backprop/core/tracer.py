@@ -29,22 +29,32 @@ MAX_ITERATIONS = 20
 LEARNING_RATE_RANGE = (0.0, 100.0)
 
 
-def check_value(name: str, value: object) -> Value:
-    """Validate a value given for ``name``: finite numbers, a bounded vector."""
-    if isinstance(value, bool):
-        raise ProgramError(f"{name}: expected a number, not {value}")
-    if isinstance(value, (int, float)):
+def _check_number(name: str, value: object, expected: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ProgramError(f"{name}: {expected}, not {_short_repr(value)}")
+    try:
         number = float(value)
-        if not math.isfinite(number):
-            raise ProgramError(f"{name}: the value must be a finite number (not NaN or infinity)")
-        return number
+    except OverflowError:
+        raise ProgramError(f"{name}: this number is too large") from None
+    if not math.isfinite(number):
+        raise ProgramError(f"{name}: the value must be a finite number (not NaN or infinity)")
+    return number
+
+
+def _short_repr(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 20 else text[:17] + "..."
+
+
+def check_value(name: str, value: object) -> Value:
+    """Validate a value given for ``name``: a finite number or a bounded list of them."""
     if isinstance(value, (list, tuple)):
         if not value:
             raise ProgramError(f"{name}: a list needs at least one number")
         if len(value) > MAX_VECTOR_LENGTH:
             raise ProgramError(f"{name}: a list may hold at most {MAX_VECTOR_LENGTH} numbers")
-        return tuple(check_value(name, v) for v in value)  # type: ignore[misc]
-    raise ProgramError(f"{name}: expected a number or a list of numbers")
+        return tuple(_check_number(name, v, "a list may only contain numbers") for v in value)
+    return _check_number(name, value, "expected a number or a list of numbers")
 
 
 def check_learning_rate(learning_rate: object) -> float:
