@@ -247,12 +247,21 @@ def _check_size(expression: ast.expr) -> None:
         stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
 
 
+_STATEMENT_KINDS = {
+    ast.Expr: "an expression on its own", ast.Import: "an import", ast.ImportFrom: "an import",
+    ast.If: "an if statement", ast.For: "a loop", ast.While: "a loop",
+    ast.FunctionDef: "a function definition", ast.ClassDef: "a class definition",
+    ast.AnnAssign: "an annotated assignment", ast.Pass: "pass", ast.Delete: "del",
+    ast.With: "a with block", ast.Try: "a try block", ast.Return: "return",
+}
+
+
 def _statement(node: ast.stmt, source: str, defined: dict[str, int]) -> Statement:
     if not isinstance(node, ast.Assign):
         if isinstance(node, ast.AugAssign):
             raise _error("augmented assignment (+=, -=, ...) is not allowed; "
                          "give the new value its own name", node)
-        kind = "an expression on its own" if isinstance(node, ast.Expr) else type(node).__name__
+        kind = _STATEMENT_KINDS.get(type(node), f"a '{type(node).__name__}' statement")
         raise _error(f"only assignments 'name = expression' are allowed, not {kind}", node)
     if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name):
         raise _error("assign to exactly one plain name, as in 'y = w * x'", node)
@@ -286,6 +295,8 @@ def parse_program(source: str) -> Program:
     except SyntaxError as exc:
         message = (exc.msg or "invalid syntax").replace("invalid syntax. ", "")
         col = exc.offset if exc.offset else None
+        if "integer string conversion" in message:
+            raise ProgramError("this number has too many digits", exc.lineno, col) from None
         raise ProgramError(f"syntax error: {message}", exc.lineno, col) from None
     except (RecursionError, MemoryError, ValueError, OverflowError):
         raise ProgramError("the program is too deeply nested or too large") from None
