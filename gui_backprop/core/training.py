@@ -1,0 +1,350 @@
+"""The training loop: forward, backward, update, zero the gradients, repeat.
+
+:class:`Trainer` runs the tutorial's loop on a program's parameters, either with the
+manual update ``w -= lr * w.grad`` inside ``torch.no_grad()`` followed by
+``w.grad.zero_()``, or with ``torch.optim.SGD``. :meth:`Trainer.run` is a generator:
+it trains at full speed and yields an immutable :class:`TrainingSnapshot` at most
+once per ``snapshot_interval`` (time-based), and always a final one. Tensors are
+copied only when a snapshot is made, never on every step. It never touches Qt: the
+UI runs it on a worker thread, a test runs it directly.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from types import MappingProxyType
+
+import numpy as np
+import torch
+
+from gui_backprop.core.formatting import format_number
+from gui_backprop.core.forward import make_leaf, plain
+from gui_backprop.core.program import Program, ProgramError, Value
+from gui_backprop.core.tracer import check_learning_rate, resolve_parameters, resolve_values
+from gui_backprop.core.tracer import trace_program as _validate_by_tracing
+from gui_backprop.core.training_data import (
+    DataSettings,
+    RegressionRoles,
+    find_regression_roles,
+    synthetic_points,
+)
+from gui_backprop.core.training_landscape import LossLandscape, compute_landscape
+from gui_backprop.core.training_program import CompiledProgram
+
+EPOCHS_RANGE = (1, 1_000_000)
+SNAPSHOTS_PER_SECOND = 60
+CURVE_POINTS = 200
+
+
+class UpdateRule(StrEnum):
+    """How the parameters are updated after each backward pass."""
+
+    MANUAL = "manual"
+    SGD = "sgd"
+
+
+class TrainingStatus(StrEnum):
+    """Where a training run is; the last four end a :meth:`Trainer.run`."""
+
+    RUNNING = "running"
+    PAUSED = "paused"
+    FINISHED = "finished"
+    STOPPED = "stopped"
+    DIVERGED = "diverged"
+
+
+FINAL_STATUSES = frozenset({TrainingStatus.FINISHED, TrainingStatus.STOPPED,
+                            TrainingStatus.DIVERGED})
+
+
+@dataclass(frozen=True)
+class TrainingSettings:
+    """Epochs (one step each: every epoch uses all the points), learning rate, rule, data."""
+
+    epochs: int = 1000
+    learning_rate: float = 0.05
+    update_rule: UpdateRule = UpdateRule.MANUAL
+    data: DataSettings | None = None
+    snapshot_interval: float = 1.0 / SNAPSHOTS_PER_SECOND
+
+    def __post_init__(self):
+        low, high = EPOCHS_RANGE
+        if isinstance(self.epochs, bool) or not isinstance(self.epochs, int) \
+                or not low <= self.epochs <= high:
+            raise ProgramError(f"the number of epochs must be a whole number from {low} "
+                               f"to {high:,}")
+        object.__setattr__(self, "learning_rate", check_learning_rate(self.learning_rate))
+        object.__setattr__(self, "update_rule", UpdateRule(self.update_rule))
+
+
+@dataclass(frozen=True)
+class TrainingProblem:
+    """What to train: a program, its parameters, its leaf values and its output."""
+
+    program: Program
+    parameters: tuple[str, ...]
+    values: Mapping[str, Value]
+    output: str
+    learning_rate: float = 0.05
+    roles: RegressionRoles | None = None
+
+    @classmethod
+    def create(cls, program: Program, parameters=None, values=None, output=None,
+               learning_rate: float = 0.05) -> TrainingProblem:
+        """Validate (by tracing once) and build a problem; raise :class:`ProgramError`."""
+        leaf_values = resolve_values(program, values)
+        params = resolve_parameters(program, parameters)
+        output_name = output or program.output
+        _validate_by_tracing(program, leaf_values, params, 0.01, output_name)
+        roles = find_regression_roles(CompiledProgram(program), params, output_name)
+        return cls(program, params, MappingProxyType(dict(leaf_values)), output_name,
+                   float(learning_rate), roles)
+
+    @classmethod
+    def from_lesson(cls, lesson, values=None) -> TrainingProblem:
+        """The problem of a :class:`~gui_backprop.core.lessons.Lesson` (values override)."""
+        return cls.create(lesson.program, lesson.parameters, values, lesson.output,
+                          lesson.learning_rate)
+
+    @property
+    def accepts_data(self) -> bool:
+        """True when the input and target are vectors that synthetic points can replace."""
+        roles = self.roles
+        return roles is not None and isinstance(self.values[roles.input], tuple) \
+            and isinstance(self.values[roles.target], tuple)
+
+    def values_for(self, data: DataSettings | None) -> dict[str, Value]:
+        """The leaf values to train on: synthetic points when ``data`` is given and fits."""
+        values = dict(self.values)
+        if data is not None and self.accepts_data:
+            roles = self.roles
+            values[roles.input], values[roles.target] = synthetic_points(
+                values[roles.input], values[roles.target], data)
+        return values
+
+
+def _readonly(array: np.ndarray) -> np.ndarray:
+    array.setflags(write=False)
+    return array
+
+
+@dataclass(frozen=True)
+class TrainingSnapshot:
+    """The state after ``step`` updates: parameters, the loss at them and its gradients.
+
+    ``losses`` holds the loss of steps ``first_loss_step, first_loss_step + 1, ...``
+    that no earlier snapshot of the run carried (so a plot can append them).
+    ``curve_x``/``curve_y`` are the prediction over the data's range (regressions only).
+    """
+
+    step: int
+    epochs: int
+    loss: float
+    parameters: Mapping[str, Value]
+    gradients: Mapping[str, Value | None]
+    losses: np.ndarray
+    first_loss_step: int
+    steps_per_second: float
+    status: TrainingStatus = TrainingStatus.RUNNING
+    message: str = ""
+    curve_x: np.ndarray | None = field(default=None, repr=False)
+    curve_y: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def is_final(self) -> bool:
+        """True for the last snapshot of a training run (finished, stopped or diverged)."""
+        return self.status in FINAL_STATUSES
+
+
+def divergence_message(step: int, loss: float, learning_rate: float) -> str:
+    """What to tell a learner when the loss stops being a finite number."""
+    if loss == -math.inf:
+        return (f"Training stopped at step {step}: the output keeps decreasing without "
+                "limit, so it has no minimum to find.")
+    what = "not a number (NaN)" if math.isnan(loss) else "infinite"
+    if step == 0:
+        return (f"The loss is {what} at the starting values, so there is nothing to "
+                "train. Change the starting values.")
+    smaller = format_number(learning_rate / 10, 3)
+    return (f"Training stopped at step {step}: the loss became {what}. The learning rate "
+            f"{format_number(learning_rate, 6)} is too large: each step overshoots the "
+            f"minimum. Try a smaller one, such as {smaller}.")
+
+
+class Trainer:
+    """Trains one problem; keeps its state between :meth:`run` calls (pause, step)."""
+
+    def __init__(self, problem: TrainingProblem, settings: TrainingSettings,
+                 clock=time.perf_counter):
+        self.problem = problem
+        self.settings = settings
+        self._clock = clock
+        self.values = problem.values_for(settings.data)
+        self._leaves = {name: make_leaf(value, name in problem.parameters)
+                        for name, value in self.values.items()}
+        self._params = [self._leaves[name] for name in problem.parameters]
+        compiled = CompiledProgram(problem.program)
+        self._loss_of = compiled.function_of(problem.output)
+        self._prediction_of = (compiled.function_of(problem.roles.prediction)
+                               if problem.roles else None)
+        self._curve_x = self._curve_grid()
+        self._optimizer = (torch.optim.SGD(self._params, lr=settings.learning_rate)
+                           if settings.update_rule is UpdateRule.SGD else None)
+        self._losses = np.zeros(settings.epochs + 1)
+        self._sent = 0
+        self.step = 0
+        self.status = TrainingStatus.PAUSED
+        self._started = False
+        self._last: TrainingSnapshot | None = None
+        self._pause_requested = False
+        self._stop_requested = False
+
+    # control (safe to call from another thread: each sets one attribute)
+    def request_pause(self) -> None:
+        """Make the running :meth:`run` end after the current step, as paused."""
+        self._pause_requested = True
+
+    def request_stop(self) -> None:
+        """Make the running (or next) :meth:`run` end after the current step, as stopped."""
+        self._stop_requested = True
+
+    @property
+    def dataset(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """The (input, target) points trained on, for a regression; else ``None``."""
+        roles = self.problem.roles
+        if roles is None:
+            return None
+        x = np.atleast_1d(np.array(self.values[roles.input], dtype=float))
+        y = np.atleast_1d(np.array(self.values[roles.target], dtype=float))
+        return _readonly(x), _readonly(y)
+
+    def landscape(self, bounds, resolution: int = 100) -> LossLandscape | None:
+        """The loss over a grid of the two parameters (``None`` unless exactly two scalars)."""
+        if len(self._params) != 2 or any(p.dim() != 0 for p in self._params):
+            return None
+        return compute_landscape(self._loss_of, self._leaves, self.problem.parameters,
+                                 bounds, resolution)
+
+    def run(self, until: int | None = None) -> Iterator[TrainingSnapshot]:
+        """Train up to step ``until`` (default: all epochs), yielding snapshots.
+
+        The last snapshot yielded has status PAUSED (a pause was requested or ``until``
+        was reached), FINISHED, STOPPED or DIVERGED. A finished run yields nothing more.
+        """
+        if self.status in FINAL_STATUSES:
+            return
+        epochs = self.settings.epochs
+        target = epochs if until is None else max(self.step, min(until, epochs))
+        self.status = TrainingStatus.RUNNING
+        clock = self._clock
+        interval = self.settings.snapshot_interval
+        self._run_start = (clock(), self.step)
+        if not self._started:
+            self._started = True
+            loss = self._loss_of(self._leaves)
+            value = loss.item()
+            if not math.isfinite(value):
+                yield self._diverged(value, loss_snapshot=True)
+                return
+            self._losses[0] = value
+            loss.backward()
+            yield self._snapshot()
+        next_emit = clock() + interval
+        losses = self._losses
+        while self.step < target and not (self._stop_requested or self._pause_requested):
+            self._update()
+            self.step += 1
+            loss = self._loss_of(self._leaves)
+            value = loss.item()
+            if not math.isfinite(value):
+                yield self._diverged(value)
+                return
+            losses[self.step] = value
+            loss.backward()
+            now = clock()
+            if now >= next_emit:
+                next_emit = now + interval
+                yield self._snapshot()
+        if self._stop_requested:
+            self.status = TrainingStatus.STOPPED
+        elif self.step >= epochs:
+            self.status = TrainingStatus.FINISHED
+        else:
+            self.status = TrainingStatus.PAUSED
+            self._pause_requested = False  # this pause is done; a new request pauses again
+        yield self._snapshot()
+
+    def _update(self) -> None:
+        if self._optimizer is not None:
+            self._optimizer.step()
+            self._optimizer.zero_grad()
+            return
+        rate = self.settings.learning_rate
+        with torch.no_grad():
+            for param in self._params:
+                if param.grad is not None:
+                    param -= rate * param.grad
+        for param in self._params:
+            if param.grad is not None:
+                param.grad.zero_()
+
+    def _loss_chunk(self, end: int) -> tuple[np.ndarray, int]:
+        first = self._sent
+        chunk = _readonly(self._losses[first:end].copy())
+        self._sent = max(first, end)
+        return chunk, first
+
+    def _snapshot(self) -> TrainingSnapshot:
+        chunk, first = self._loss_chunk(self.step + 1)
+        start_time, start_step = self._run_start
+        elapsed = self._clock() - start_time
+        rate = (self.step - start_step) / elapsed if elapsed > 0 else 0.0
+        params = {name: plain(leaf) for name, leaf in zip(self.problem.parameters, self._params,
+                                                          strict=True)}
+        grads = {name: plain(leaf.grad) for name, leaf in zip(self.problem.parameters,
+                                                              self._params, strict=True)}
+        curve_y = self._curve()
+        self._last = TrainingSnapshot(
+            self.step, self.settings.epochs, float(self._losses[self.step]),
+            MappingProxyType(params), MappingProxyType(grads), chunk, first, rate,
+            self.status, "", self._curve_x if curve_y is not None else None, curve_y)
+        return self._last
+
+    def _diverged(self, value: float, loss_snapshot: bool = False) -> TrainingSnapshot:
+        """The final snapshot of a diverged run: the last good state, and the message."""
+        self.status = TrainingStatus.DIVERGED
+        message = divergence_message(self.step, value, self.settings.learning_rate)
+        if loss_snapshot or self._last is None:  # not even the starting values are good
+            self._sent = 1
+            self._losses[0] = math.nan
+            return replace(self._snapshot(), loss=value, message=message)
+        chunk, first = self._loss_chunk(self.step)  # the finite losses not sent yet
+        self._last = replace(self._last, status=TrainingStatus.DIVERGED, message=message,
+                             losses=chunk, first_loss_step=first)
+        return self._last
+
+    def _curve_grid(self) -> np.ndarray | None:
+        dataset = self.dataset
+        if dataset is None:
+            return None
+        x = dataset[0]
+        low, high = float(x.min()), float(x.max())
+        margin = (high - low) * 0.05 if high > low else 1.0
+        return _readonly(np.linspace(low - margin, high + margin, CURVE_POINTS))
+
+    def _curve(self) -> np.ndarray | None:
+        if self._prediction_of is None or self._curve_x is None:
+            return None
+        leaves = dict(self._leaves)
+        leaves[self.problem.roles.input] = torch.from_numpy(self._curve_x.copy())
+        with torch.no_grad():
+            predicted = self._prediction_of(leaves)
+        if predicted.dim() == 0:
+            predicted = predicted.expand(CURVE_POINTS)
+        if predicted.shape != (CURVE_POINTS,):
+            return None
+        return _readonly(predicted.detach().numpy().astype(float, copy=True))

@@ -1,0 +1,97 @@
+"""A program compiled into plain torch calls, for the training loop.
+
+:func:`~gui_backprop.core.forward.run_forward` records every call under a
+``TorchFunctionMode`` so that the walkthrough can show the graph; a training loop
+runs the same computation thousands of times a second and needs none of that. This
+module turns the same AST into closures that make the same torch calls (the same
+operation table, the same dtype, constants as float64 tensors), so a training step
+costs what a hand-written PyTorch loop costs. Gradients still come from autograd only.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Mapping
+
+import torch
+
+from gui_backprop.core.forward import DTYPE
+from gui_backprop.core.functions import BINARY_BY_AST, BINARY_OPERATIONS, FUNCTIONS, NEGATION
+from gui_backprop.core.program import Program, ProgramError, parse_number
+
+Scope = dict[str, torch.Tensor]
+Evaluator = Callable[[Scope], torch.Tensor]
+
+
+def _compile(node: ast.expr) -> Evaluator:
+    """A closure computing ``node`` from a scope of tensors, one torch call per operator."""
+    number = parse_number(node)
+    if number is not None:
+        constant = torch.tensor(number, dtype=DTYPE)
+        return lambda scope: constant
+    if isinstance(node, ast.Name):
+        name = node.id
+        return lambda scope: scope[name]
+    if isinstance(node, ast.BinOp):
+        function = BINARY_OPERATIONS[BINARY_BY_AST[type(node.op).__name__]].torch_function
+        left, right = _compile(node.left), _compile(node.right)
+        return lambda scope: function(left(scope), right(scope))
+    if isinstance(node, ast.UnaryOp):
+        operand = _compile(node.operand)
+        negate = NEGATION.torch_function
+        return lambda scope: negate(operand(scope))
+    if isinstance(node, ast.Call):
+        function = FUNCTIONS[node.func.id].torch_function
+        argument = _compile(node.args[0])
+        return lambda scope: function(argument(scope))
+    raise ProgramError("unsupported expression", getattr(node, "lineno", None))
+
+
+def _names_used(node: ast.expr) -> set[str]:
+    # function names cannot be variables (the parser refuses them), so they drop out
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)} - set(FUNCTIONS)
+
+
+class CompiledProgram:
+    """A program as a list of torch closures, with the dependencies between names."""
+
+    def __init__(self, program: Program):
+        self.program = program
+        self._statements: list[tuple[str, Evaluator]] = []
+        self._direct: dict[str, set[str]] = {}
+        for stmt in program.statements:
+            if stmt.literal is None:
+                self._statements.append((stmt.target, _compile(stmt.expression)))
+                self._direct[stmt.target] = _names_used(stmt.expression)
+            else:
+                self._direct[stmt.target] = set()
+
+    def depends_on(self, name: str) -> set[str]:
+        """Every name (leaf or computed) that ``name``'s value is computed from."""
+        seen: set[str] = set()
+        stack = list(self._direct.get(name, ()))
+        while stack:
+            current = stack.pop()
+            if current not in seen:
+                seen.add(current)
+                stack.extend(self._direct.get(current, ()))
+        return seen
+
+    def function_of(self, name: str) -> Callable[[Mapping[str, torch.Tensor]], torch.Tensor]:
+        """A function from the leaf tensors to ``name``'s tensor.
+
+        Only the statements ``name`` depends on run, so leaves it does not use may be
+        missing or of any shape.
+        """
+        needed = self.depends_on(name) | {name}
+        steps = [(target, fn) for target, fn in self._statements if target in needed]
+        if not steps or steps[-1][0] != name:
+            raise ProgramError(f"'{name}' is not computed by the program")
+
+        def evaluate(leaves: Mapping[str, torch.Tensor]) -> torch.Tensor:
+            scope = dict(leaves)
+            for target, fn in steps:
+                scope[target] = fn(scope)
+            return scope[name]
+
+        return evaluate
