@@ -6,6 +6,7 @@ Only labels and numbers that autograd already produced are put together here.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from gui_backprop.core.formatting import format_value
@@ -31,8 +32,16 @@ class Formula:
         return Formula(text_sep.join(p.text for p in parts), latex_sep.join(p.latex for p in parts))
 
 
+_POWER = re.compile(r"\s*\*\*\s*(-?[\w.]+|\([^()]*\))")
+
+
+def _powers(text: str) -> str:
+    """``a ** 2`` as ``a^{2}``: mathtext does not raise an exponent written ``a ^ 2``."""
+    return _POWER.sub(lambda m: "^{" + m.group(1) + "}", text)
+
+
 def _latex_name(label: str) -> str:
-    escaped = label.replace("_", r"\_").replace("**", "^").replace("*", r"\cdot ")
+    escaped = _powers(label).replace("_", r"\_").replace("*", r"\cdot ")
     if len(label) > 1 and label.isidentifier():
         return rf"\mathit{{{escaped}}}"
     return escaped
@@ -84,5 +93,5 @@ def plus(parts: list[Formula]) -> Formula:
 
 def expression_to_latex(expression: str) -> str:
     """A program expression in LaTeX-ish form, for display only."""
-    out = expression.replace("**", "^").replace("*", r"\cdot ").replace("_", r"\_")
+    out = _powers(expression).replace("*", r"\cdot ").replace("_", r"\_")
     return out
