@@ -1,0 +1,194 @@
+"""Start the Backprop Lab window (``gui-backprop``), or render it to a PNG (``--screenshot``)."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import os
+import re
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from gui_backprop.core.lessons import Lesson, LessonError, find_lesson, load_lessons
+from gui_backprop.core.resources import resources_dir
+from gui_backprop.ui import settings as keys
+from gui_backprop.ui.error_handler import ErrorHandler, ScreenshotErrorHandler, describe
+
+EXIT_USAGE = 2
+EXIT_FAILURE = 1
+APP_ICON = "icons/gui-backprop.svg"
+LOG_FILE = "backprop-lab.log"
+MAX_SIZE = 10_000
+
+log = logging.getLogger("gui_backprop")
+
+
+class UsageError(ValueError):
+    """A command-line argument the app cannot use (exit status 2)."""
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """``"1280x800"`` -> ``(1280, 800)``; raises :class:`UsageError` on anything else."""
+    match = re.fullmatch(r"\s*(\d{1,5})\s*[xX×]\s*(\d{1,5})\s*", text or "")
+    if not match:
+        raise UsageError(f"--size expects WIDTHxHEIGHT such as 1280x800, got '{text}'")
+    width, height = int(match[1]), int(match[2])
+    if not (200 <= width <= MAX_SIZE and 200 <= height <= MAX_SIZE):
+        raise UsageError(f"--size must be between 200x200 and {MAX_SIZE}x{MAX_SIZE}, "
+                         f"got '{text}'")
+    return width, height
+
+
+def use_offscreen_platform_if_headless() -> None:
+    """Let ``--screenshot`` work without a display (before the QApplication exists)."""
+    no_display = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    if sys.platform.startswith("linux") and no_display:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def application() -> QApplication:
+    """The running QApplication, created and named on first use."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(keys.APPLICATION)
+    app.setOrganizationName(keys.ORGANIZATION)
+    app.setApplicationDisplayName("Backprop Lab")
+    app.setDesktopFileName("gui-backprop")
+    icon = resources_dir() / APP_ICON
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
+    return app
+
+
+def configure_logging() -> Path | None:
+    """Log warnings to stderr and everything from INFO up to a file in the app's data
+    folder; returns the file's path (None when it cannot be written)."""
+    if getattr(log, "_backprop_configured", False):
+        return getattr(log, "_backprop_file", None)
+    log.setLevel(logging.INFO)
+    stream = logging.StreamHandler()
+    stream.setLevel(logging.WARNING)
+    stream.setFormatter(logging.Formatter("gui-backprop: %(levelname)s: %(message)s"))
+    log.addHandler(stream)
+    folder = Path(QStandardPaths.writableLocation(
+        QStandardPaths.StandardLocation.AppLocalDataLocation))
+    path: Path | None = folder / LOG_FILE
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=2,
+                                                       encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: "
+                                               "%(message)s"))
+        log.addHandler(handler)
+    except OSError:
+        path = None
+    log._backprop_configured = True
+    log._backprop_file = path
+    return path
+
+
+def _choose(lessons: list[Lesson], name: str | None) -> Lesson | None:
+    if not name:
+        return None
+    try:
+        return find_lesson(name, lessons)
+    except LessonError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _check_step(window, step: int) -> None:
+    count = window.session.step_count
+    if not 0 <= step <= count:
+        raise UsageError(f"--step must be between 0 and {count} for the lesson "
+                         f"'{window.session.lesson.id}', got {step}")
+
+
+def run_app(args) -> int:
+    """Open the window (or, with ``args.screenshot``, render it to a PNG) and return
+    the exit status. ``args`` has ``session``, ``lesson``, ``step``, ``screenshot``, ``size``."""
+    screenshot = getattr(args, "screenshot", None)
+    try:
+        if getattr(args, "session", None):
+            raise UsageError("opening a session file is not supported by this version")
+        size = parse_size(getattr(args, "size", None) or "1280x800")
+        if screenshot:
+            use_offscreen_platform_if_headless()
+        app = application()
+        lessons = load_lessons()
+        lesson = _choose(lessons, getattr(args, "lesson", None))
+        step = int(getattr(args, "step", 0) or 0)
+        if screenshot:
+            return take_screenshot(lessons, lesson, step, size, Path(screenshot))
+        return _run_window(app, lessons, lesson, step, size)
+    except (UsageError, LessonError) as exc:
+        print(f"gui-backprop: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _run_window(app: QApplication, lessons, lesson, step, size) -> int:
+    from gui_backprop.ui.main_window import MainWindow
+
+    configure_logging()
+    settings = keys.open_settings()
+    window = None
+    handler = ErrorHandler(lambda: window).install()
+    try:
+        window = MainWindow(lessons, settings)
+        if settings.value(keys.GEOMETRY) is None:
+            window.resize(*size)
+        if lesson is not None:
+            window.session.open_lesson(lesson)
+        _check_step(window, step)
+        window.session.jump(step)
+        window.show()
+        return app.exec()
+    finally:
+        handler.uninstall()
+        if window is not None:
+            window.deleteLater()
+
+
+def take_screenshot(lessons: list[Lesson], lesson: Lesson | None, step: int,
+                    size: tuple[int, int], path: Path) -> int:
+    """Render the window at ``lesson``/``step`` and ``size`` into the PNG ``path``."""
+    from gui_backprop.ui.main_window import MainWindow
+
+    window = None
+    saved = False
+    with ScreenshotErrorHandler() as errors:
+        try:
+            window = MainWindow(lessons, settings=None)
+            window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
+            window.resize(*size)
+            if lesson is not None:
+                window.session.open_lesson(lesson)
+            _check_step(window, step)
+            window.session.jump(step)
+            window.show()
+            QApplication.processEvents()
+            window.graph_view.fit_to_window()
+            pixmap = window.grab()
+            if pixmap.width() != size[0] or pixmap.height() != size[1]:
+                pixmap = pixmap.scaled(*size, Qt.AspectRatioMode.IgnoreAspectRatio,
+                                       Qt.TransformationMode.SmoothTransformation)
+            saved = pixmap.save(str(path), "PNG")
+        except UsageError:
+            raise
+        except Exception as exc:  # reported as one line, like any command-line failure
+            errors.error = errors.error or exc
+        finally:
+            if window is not None:
+                window.close()
+                window.deleteLater()
+                QApplication.processEvents()
+    if errors.error is not None:
+        print(f"gui-backprop: error: the screenshot failed: {describe(errors.error)}",
+              file=sys.stderr)
+        return EXIT_FAILURE
+    if not saved:
+        print(f"gui-backprop: error: could not write the PNG file '{path}'", file=sys.stderr)
+        return EXIT_FAILURE
+    return 0

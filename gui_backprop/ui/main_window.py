@@ -1,0 +1,187 @@
+"""The Backprop Lab window: lessons and steps left, graph and explanation centre, code and
+tabs (values, playground, gradient check, and room for more) right.
+
+Panels only talk to the :class:`LessonSession`; this class only builds and arranges
+them, and remembers the window between runs.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QSettings, Qt
+from PySide6.QtGui import QCloseEvent, QFont
+from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QVBoxLayout, QWidget
+
+from gui_backprop.core.lessons import Lesson
+from gui_backprop.ui import settings as keys
+from gui_backprop.ui.code_panel import CodePanel
+from gui_backprop.ui.explanation_panel import ExplanationPanel
+from gui_backprop.ui.gradient_check_panel import GradientCheckPanel
+from gui_backprop.ui.graph_panel import GraphPanel
+from gui_backprop.ui.lesson_list import LessonList
+from gui_backprop.ui.lesson_session import LessonSession
+from gui_backprop.ui.panel_layout import headed, splitter
+from gui_backprop.ui.parameter_panel import ParameterPanel
+from gui_backprop.ui.playground_panel import PlaygroundPanel
+from gui_backprop.ui.shortcut_guard import ShortcutGuard
+from gui_backprop.ui.step_list import StepList
+from gui_backprop.ui.style import window_style_sheet
+from gui_backprop.ui.walkthrough_controls import WalkthroughControls, WalkthroughPlayer
+from gui_backprop.ui.window_actions import WindowActions
+
+WINDOW_TITLE = "Backprop Lab"
+DEFAULT_SIZE = (1280, 800)
+
+
+class MainWindow(QMainWindow):
+    """The main window. ``settings`` (None: nothing is remembered) holds geometry and
+    the last lesson."""
+
+    def __init__(self, lessons: list[Lesson], settings: QSettings | None = None,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(WINDOW_TITLE)
+        self.setAccessibleName(WINDOW_TITLE)
+        self.settings = settings
+        self._default_text_size = QApplication.font().pointSize()
+        self.session = LessonSession(lessons, self)
+        self.player = WalkthroughPlayer(self.session, self)
+        self._build_panels()
+        self._arrange()
+        self.window_actions = WindowActions(self)
+        self.shortcut_guard = ShortcutGuard(self)
+        self.session.lesson_opened.connect(self._lesson_opened)
+        self.session.moved.connect(self._moved)
+        self.session.failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
+        self.resize(*DEFAULT_SIZE)
+        self._apply_style()
+        self._restore()
+
+    def _build_panels(self) -> None:
+        session = self.session
+        self.controls = WalkthroughControls(session, self.player)
+        self.lesson_list = LessonList(session)
+        self.step_list = StepList(session)
+        self.graph_panel = GraphPanel(session)
+        self.graph_view = self.graph_panel.view
+        self.explanation = ExplanationPanel()
+        self.code_panel = CodePanel(session)
+        self.parameter_panel = ParameterPanel(session)
+        self.playground_panel = PlaygroundPanel(session)
+        self.gradient_check_panel = GradientCheckPanel(session)
+        self.side_tabs = QTabWidget(objectName="sideTabs")
+        self.side_tabs.setAccessibleName("Values, playground and gradient check")
+        self.side_tabs.tabBar().setObjectName("sideTabBar")
+        self.side_tabs.tabBar().setAccessibleName("Side panels")
+        self.side_tabs.setDocumentMode(True)
+        self.side_tabs.addTab(self.parameter_panel, "Values")
+        self.side_tabs.addTab(self.playground_panel, "Program")
+        self.side_tabs.addTab(self.gradient_check_panel, "Gradient check")
+
+    def _arrange(self) -> None:
+        left = QWidget(objectName="leftColumn")
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(8)
+        column.addWidget(headed("Lessons", self.lesson_list), 0)
+        column.addWidget(headed("Steps", self.step_list), 1)
+        centre = splitter(Qt.Orientation.Vertical, "centreSplitter",
+                          (self.graph_panel, 3), (self.explanation, 2))
+        right = splitter(Qt.Orientation.Vertical, "rightSplitter",
+                         (self.code_panel, 1), (self.side_tabs, 1))
+        self.main_splitter = splitter(Qt.Orientation.Horizontal, "mainSplitter",
+                                      (left, 0), (centre, 1), (right, 0))
+        self.main_splitter.setSizes([240, 610, 430])
+        centre.setSizes([450, 250])
+        right.setSizes([330, 380])
+        body = QWidget(objectName="centralWidget")
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(6, 0, 6, 6)
+        layout.setSpacing(4)
+        layout.addWidget(self.controls)
+        layout.addWidget(self.main_splitter, 1)
+        self.setCentralWidget(body)
+        self.statusBar().setObjectName("statusBar")
+
+    def add_side_tab(self, widget: QWidget, title: str) -> int:
+        """Add a panel (such as Train) as a tab beside Values; returns its index."""
+        return self.side_tabs.addTab(widget, title)
+
+    # -- following the session --------------------------------------------------------
+
+    def _lesson_opened(self, lesson: Lesson) -> None:
+        self.setWindowTitle(f"{lesson.title} — {WINDOW_TITLE}")
+        index = self.side_tabs.indexOf(self.playground_panel)
+        self.side_tabs.setTabVisible(index, lesson.playground)
+        self.side_tabs.setCurrentIndex(index if lesson.playground else 0)
+        if self.settings is not None:
+            self.settings.setValue(keys.LAST_LESSON, lesson.id)
+
+    def _moved(self) -> None:
+        session = self.session
+        step = session.step
+        if step is None:
+            self.explanation.show_intro(session.lesson, session.step_count)
+        else:
+            self.explanation.show_step(step, session.lesson, session.step_count,
+                                       len(session.walkthrough.trace.iterations))
+
+    def show_gradient_check(self) -> None:
+        """Bring up the Gradient check tab and run the check."""
+        self.side_tabs.setCurrentWidget(self.gradient_check_panel)
+        self.gradient_check_panel.run_check()
+
+    # -- text size ---------------------------------------------------------------------
+
+    def text_size(self) -> int:
+        """The window's text size in points."""
+        return self.font().pointSize()
+
+    def set_text_size(self, points: int) -> None:
+        """Scale every text of the window (View > Text size), for a projector."""
+        font = QFont(self.font())
+        font.setPointSize(int(points))
+        self.setFont(font)
+        self.window_actions.text_size_changed(int(points))
+        if self.settings is not None:
+            self.settings.setValue(keys.TEXT_SIZE, int(points))
+
+    # -- looks ---------------------------------------------------------------------------
+
+    def _apply_style(self) -> None:
+        sheet = window_style_sheet(self.palette())
+        if sheet != self.styleSheet():
+            self.setStyleSheet(sheet)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        """Follow the system's switch between light and dark."""
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._apply_style()
+
+    # -- remembering ---------------------------------------------------------------------
+
+    def _restore(self) -> None:
+        settings = self.settings
+        lesson = self.session.lessons[0].id
+        size = self._default_text_size
+        if settings is not None:
+            geometry = settings.value(keys.GEOMETRY)
+            if geometry is not None:
+                self.restoreGeometry(geometry)
+            last = settings.value(keys.LAST_LESSON)
+            if any(item.id == last for item in self.session.lessons):
+                lesson = last
+            stored = settings.value(keys.TEXT_SIZE)
+            if stored is not None and str(stored).isdigit() and 6 <= int(stored) <= 48:
+                size = int(stored)
+        self.set_text_size(size)
+        self.session.open_lesson(lesson)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        """Stop playing and remember the window."""
+        self.player.pause()
+        if self.settings is not None:
+            self.settings.setValue(keys.GEOMETRY, self.saveGeometry())
+            self.settings.sync()
+        super().closeEvent(event)

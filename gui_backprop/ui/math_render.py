@@ -1,0 +1,132 @@
+"""Typeset a step's LaTeX formula with matplotlib's mathtext into a QImage.
+
+Mathtext gives an alpha mask; it is coloured here with the text colour so the formula
+follows the light or dark palette. Results are cached: stepping back and forth
+re-renders nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+
+import numpy as np
+from matplotlib.font_manager import FontProperties
+from matplotlib.mathtext import MathTextParser
+from PySide6.QtCore import QPointF
+from PySide6.QtGui import QColor, QImage, QPainter
+
+log = logging.getLogger(__name__)
+
+_PARSER = MathTextParser("agg")
+_PADDING = 2
+
+
+class FormulaError(ValueError):
+    """Mathtext could not typeset a formula."""
+
+
+@lru_cache(maxsize=256)
+def _mask(latex: str, pixel_size: float) -> np.ndarray:
+    try:
+        result = _PARSER.parse(f"${latex}$", dpi=72, prop=FontProperties(size=pixel_size))
+    except Exception as exc:  # mathtext raises ValueError, ParseException, KeyError, ...
+        raise FormulaError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) \
+            from None
+    mask = np.asarray(result.image, dtype=np.uint8)
+    return np.pad(mask, _PADDING)
+
+
+def render_formula(latex: str, pixel_size: float, color: QColor,
+                   device_pixel_ratio: float = 1.0) -> QImage:
+    """The formula typeset at ``pixel_size`` logical pixels, in ``color``.
+
+    The image has ``device_pixel_ratio`` set, so it is sharp on high-DPI screens.
+    Raises :class:`FormulaError` when mathtext cannot parse ``latex``.
+    """
+    ratio = max(1.0, float(device_pixel_ratio))
+    mask = _mask(latex, round(pixel_size * ratio, 1))
+    height, width = mask.shape
+    rgba = np.empty((height, width, 4), dtype=np.uint8)
+    alpha = mask.astype(np.uint16)
+    for channel, component in enumerate((color.red(), color.green(), color.blue())):
+        rgba[..., channel] = (alpha * component // 255).astype(np.uint8)
+    rgba[..., 3] = mask
+    image = QImage(rgba.data, width, height, width * 4,
+                   QImage.Format.Format_RGBA8888_Premultiplied).copy()
+    image.setDevicePixelRatio(ratio)
+    return image
+
+
+def split_equation(latex: str) -> list[str]:
+    """The sides of ``a = b = c`` (split only at ``=`` outside braces)."""
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(latex):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == "=" and depth == 0:
+            parts.append(latex[start:index].strip())
+            start = index + 1
+    parts.append(latex[start:].strip())
+    return [part for part in parts if part]
+
+
+def _lines(parts: list[str], fits) -> list[str]:
+    """Greedy line breaking: ``lhs = p1 = p2`` while it fits, then ``= p3 ...``."""
+    lines = [f"{parts[0]} = {parts[1]}"]
+    for part in parts[2:]:
+        candidate = f"{lines[-1]} = {part}"
+        lines[-1:] = [candidate] if fits(candidate) else [lines[-1], f"= {part}"]
+    return lines
+
+
+def render_fitted(latex: str, pixel_size: float, color: QColor, device_pixel_ratio: float,
+                  max_width: float, smallest_scale: float = 0.8) -> QImage:
+    """The formula in at most ``max_width`` logical pixels where possible.
+
+    A formula too wide for one line is broken before an ``=`` sign into aligned lines,
+    as on a blackboard; if a line is still too wide the size shrinks down to
+    ``smallest_scale``. The result may still be wider than ``max_width``.
+    """
+    ratio = max(1.0, float(device_pixel_ratio))
+    scale = 1.0
+    while True:
+        size = pixel_size * scale
+
+        def width(text: str, size=size) -> float:
+            return render_formula(text, size, color, ratio).width() / ratio
+
+        if width(latex) <= max_width:
+            return render_formula(latex, size, color, ratio)
+        parts = split_equation(latex)
+        if len(parts) > 2:
+            lines = _lines(parts, lambda text: width(text) <= max_width)
+            indent = width(f"{parts[0]}") + size * 0.25
+            if max(width(lines[0]), *(indent + width(line) for line in lines[1:])) \
+                    <= max_width or scale <= smallest_scale:
+                return _stack([render_formula(line, size, color, ratio) for line in lines],
+                              indent, size * 0.35, ratio)
+        elif scale <= smallest_scale:
+            return render_formula(latex, size, color, ratio)
+        scale = max(smallest_scale, scale - 0.1)
+
+
+def _stack(images: list[QImage], indent: float, gap: float, ratio: float) -> QImage:
+    offsets = [0.0] + [indent * ratio] * (len(images) - 1)
+    width = int(max(offset + image.width() for offset, image in zip(offsets, images,
+                                                                     strict=True)))
+    height = int(sum(image.height() for image in images) + gap * ratio * (len(images) - 1))
+    result = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
+    result.fill(0)
+    painter = QPainter(result)
+    y = 0.0
+    for offset, image in zip(offsets, images, strict=True):
+        copy = QImage(image)
+        copy.setDevicePixelRatio(1.0)
+        painter.drawImage(QPointF(offset, y), copy)
+        y += image.height() + gap * ratio
+    painter.end()
+    result.setDevicePixelRatio(ratio)
+    return result
