@@ -135,7 +135,7 @@ def _leaf_note(it: Iteration, node: Node) -> str:
         return (f" {node.name}.grad still held {_v(before, parens=False)} from the previous pass "
                 f"(it was not zeroed), and PyTorch adds to it: {node.name}.grad is now "
                 f"{_v(node.grad_attr, parens=False)}.")
-    return f" loss.backward() stores this in {node.name}.grad."
+    return f" {it.nodes[it.output].label}.backward() stores this in {node.name}.grad."
 
 
 def _elements(value) -> tuple[float, ...]:
