@@ -222,12 +222,21 @@ class Trainer:
         y = np.atleast_1d(np.array(self.values[roles.target], dtype=float))
         return _readonly(x), _readonly(y)
 
+    @property
+    def stop_requested(self) -> bool:
+        """True once :meth:`request_stop` was called."""
+        return self._stop_requested
+
     def landscape(self, bounds, resolution: int = 100) -> LossLandscape | None:
-        """The loss over a grid of the two parameters (``None`` unless exactly two scalars)."""
+        """The loss over a grid of the two parameters.
+
+        ``None`` unless there are exactly two scalar parameters, or when a stop is
+        requested while it is computed.
+        """
         if len(self._params) != 2 or any(p.dim() != 0 for p in self._params):
             return None
         return compute_landscape(self._loss_of, self._leaves, self.problem.parameters,
-                                 bounds, resolution)
+                                 bounds, resolution, cancelled=lambda: self._stop_requested)
 
     def run(self, until: int | None = None) -> Iterator[TrainingSnapshot]:
         """Train up to step ``until`` (default: all epochs), yielding snapshots.

@@ -17,6 +17,7 @@ import torch
 from gui_backprop.core.forward import DTYPE
 
 MAX_CHUNK_ELEMENTS = 2_000_000
+CHUNK_POINTS = 1_000  # grid points per chunk: how often a computation can be cancelled
 MIN_HALF_SPAN = 0.5
 MAX_SPAN = 1e6
 
@@ -79,11 +80,14 @@ def bounds_around(points: Iterable[tuple[float, float]], margin: float = 0.25,
 
 def compute_landscape(loss_of: Callable[[Mapping[str, torch.Tensor]], torch.Tensor],
                       leaves: Mapping[str, torch.Tensor], names: tuple[str, str],
-                      bounds: Bounds, resolution: int = 100) -> LossLandscape:
+                      bounds: Bounds, resolution: int = 100,
+                      cancelled: Callable[[], bool] | None = None) -> LossLandscape | None:
     """Evaluate ``loss_of`` on a ``resolution`` x ``resolution`` grid of the two parameters.
 
     ``leaves`` supplies every other leaf (the data); the two named leaves are replaced
-    by the grid's values. Points where the loss is not finite hold NaN.
+    by the grid's values. Points where the loss is not finite hold NaN. The grid is
+    evaluated in chunks; ``cancelled`` is asked between them, and ``None`` is returned
+    as soon as it says yes.
     """
     a0, a1, b0, b1 = bounds
     first = torch.linspace(a0, a1, resolution, dtype=DTYPE)
@@ -96,11 +100,16 @@ def compute_landscape(loss_of: Callable[[Mapping[str, torch.Tensor]], torch.Tens
     def loss_at(value_a: torch.Tensor, value_b: torch.Tensor) -> torch.Tensor:
         return loss_of({**fixed, name_a: value_a, name_b: value_b})
 
-    chunk = max(1, MAX_CHUNK_ELEMENTS // size)
+    batched = torch.func.vmap(loss_at)
+    flat_a, flat_b = grid_first.flatten(), grid_second.flatten()
+    chunk = max(1, min(CHUNK_POINTS, MAX_CHUNK_ELEMENTS // size))
+    parts = []
     with torch.no_grad():
-        values = torch.func.vmap(loss_at, chunk_size=chunk)(grid_first.flatten(),
-                                                            grid_second.flatten())
-    loss = values.reshape(resolution, resolution).numpy().astype(float, copy=True)
+        for start in range(0, flat_a.numel(), chunk):
+            if cancelled is not None and cancelled():
+                return None
+            parts.append(batched(flat_a[start:start + chunk], flat_b[start:start + chunk]))
+    loss = torch.cat(parts).reshape(resolution, resolution).numpy().astype(float, copy=True)
     loss[~np.isfinite(loss)] = np.nan
     arrays = [first.numpy().copy(), second.numpy().copy(), loss]
     for array in arrays:

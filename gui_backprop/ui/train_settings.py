@@ -1,0 +1,117 @@
+"""The Train panel's settings form: epochs, learning rate, update rule, data."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui_backprop.core.formatting import format_number
+from gui_backprop.core.program import ProgramError, parse_value
+from gui_backprop.core.training import EPOCHS_RANGE, TrainingSettings, UpdateRule
+from gui_backprop.core.training_data import NOISE_RANGE, POINTS_RANGE, SEED_RANGE, DataSettings
+
+RULES = (
+    (UpdateRule.MANUAL, "w -= lr * w.grad (by hand)"),
+    (UpdateRule.SGD, "torch.optim.SGD"),
+)
+
+
+class TrainSettingsForm(QWidget):
+    """Edits :class:`~gui_backprop.core.training.TrainingSettings`; refuses bad values."""
+
+    data_changed = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.epochs = QSpinBox()
+        self.epochs.setRange(*EPOCHS_RANGE)
+        self.epochs.setValue(1000)
+        self.epochs.setGroupSeparatorShown(True)
+        self.epochs.setAccessibleName("Epochs")
+        self.learning_rate = QLineEdit("0.05")
+        self.learning_rate.setAccessibleName("Learning rate")
+        self.learning_rate.setToolTip("A number above 0 and at most 100, such as 0.05 or 1e-3")
+        self.rule = QComboBox()
+        for rule, text in RULES:
+            self.rule.addItem(text, rule.value)
+        self.rule.setAccessibleName("Update rule")
+        self.rule.setToolTip("The tutorial's update inside torch.no_grad(), "
+                             "or PyTorch's SGD optimizer: the same step")
+
+        self.points = QSpinBox()
+        self.points.setRange(*POINTS_RANGE)
+        self.points.setValue(50)
+        self.points.setAccessibleName("Number of points")
+        self.noise = QDoubleSpinBox()
+        self.noise.setRange(*NOISE_RANGE)
+        self.noise.setSingleStep(0.1)
+        self.noise.setDecimals(2)
+        self.noise.setValue(1.0)
+        self.noise.setAccessibleName("Noise")
+        self.noise.setToolTip("The standard deviation of the noise added to each y")
+        self._data_available = False
+        self.seed = QSpinBox()
+        self.seed.setRange(*SEED_RANGE)
+        self.seed.setAccessibleName("Random seed")
+        self.seed.setToolTip("The same seed and settings always give the same points")
+        for box in (self.points, self.noise, self.seed):
+            box.valueChanged.connect(self.data_changed)
+
+        training = QFormLayout()
+        training.addRow("&Epochs", self.epochs)
+        training.addRow("&Learning rate", self.learning_rate)
+        training.addRow("&Update", self.rule)
+        self.data_group = QGroupBox("Synthetic data")
+        data = QFormLayout(self.data_group)
+        data.addRow("&Points", self.points)
+        data.addRow("&Noise", self.noise)
+        data.addRow("See&d", self.seed)
+        self.data_note = QLabel()
+        self.data_note.setWordWrap(True)
+        data.addRow(self.data_note)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(training)
+        layout.addWidget(self.data_group)
+
+    def set_defaults(self, learning_rate: float) -> None:
+        """Show a lesson's learning rate."""
+        self.learning_rate.setText(format_number(learning_rate, 6))
+
+    def set_data_available(self, available: bool, names: tuple[str, str] | None) -> None:
+        """Enable the data settings only where synthetic points can replace the data."""
+        self._data_available = available
+        for box in (self.points, self.noise, self.seed):
+            box.setEnabled(available)
+        if available and names:
+            self.data_note.setText(f"Replaces {names[0]} and {names[1]} with points around "
+                                   "the trend of the lesson's data.")
+        else:
+            self.data_note.setText("This program trains on its own values.")
+
+    def data_settings(self) -> DataSettings | None:
+        """The data settings, or ``None`` where they do not apply."""
+        if not self._data_available:
+            return None
+        return DataSettings(self.points.value(), self.noise.value(), self.seed.value())
+
+    def settings(self) -> TrainingSettings:
+        """The settings as entered; raises :class:`ProgramError` with a clear message."""
+        text = self.learning_rate.text().strip()
+        try:
+            rate = parse_value(text)
+        except ProgramError:
+            raise ProgramError(f"the learning rate '{text}' is not a number") from None
+        return TrainingSettings(epochs=self.epochs.value(), learning_rate=rate,
+                                update_rule=UpdateRule(self.rule.currentData()),
+                                data=self.data_settings())

@@ -1,0 +1,188 @@
+"""Run a :class:`~gui_backprop.core.training.Trainer` on a ``QThread``.
+
+The pattern follows superqt's generator worker: the worker iterates the core's
+generator on its own thread, checks its commands between snapshots and sends every
+snapshot, and any error, to the GUI thread through queued signals. It never touches
+a widget. Unlike superqt's pool-based worker it owns a ``QThread`` that
+:meth:`TrainingController.stop` can stop and join deterministically, it waits on a
+condition rather than polling while paused, and it can step one epoch at a time.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from enum import Enum
+
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
+
+from gui_backprop.core.training import Trainer, TrainingSnapshot
+from gui_backprop.core.training_landscape import Bounds, bounds_around
+
+log = logging.getLogger(__name__)
+
+STOP_TIMEOUT_MS = 10_000
+MAX_LANDSCAPE_UPDATES = 8
+LANDSCAPE_RESOLUTION = 120
+
+
+class _Command(Enum):
+    RUN = "run"
+    STEP = "step"
+    STOP = "stop"
+
+
+class TrainingWorker(QObject):
+    """Trains on the thread that calls :meth:`run`; every signal carries the worker's id."""
+
+    snapshot_ready = Signal(int, object)
+    landscape_ready = Signal(int, object)
+    paused = Signal(int, int)
+    resumed = Signal(int)
+    finished = Signal(int, object)
+    failed = Signal(int, str)
+
+    def __init__(self, trainer: Trainer, generation: int, stepping: bool = False):
+        super().__init__()
+        self.trainer = trainer
+        self.generation = generation
+        self._first = _Command.STEP if stepping else _Command.RUN
+        self._condition = threading.Condition()
+        self._command: _Command | None = None
+        self._landscape = None
+        self._landscape_updates = 0
+        self._extent: list[float] | None = None
+
+    # Called from the GUI thread.
+    def request_pause(self) -> None:
+        """Pause after the current step."""
+        self.trainer.request_pause()
+
+    def request_resume(self) -> None:
+        """Continue training after a pause."""
+        self._send(_Command.RUN)
+
+    def request_step(self) -> None:
+        """Train one more epoch, then pause again."""
+        self._send(_Command.STEP)
+
+    def request_stop(self) -> None:
+        """Stop after the current step; the run ends with a STOPPED snapshot."""
+        self.trainer.request_stop()
+        self._send(_Command.STOP)
+
+    def _send(self, command: _Command) -> None:
+        with self._condition:
+            if self._command is not _Command.STOP:
+                self._command = command
+            self._condition.notify()
+
+    def _wait_for_command(self) -> _Command:
+        with self._condition:
+            while self._command is None:
+                self._condition.wait()
+            command, self._command = self._command, None
+            return command
+
+    # Runs on the worker thread.
+    @Slot()
+    def run(self) -> None:
+        """The worker thread's body: train until finished, stopped or diverged."""
+        gen = self.generation
+        try:
+            start = self._point(self.trainer.problem.values)
+            if start is not None:
+                self._show_landscape(bounds_around([start], min_half_span=1.0))
+            command = self._first
+            while True:
+                last = None
+                until = self.trainer.step + 1 if command is _Command.STEP else None
+                for snapshot in self.trainer.run(until):
+                    last = snapshot
+                    self.snapshot_ready.emit(gen, snapshot)
+                    self._follow(snapshot)
+                if last is None or last.is_final:
+                    break
+                self.paused.emit(gen, last.step)
+                command = self._wait_for_command()
+                if command is _Command.RUN:
+                    self.resumed.emit(gen)
+            self._frame_path()
+            self.finished.emit(gen, last)
+        except Exception as exc:  # any failure goes back to the GUI thread
+            log.exception("training failed")
+            self.failed.emit(gen, f"Training failed: {exc}")
+
+    def _point(self, values) -> tuple[float, float] | None:
+        names = self.trainer.problem.parameters
+        if len(names) != 2:
+            return None
+        point = (values[names[0]], values[names[1]])
+        return point if all(isinstance(v, float) for v in point) else None
+
+    def _show_landscape(self, bounds: Bounds | None) -> None:
+        if bounds is None or self.trainer.stop_requested:
+            return
+        landscape = self.trainer.landscape(bounds, LANDSCAPE_RESOLUTION)
+        if landscape is not None:
+            self._landscape = landscape
+            self.landscape_ready.emit(self.generation, landscape)
+
+    def _follow(self, snapshot: TrainingSnapshot) -> None:
+        """Widen the landscape when the path leaves it (a few times at most)."""
+        point = self._point(snapshot.parameters)
+        if point is None or self._landscape is None:
+            return
+        a, b = point
+        if self._extent is None:
+            self._extent = [a, a, b, b]
+        extent = self._extent
+        extent[:] = [min(extent[0], a), max(extent[1], a), min(extent[2], b), max(extent[3], b)]
+        if self._landscape.contains(a, b) or self._landscape_updates >= MAX_LANDSCAPE_UPDATES:
+            return
+        self._landscape_updates += 1
+        a0, a1, b0, b1 = self._landscape.bounds
+        self._show_landscape(bounds_around([(a0, b0), (a1, b1), (a, b)], margin=0.5))
+
+    def _frame_path(self) -> None:
+        """At the end, fit the landscape to the path taken (when it moved at all)."""
+        if self._extent is None or self._landscape is None:
+            return
+        a0, a1, b0, b1 = self._extent
+        bounds = bounds_around([(a0, b0), (a1, b1)], margin=0.3, min_half_span=0.25)
+        if bounds is not None and bounds != self._landscape.bounds:
+            self._show_landscape(bounds)
+
+
+class _TrainingThread(QThread):
+    """A thread whose body is one worker's :meth:`TrainingWorker.run` (no event loop)."""
+
+    def __init__(self, worker: TrainingWorker):
+        super().__init__()
+        self._worker = worker
+
+    def run(self) -> None:
+        self._worker.run()
+
+
+_LIVE_THREADS: set[QThread] = set()
+"""Threads that may still run; held here so that no running QThread is ever collected."""
+
+
+def stop_all_training() -> None:
+    """Stop and join every training thread (connected to ``aboutToQuit``)."""
+    for thread in list(_LIVE_THREADS):
+        thread._worker.request_stop()
+        if thread.wait(STOP_TIMEOUT_MS):
+            _LIVE_THREADS.discard(thread)
+
+
+_HOOKED_APPS: list[QCoreApplication] = []
+
+
+def install_quit_hook() -> None:
+    """Make the application stop every training thread before it quits (once per app)."""
+    app = QCoreApplication.instance()
+    if app is not None and not any(hooked is app for hooked in _HOOKED_APPS):
+        _HOOKED_APPS.append(app)
+        app.aboutToQuit.connect(stop_all_training)
