@@ -11,7 +11,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gui_backprop.core.program import Program, ProgramError, parse_program
+from gui_backprop.core.program import Program, ProgramError, parse_expression, parse_program
 from gui_backprop.core.resources import resources_dir
 from gui_backprop.core.tracer import trace_program
 from gui_backprop.core.walkthrough import Stage, Walkthrough
@@ -76,6 +76,16 @@ def load_lesson(path: Path) -> Lesson:
     if missing or unknown:
         raise LessonError(f"{path.name}: missing {sorted(missing)}, unknown {sorted(unknown)}")
     try:
+        lesson = _lesson_from(path, data)
+    except LessonError:
+        raise
+    except (TypeError, ValueError, AttributeError) as exc:  # ProgramError, or a wrong type
+        raise LessonError(f"{path.name}: {exc}") from None
+    return lesson
+
+
+def _lesson_from(path: Path, data: dict) -> Lesson:
+    try:
         program = parse_program(data["program"])
     except ProgramError as exc:
         raise LessonError(f"{path.name}: program: {exc}") from None
@@ -90,6 +100,12 @@ def load_lesson(path: Path) -> Lesson:
     for key, line in lines.items():
         if not 1 <= line <= count:
             raise LessonError(f"{path.name}: code line {key} = {line} is outside the listing")
+    formulas = {str(k): str(v) for k, v in data.get("formulas", {}).items()}
+    for key, formula in formulas.items():
+        try:
+            parse_expression(formula, set(program.names))
+        except ProgramError as exc:
+            raise LessonError(f"{path.name}: formula for {key}: {exc}") from None
     parameters = data.get("parameters")
     lesson = Lesson(
         id=_lesson_id(path), title=data["title"], summary=data["summary"],
@@ -98,13 +114,10 @@ def load_lesson(path: Path) -> Lesson:
         learning_rate=float(data.get("learning_rate", 0.01)),
         iterations=int(data.get("iterations", 1)), zero_grad=bool(data.get("zero_grad", True)),
         stage_texts={Stage(k): v.strip() for k, v in stages.items()},
-        code=listing, code_lines=lines, formulas=dict(data.get("formulas", {})),
+        code=listing, code_lines=lines, formulas=formulas,
         order=int(data.get("order", 100)), playground=bool(data.get("playground", False)),
         output=data.get("output"))
-    try:
-        lesson.trace()
-    except ProgramError as exc:
-        raise LessonError(f"{path.name}: {exc}") from None
+    lesson.trace()
     return lesson
 
 
