@@ -26,5 +26,13 @@ lint: $(STAMP)
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks
 
+# Installers: the frozen app as dist/*.tar.gz and dist/*.deb (own venv in build/venv;
+# see packaging/README.md), then the smoke test of those artifacts.
+package:
+	$(PYTHON) packaging/build.py
+
+smoke:
+	$(PYTHON) packaging/smoke_test.py
+
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache
