@@ -1,0 +1,312 @@
+"""Where each node of a computational graph goes: a layered (Sugiyama-style) layout.
+
+Inputs sit on the left, the output (the loss) on the right. Each operation's layer is
+the length of the longest path to it from the leaves; a leaf or constant sits in the
+layer just before its first use, next to the operation that consumes it. Edges that
+span several layers get invisible bend points, one per layer crossed, so they can be
+routed around the nodes in between. Within a layer, nodes are ordered by barycenter
+sweeps plus adjacent swaps to reduce edge crossings, then given vertical positions
+that keep edges as straight as possible (an isotonic regression per layer).
+
+Coordinates are abstract: ``x`` is the layer index, ``y`` a row position; two nodes of
+one layer are at least 1 apart. The canvas scales them by its own node sizes.
+
+Why hand-written: the graphs here are tiny (a lesson has under 15 nodes, a playground
+program a few dozen), the whole algorithm is about 200 lines, and it must be
+deterministic and testable. The libraries that do this do not fit: grandalf (last
+release 2023) is unmaintained; networkx has no crossing minimisation and is excluded
+from the frozen app; graphviz and igraph bring a system binary or a compiled
+dependency into the installers for a few dozen nodes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from gui_backprop.core.graph import Iteration
+
+SWEEPS = 8
+PLACEMENT_ROUNDS = 6
+NODE_GAP = 1.0
+BEND_GAP = 0.6
+UNTRACKED_PULL = 0.02
+UNTRACKED_GIVE = 0.02
+
+Point = tuple[float, float]
+
+
+@dataclass(frozen=True)
+class GraphLayout:
+    """A layered layout: node centres, layers and the bend points of long edges.
+
+    ``positions`` maps a node id to ``(layer, row)``. ``layers`` lists node ids per
+    layer, top to bottom. ``bends`` maps an edge id to the points its line passes
+    between the source's and the target's layer (empty for an edge to the next layer).
+    """
+
+    positions: dict[int, Point]
+    layers: tuple[tuple[int, ...], ...]
+    bends: dict[int, tuple[Point, ...]]
+
+    def route(self, iteration: Iteration, edge_id: int) -> tuple[Point, ...]:
+        """The points an edge's line passes through, from source to target."""
+        edge = iteration.edges[edge_id]
+        return (self.positions[edge.source], *self.bends[edge_id],
+                self.positions[edge.target])
+
+
+def layered_layout(iteration: Iteration) -> dict[int, Point]:
+    """Node id -> centre ``(layer, row)`` in abstract units (see :class:`GraphLayout`)."""
+    return compute_layout(iteration).positions
+
+
+def assign_layers(iteration: Iteration) -> dict[int, int]:
+    """Each node's layer: longest path from the leaves; sources just before first use."""
+    inputs: dict[int, list[int]] = {n.id: [] for n in iteration.nodes}
+    uses: dict[int, list[int]] = {n.id: [] for n in iteration.nodes}
+    for edge in iteration.edges:
+        inputs[edge.target].append(edge.source)
+        uses[edge.source].append(edge.target)
+    layer: dict[int, int] = {}
+    for node_id in _topological_order(iteration, inputs):
+        layer[node_id] = 1 + max((layer[s] for s in inputs[node_id]), default=-1)
+    for node_id, sources in inputs.items():
+        if not sources and uses[node_id]:
+            layer[node_id] = min(layer[t] for t in uses[node_id]) - 1
+    last = max(layer.values(), default=0)
+    if not uses[iteration.output]:
+        layer[iteration.output] = last
+    return layer
+
+
+def _topological_order(iteration: Iteration, inputs: dict[int, list[int]]) -> list[int]:
+    remaining = {node_id: len(set(sources)) for node_id, sources in inputs.items()}
+    users: dict[int, set[int]] = {n.id: set() for n in iteration.nodes}
+    for edge in iteration.edges:
+        users[edge.source].add(edge.target)
+    ready = sorted(n for n, count in remaining.items() if count == 0)
+    order = []
+    while ready:
+        node_id = ready.pop(0)
+        order.append(node_id)
+        for user in sorted(users[node_id]):
+            remaining[user] -= 1
+            if remaining[user] == 0:
+                ready.append(user)
+        ready.sort()
+    if len(order) != len(remaining):
+        raise ValueError("the graph has a cycle")
+    return order
+
+
+@dataclass
+class _Graph:
+    """The layered graph with bend vertices: vertex ids >= n are bends."""
+
+    layer_of: dict[int, int]
+    up: dict[int, list[tuple[int, float]]]  # vertex -> (vertex in layer - 1, port)
+    down: dict[int, list[tuple[int, float]]]  # vertex -> (vertex in layer + 1, port)
+    weight: dict[tuple[int, int], float]  # (vertex, its input) -> pull of the input
+    weight_back: dict[tuple[int, int], float]  # (vertex, its user) -> pull of the user
+    chains: dict[int, list[int]]  # edge id -> its bend vertices, left to right
+    real: set[int]
+
+
+def _build(iteration: Iteration, layer: dict[int, int]) -> _Graph:
+    up: dict[int, list[tuple[int, float]]] = {v: [] for v in layer}
+    down: dict[int, list[tuple[int, float]]] = {v: [] for v in layer}
+    layer_of = dict(layer)
+    chains: dict[int, list[int]] = {}
+    weight: dict[tuple[int, int], float] = {}
+    weight_back: dict[tuple[int, int], float] = {}
+    next_vertex = max(layer, default=-1) + 1
+    for edge in iteration.edges:
+        chain = []
+        previous = edge.source
+        for step in range(layer[edge.source] + 1, layer[edge.target]):
+            vertex, next_vertex = next_vertex, next_vertex + 1
+            layer_of[vertex] = step
+            up[vertex], down[vertex] = [], []
+            down[previous].append((vertex, 0.0))
+            up[vertex].append((previous, 0.0))
+            weight[vertex, previous] = weight_back[previous, vertex] = 1.0
+            chain.append(vertex)
+            previous = vertex
+        # operand position breaks ties: the first operand above the second
+        down[previous].append((edge.target, edge.position * 1e-3))
+        up[edge.target].append((previous, 0.0))
+        # gradient paths form the main line: an operation hardly moves towards an input
+        # without a gradient, while such an input follows its user but gives way
+        key = (edge.target, previous)
+        weight[key] = max(weight.get(key, 0.0), 1.0 if edge.tracked else UNTRACKED_PULL)
+        key = (previous, edge.target)
+        weight_back[key] = max(weight_back.get(key, 0.0),
+                               1.0 if edge.tracked else UNTRACKED_GIVE)
+        chains[edge.id] = chain
+    return _Graph(layer_of, up, down, weight, weight_back, chains, set(layer))
+
+
+def compute_layout(iteration: Iteration) -> GraphLayout:
+    """The full layout of an iteration's graph (positions, layers, bends)."""
+    layer = assign_layers(iteration)
+    graph = _build(iteration, layer)
+    count = max(graph.layer_of.values(), default=-1) + 1
+    layers: list[list[int]] = [[] for _ in range(count)]
+    for vertex in sorted(graph.layer_of):
+        layers[graph.layer_of[vertex]].append(vertex)
+    layers = _order_layers(graph, layers)
+    rows = _place_rows(graph, layers)
+    low = min(rows.values(), default=0.0)
+    point = {v: (float(graph.layer_of[v]), round(rows[v] - low, 9)) for v in rows}
+    positions = {v: point[v] for v in sorted(graph.real)}
+    bends = {e: tuple(point[v] for v in chain) for e, chain in graph.chains.items()}
+    real_layers = tuple(tuple(v for v in vs if v in graph.real) for vs in layers)
+    return GraphLayout(positions, real_layers, bends)
+
+
+def _order_layers(graph: _Graph, layers: list[list[int]]) -> list[list[int]]:
+    best = [list(vs) for vs in layers]
+    best_crossings = _total_crossings(graph, best)
+    current = [list(vs) for vs in layers]
+    for sweep in range(SWEEPS):
+        downward = sweep % 2 == 0
+        indices = range(1, len(current)) if downward else range(len(current) - 2, -1, -1)
+        for i in indices:
+            fixed = current[i - 1] if downward else current[i + 1]
+            links = graph.up if downward else graph.down
+            current[i] = _by_barycenter(current[i], fixed, links)
+        _swap_adjacent(graph, current)
+        crossings = _total_crossings(graph, current)
+        if crossings < best_crossings:
+            best, best_crossings = [list(vs) for vs in current], crossings
+        if best_crossings == 0:
+            break
+    return best
+
+
+def _by_barycenter(layer: list[int], fixed: list[int],
+                   links: dict[int, list[tuple[int, float]]]) -> list[int]:
+    index = {v: i for i, v in enumerate(fixed)}
+    keys = {}
+    for i, vertex in enumerate(layer):
+        ports = [index[other] + port for other, port in links[vertex]]
+        keys[vertex] = (sum(ports) / len(ports) if ports else float(i), i)
+    return sorted(layer, key=keys.__getitem__)
+
+
+def _swap_adjacent(graph: _Graph, layers: list[list[int]]) -> None:
+    improved = True
+    while improved:
+        improved = False
+        for i, layer in enumerate(layers):
+            for j in range(len(layer) - 1):
+                before = _layer_crossings(graph, layers, i)
+                layer[j], layer[j + 1] = layer[j + 1], layer[j]
+                if _layer_crossings(graph, layers, i) < before:
+                    improved = True
+                else:
+                    layer[j], layer[j + 1] = layer[j + 1], layer[j]
+
+
+def _layer_crossings(graph: _Graph, layers: list[list[int]], i: int) -> int:
+    total = 0
+    if i > 0:
+        total += _crossings_between(graph, layers[i - 1], layers[i])
+    if i + 1 < len(layers):
+        total += _crossings_between(graph, layers[i], layers[i + 1])
+    return total
+
+
+def _total_crossings(graph: _Graph, layers: list[list[int]]) -> int:
+    return sum(_crossings_between(graph, layers[i], layers[i + 1])
+               for i in range(len(layers) - 1))
+
+
+def _crossings_between(graph: _Graph, left: list[int], right: list[int]) -> int:
+    position = {v: i for i, v in enumerate(right)}
+    segments = [(i, position[w] + port) for i, v in enumerate(left)
+                for w, port in graph.down[v]]
+    return count_segment_crossings(segments)
+
+
+def count_segment_crossings(segments: Sequence[Point]) -> int:
+    """How many pairs of segments ``(y_left, y_right)`` between two columns cross."""
+    crossings = 0
+    for a in range(len(segments)):
+        for b in range(a + 1, len(segments)):
+            (a0, a1), (b0, b1) = segments[a], segments[b]
+            if (a0 - b0) * (a1 - b1) < 0:
+                crossings += 1
+    return crossings
+
+
+def _place_rows(graph: _Graph, layers: list[list[int]]) -> dict[int, float]:
+    rows: dict[int, float] = {}
+    for layer in layers:
+        gaps = _gaps(graph, layer)
+        offsets = [sum(gaps[:i]) for i in range(len(layer))]
+        middle = offsets[-1] / 2 if offsets else 0.0
+        rows.update({v: o - middle for v, o in zip(layer, offsets, strict=True)})
+    order = list(range(len(layers)))
+    for round_ in range(PLACEMENT_ROUNDS):
+        last = round_ == PLACEMENT_ROUNDS - 1
+        for i in order if round_ % 2 == 0 else reversed(order):
+            layer = layers[i]
+            wanted, importance = [], []
+            for vertex in layer:
+                pulls = []
+                if last or round_ % 2 == 0:
+                    pulls += [(rows[o], graph.weight[vertex, o]) for o, _ in graph.up[vertex]]
+                if last or round_ % 2 == 1:
+                    pulls += [(rows[o], graph.weight_back[vertex, o])
+                              for o, _ in graph.down[vertex]]
+                total = sum(w for _, w in pulls)
+                wanted.append(sum(y * w for y, w in pulls) / total if total else rows[vertex])
+                importance.append(max(total, 0.05))
+            placed = spread(wanted, _gaps(graph, layer), importance)
+            rows.update(zip(layer, placed, strict=True))
+    return rows
+
+
+def _gaps(graph: _Graph, layer: list[int]) -> list[float]:
+    return [NODE_GAP if a in graph.real and b in graph.real else BEND_GAP
+            for a, b in zip(layer, layer[1:], strict=False)]
+
+
+def spread(wanted: Sequence[float], gaps: Sequence[float],
+           weights: Sequence[float] | None = None) -> list[float]:
+    """Positions closest to ``wanted`` (weighted least squares) keeping order and gaps.
+
+    ``gaps[i]`` is the least distance between item ``i`` and item ``i + 1``; an item
+    of small weight gives way to its heavier neighbours. Solved exactly by
+    pool-adjacent-violators on the positions minus their cumulative gaps.
+    """
+    offsets = [0.0]
+    for gap in gaps:
+        offsets.append(offsets[-1] + gap)
+    weights = [1.0] * len(wanted) if weights is None else list(weights)
+    targets = [w - o for w, o in zip(wanted, offsets, strict=True)]
+    blocks: list[list[float]] = []  # [weighted mean, total weight, item count]
+    for target, weight in zip(targets, weights, strict=True):
+        blocks.append([target, weight, 1])
+        while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
+            mean, weight_sum, count = blocks.pop()
+            prev_mean, prev_weight, prev_count = blocks[-1]
+            total = prev_weight + weight_sum
+            blocks[-1] = [(prev_mean * prev_weight + mean * weight_sum) / total, total,
+                          prev_count + count]
+    result = []
+    for mean, _weight, count in blocks:
+        result.extend([mean] * int(count))
+    return [r + o for r, o in zip(result, offsets, strict=True)]
+
+
+def count_crossings(iteration: Iteration, layout: GraphLayout) -> int:
+    """Edge crossings of a layout, counted segment by segment between adjacent layers."""
+    by_gap: dict[float, list[Point]] = {}
+    for edge in iteration.edges:
+        route = layout.route(iteration, edge.id)
+        for (x0, y0), (_x1, y1) in zip(route, route[1:], strict=False):
+            by_gap.setdefault(x0, []).append((y0, y1))
+    return sum(count_segment_crossings(segments) for segments in by_gap.values())
