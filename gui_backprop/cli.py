@@ -56,11 +56,27 @@ def _parse_sets(items: list[str]) -> dict:
     return values
 
 
+def _parse_learning_rate(text: str | None) -> float | None:
+    from gui_backprop.core.program import ProgramError, parse_value
+
+    if text is None:
+        return None
+    try:
+        return parse_value(text)
+    except ProgramError as exc:
+        raise ProgramError(f"--lr: {exc.message}") from None
+
+
 def _program_text(argument: str) -> str:
+    from gui_backprop.core.program import MAX_SOURCE_CHARS, ProgramError
+
     path = Path(argument)
     try:
         if len(argument) < 4096 and "\n" not in argument and path.is_file():
-            return path.read_text(encoding="utf-8")
+            with path.open(encoding="utf-8") as file:
+                return file.read(MAX_SOURCE_CHARS + 1)  # longer is refused by the parser
+    except UnicodeDecodeError:
+        raise ProgramError(f"{argument} is not a text file") from None
     except OSError:
         pass
     return argument
@@ -70,14 +86,14 @@ def run_trace(argv: list[str]) -> int:
     """``gui-backprop trace``: print a trace as a table or JSON."""
     from gui_backprop.core.export import trace_to_dict, trace_to_table
     from gui_backprop.core.lessons import LessonError, find_lesson
-    from gui_backprop.core.program import ProgramError, parse_program, parse_value
+    from gui_backprop.core.program import ProgramError, parse_program
     from gui_backprop.core.tracer import trace_program
     from gui_backprop.core.walkthrough import Walkthrough
 
     args = _trace_parser().parse_args(argv)
     try:
         values = _parse_sets(args.set)
-        lr = parse_value(args.lr) if args.lr is not None else None
+        lr = _parse_learning_rate(args.lr)
         if args.lesson:
             if args.program:
                 raise ProgramError("give either a program or --lesson, not both")
