@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict
+from dataclasses import fields
 
 from gui_backprop.core.formatting import format_value
 from gui_backprop.core.graph import Iteration, Trace
@@ -21,10 +21,15 @@ def _clean(value):
     return value
 
 
+def _fields(snapshot) -> dict:
+    """A flat dataclass's fields as a dict (``asdict`` would deep-copy every vector)."""
+    return {f.name: getattr(snapshot, f.name) for f in fields(snapshot)}
+
+
 def _iteration_dict(trace: Trace, it: Iteration) -> dict:
     nodes = []
     for node in it.nodes:
-        data = asdict(node)
+        data = _fields(node)
         data["kind"] = node.kind.value
         nodes.append(data)
     return {
@@ -32,8 +37,8 @@ def _iteration_dict(trace: Trace, it: Iteration) -> dict:
         "loss": it.loss,
         "variables": trace.variables(it.index),
         "nodes": nodes,
-        "edges": [asdict(edge) for edge in it.edges],
-        "updates": [asdict(update) for update in it.updates],
+        "edges": [_fields(edge) for edge in it.edges],
+        "updates": [_fields(update) for update in it.updates],
         "grad_before": it.grad_before,
     }
 
@@ -49,7 +54,7 @@ def trace_to_dict(walkthrough: Walkthrough) -> dict:
     first = iterations[0]
     steps = []
     for step in walkthrough.steps:
-        data = asdict(step)
+        data = _fields(step)
         data["stage"] = step.stage.value
         steps.append(data)
     return _clean({
