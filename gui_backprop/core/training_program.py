@@ -4,8 +4,10 @@
 ``TorchFunctionMode`` so that the walkthrough can show the graph; a training loop
 runs the same computation thousands of times a second and needs none of that. This
 module turns the same AST into closures that make the same torch calls (the same
-operation table, the same dtype, constants as float64 tensors), so a training step
-costs what a hand-written PyTorch loop costs. Gradients still come from autograd only.
+operation table, the same dtype), so a training step costs what a hand-written PyTorch
+loop costs. A number beside a tensor is passed as a Python number, as in the
+tutorial's ``(y_pred - y) ** 2``: torch's scalar overloads compute the same values
+without making the constant a tensor. Gradients still come from autograd only.
 """
 
 from __future__ import annotations
@@ -33,7 +35,17 @@ def _compile(node: ast.expr) -> Evaluator:
         name = node.id
         return lambda scope: scope[name]
     if isinstance(node, ast.BinOp):
-        function = BINARY_OPERATIONS[BINARY_BY_AST[type(node.op).__name__]].torch_function
+        name = BINARY_BY_AST[type(node.op).__name__]
+        function = BINARY_OPERATIONS[name].torch_function
+        left_number, right_number = parse_number(node.left), parse_number(node.right)
+        if right_number is not None and left_number is None \
+                and (name != "pow" or right_number == 2.0):
+            # only the square: other scalar powers round differently from a tensor power
+            tensor = _compile(node.left)
+            return lambda scope: function(tensor(scope), right_number)
+        if left_number is not None and right_number is None and name in ("add", "mul"):
+            tensor = _compile(node.right)  # a commutative operation: the same result
+            return lambda scope: function(tensor(scope), left_number)
         left, right = _compile(node.left), _compile(node.right)
         return lambda scope: function(left(scope), right(scope))
     if isinstance(node, ast.UnaryOp):

@@ -6,10 +6,13 @@ called (the panel calls it from a timer), never once per training step.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 
+from gui_backprop.core.formatting import format_number
 from gui_backprop.core.training_landscape import LossLandscape
 from gui_backprop.ui.theme import Theme, current_theme
 
@@ -31,11 +34,35 @@ def _style(plot: pg.PlotWidget, theme: Theme, title: str, bottom: str, left: str
     plot.setMinimumSize(220, 180)
 
 
+class LogAxis(pg.AxisItem):
+    """A log axis labelled with plain numbers (100, 1, 0.01), spaced so they never crowd."""
+
+    MIN_LABEL_SPACING = 28  # pixels between labels
+
+    def logTickValues(self, minVal, maxVal, size, stdTicks):  # noqa: N802, N803 - pyqtgraph
+        """1-2-5 steps where they fit, else powers of ten (every few when many)."""
+        room = max(1, int(size / self.MIN_LABEL_SPACING))
+        values = [k + math.log10(m) for k in range(math.floor(minVal), math.ceil(maxVal) + 1)
+                  for m in (1, 2, 5)]
+        values = [v for v in values if minVal <= v <= maxVal]
+        if 2 <= len(values) <= room:
+            return [(None, values)]
+        if len(values) > room:
+            step = max(1, math.ceil((maxVal - minVal) / room))
+            first = math.ceil(minVal / step) * step
+            return [(float(step), list(range(first, math.floor(maxVal) + 1, step)))]
+        return stdTicks  # less than a factor of two: evenly spaced ticks
+
+    def logTickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph's name
+        """Each tick as the loss value it stands for."""
+        return [format_number(10.0 ** v * scale, 3).removesuffix(".0") for v in values]
+
+
 class LossPlot(pg.PlotWidget):
     """The loss at every step, in a preallocated buffer that grows by doubling."""
 
     def __init__(self, parent=None):
-        super().__init__(parent)
+        super().__init__(parent, axisItems={"left": LogAxis("left")})
         self.theme = current_theme()
         _style(self, self.theme, "Loss", "step (epoch)", "loss J")
         self.setAccessibleName("Loss plot")
@@ -156,7 +183,9 @@ class LandscapePlot(pg.PlotWidget):
         self._image.setColorMap(pg.colormap.get("viridis"))
         self.addItem(self._image)
         self._isocurves: list[pg.IsocurveItem] = []
+        self._path_shadow = self.plot(pen=pg.mkPen((0, 0, 0, 150), width=5))
         self._path = self.plot(pen=pg.mkPen("#ffffff", width=2))
+        self._path_shadow.setZValue(9)
         self._lowest = pg.ScatterPlotItem(size=14, symbol="+", pen=pg.mkPen("#ffffff", width=2))
         self._current = pg.ScatterPlotItem(size=12, pen=pg.mkPen("#ffffff", width=2),
                                            brush=pg.mkBrush(self.theme.negative))
@@ -228,6 +257,7 @@ class LandscapePlot(pg.PlotWidget):
             return
         self._dirty = False
         xs, ys = self._xs[: self._count], self._ys[: self._count]
+        self._path_shadow.setData(xs, ys)
         self._path.setData(xs, ys)
         self._current.setData(xs[-1:], ys[-1:])
 

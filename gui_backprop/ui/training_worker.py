@@ -12,18 +12,20 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from enum import Enum
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
-from gui_backprop.core.training import Trainer, TrainingSnapshot
+from gui_backprop.core.training import Trainer, TrainingSnapshot, TrainingStatus
 from gui_backprop.core.training_landscape import Bounds, bounds_around
 
 log = logging.getLogger(__name__)
 
 STOP_TIMEOUT_MS = 10_000
-MAX_LANDSCAPE_UPDATES = 8
-LANDSCAPE_RESOLUTION = 120
+MAX_LANDSCAPE_UPDATES = 4
+LANDSCAPE_RESOLUTION = 100
+LANDSCAPE_DELAY = 0.25  # seconds of training before the first landscape
 
 
 class _Command(Enum):
@@ -51,6 +53,7 @@ class TrainingWorker(QObject):
         self._command: _Command | None = None
         self._landscape = None
         self._landscape_updates = 0
+        self._started_at = 0.0
         self._extent: list[float] | None = None
 
     # Called from the GUI thread.
@@ -90,9 +93,7 @@ class TrainingWorker(QObject):
         """The worker thread's body: train until finished, stopped or diverged."""
         gen = self.generation
         try:
-            start = self._point(self.trainer.problem.values)
-            if start is not None:
-                self._show_landscape(bounds_around([start], min_half_span=1.0))
+            self._started_at = time.perf_counter()
             command = self._first
             while True:
                 last = None
@@ -129,28 +130,45 @@ class TrainingWorker(QObject):
             self.landscape_ready.emit(self.generation, landscape)
 
     def _follow(self, snapshot: TrainingSnapshot) -> None:
-        """Widen the landscape when the path leaves it (a few times at most)."""
+        """Compute the landscape once the path has taken shape; widen it when left.
+
+        The first one waits until the path is known (a moment of training, or a
+        pause), so that it frames the path instead of being recomputed at every turn.
+        """
         point = self._point(snapshot.parameters)
-        if point is None or self._landscape is None:
+        if point is None:
             return
         a, b = point
         if self._extent is None:
             self._extent = [a, a, b, b]
         extent = self._extent
         extent[:] = [min(extent[0], a), max(extent[1], a), min(extent[2], b), max(extent[3], b)]
+        if self._landscape is None:
+            waited = time.perf_counter() - self._started_at >= LANDSCAPE_DELAY
+            if waited or snapshot.status is not TrainingStatus.RUNNING:
+                self._show_landscape(self._path_bounds())
+            return
         if self._landscape.contains(a, b) or self._landscape_updates >= MAX_LANDSCAPE_UPDATES:
             return
         self._landscape_updates += 1
         a0, a1, b0, b1 = self._landscape.bounds
-        self._show_landscape(bounds_around([(a0, b0), (a1, b1), (a, b)], margin=0.5))
+        self._show_landscape(bounds_around([(a0, b0), (a1, b1), (a, b)], margin=0.75))
+
+    def _path_bounds(self) -> Bounds | None:
+        a0, a1, b0, b1 = self._extent
+        return bounds_around([(a0, b0), (a1, b1)], margin=0.4, min_half_span=0.5)
 
     def _frame_path(self) -> None:
-        """At the end, fit the landscape to the path taken (when it moved at all)."""
+        """At the end, fit the landscape to the whole path taken."""
         if self._extent is None or self._landscape is None:
             return
-        a0, a1, b0, b1 = self._extent
-        bounds = bounds_around([(a0, b0), (a1, b1)], margin=0.3, min_half_span=0.25)
-        if bounds is not None and bounds != self._landscape.bounds:
+        bounds = self._path_bounds()
+        if bounds is None:
+            return
+        a0, a1, b0, b1 = self._landscape.bounds
+        c0, c1, d0, d1 = bounds
+        inside = a0 <= c0 and c1 <= a1 and b0 <= d0 and d1 <= b1
+        if not inside or (a1 - a0) * (b1 - b0) > 2 * (c1 - c0) * (d1 - d0):
             self._show_landscape(bounds)
 
 

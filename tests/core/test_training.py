@@ -197,6 +197,21 @@ def test_the_compiled_program_computes_what_the_recorded_forward_pass_computes(l
         assert torch.equal(compiled.function_of(name)(leaves), tensor)
 
 
+def test_numbers_on_either_side_of_an_operator_compute_what_the_forward_pass_computes():
+    program = parse_program("x = [0.5, 1.5, 2.5]\nw = 0.7\n"
+                            "a = 2 * x + 3 + x * 0.1\nb = 1 - a / 4 + 2 ** w - 3.5 ** -w\n"
+                            "c = -2.5 * exp(b) ** 3\nloss = mean((c - 1) ** 2)")
+    leaves = {"x": make_leaf(program.leaves["x"], False), "w": make_leaf(0.7, True)}
+    recorded = run_forward(program, leaves)
+    compiled = CompiledProgram(program)
+    for name in ("a", "b", "c", "loss"):
+        value = compiled.function_of(name)(leaves)
+        assert torch.equal(value, recorded.named[name])
+    grad_compiled, = torch.autograd.grad(compiled.function_of("loss")(leaves), leaves["w"])
+    grad_recorded, = torch.autograd.grad(recorded.named["loss"], leaves["w"])
+    assert torch.equal(grad_compiled, grad_recorded)
+
+
 def test_regression_roles_are_found_only_where_they_fit():
     roles = {lesson.id: TrainingProblem.from_lesson(lesson).roles for lesson in LESSONS}
     assert (roles["linear-regression"].target, roles["linear-regression"].prediction) \
