@@ -86,7 +86,10 @@ class GraphView(QGraphicsView):
     def show_state(self, state: WalkState) -> None:
         """Reveal what the state says: values of ``state.values``, gradients of
         ``state.grads``, local gradients of ``state.local_grads``; highlight the current
-        step's node or edge; everything not yet revealed is shown as a grey ``?``."""
+        step's node or edge; everything not yet revealed is shown as a grey ``?``.
+
+        The state must belong to the iteration shown: when ``state.iteration`` changes,
+        call :meth:`show_iteration` with that iteration instead."""
         self._scene.set_state(state)
         self._follow_current()
         self.setAccessibleDescription(self._scene.describe())
