@@ -45,3 +45,11 @@ def format_operand(value: float) -> str:
     if text.endswith(".0"):
         text = text[:-2]
     return f"({text})" if value < 0 else text
+
+
+def exact_operand(value: float) -> str:
+    """A constant in program syntax with every digit it has (for formulas that are checked)."""
+    text = repr(float(value))
+    if text.endswith(".0"):
+        text = text[:-2]
+    return f"({text})" if value < 0 else text

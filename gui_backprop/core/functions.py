@@ -77,7 +77,7 @@ def derivative_expression(op: Operation, position: int, operands: list[str], n: 
     (``2 * a`` rather than ``2 * a ** (2 - 1)``).
     """
     if op.name == "pow" and position == 0 and exponent is not None:
-        return _power_rule(operands[0], exponent)
+        return _power_rule(operands[0], exponent, exact=True)
     return _fill(op.derivatives[position], operands, n)
 
 
@@ -85,21 +85,24 @@ def derivative_shown(op: Operation, position: int, operands: list[str], n: int,
                      exponent: float | None = None) -> str:
     """The derivative as shown to a learner (may differ from the checkable form)."""
     shown = op.shown[position] if position < len(op.shown) else None
-    if shown is None:
-        return derivative_expression(op, position, operands, n, exponent)
-    return _fill(shown, operands, n)
+    if shown is not None:
+        return _fill(shown, operands, n)
+    if op.name == "pow" and position == 0 and exponent is not None:
+        return _power_rule(operands[0], exponent, exact=False)
+    return _fill(op.derivatives[position], operands, n)
 
 
-def _power_rule(base: str, exponent: float) -> str:
-    from gui_backprop.core.formatting import format_operand
+def _power_rule(base: str, exponent: float, exact: bool) -> str:
+    from gui_backprop.core.formatting import exact_operand, format_operand
 
+    written = exact_operand if exact else format_operand
     lowered = exponent - 1
     if lowered == 0:
         return "1"
-    factor = format_operand(exponent)
+    factor = written(exponent)
     if lowered == 1:
         return f"{factor} * {base}"
-    return f"{factor} * {base} ** {format_operand(lowered)}"
+    return f"{factor} * {base} ** {written(lowered)}"
 
 
 def _fill(template: str, operands: list[str], n: int) -> str:

@@ -6,7 +6,7 @@ import ast
 
 import torch
 
-from gui_backprop.core.formatting import format_operand
+from gui_backprop.core.formatting import exact_operand, format_operand
 from gui_backprop.core.forward import ForwardRecording, plain
 from gui_backprop.core.functions import OPERATIONS, derivative_expression, derivative_shown
 from gui_backprop.core.graph import Edge, Node, NodeKind
@@ -70,9 +70,12 @@ class GraphBuilder:
         """The node id of a recorded tensor."""
         return self.node_ids[id(tensor)]
 
-    def operand_text(self, node_id: int) -> str:
-        """How a node appears as an operand inside a formula."""
+    def operand_text(self, node_id: int, exact: bool = True) -> str:
+        """How a node appears as an operand inside a formula (constants to every digit
+        when ``exact``, else as their label)."""
         node = self.nodes[node_id]
+        if node["kind"] is NodeKind.CONSTANT and exact:
+            return exact_operand(float(self.tensors[node_id]))
         if node["name"] is not None or node["kind"] is NodeKind.CONSTANT:
             return node["label"]
         return f"({node['expression']})"
@@ -93,12 +96,13 @@ class GraphBuilder:
         op = OPERATIONS[target["op"]]
         operand_ids = [e["source"] for e in self.edges if e["target"] == edge["target"]]
         operands = [self.operand_text(i) for i in operand_ids]
+        labels = [self.operand_text(i, exact=False) for i in operand_ids]
         n = self.tensors[operand_ids[0]].numel()
         exponent = None
         if op.name == "pow" and self.nodes[operand_ids[1]]["kind"] is NodeKind.CONSTANT:
             exponent = float(self.tensors[operand_ids[1]])
         rhs = derivative_expression(op, edge["position"], operands, n, exponent)
-        shown = derivative_shown(op, edge["position"], operands, n, exponent)
+        shown = derivative_shown(op, edge["position"], labels, n, exponent)
         edge["derivative"] = rhs
         edge["derivative_shown"] = shown
 
