@@ -7,9 +7,10 @@ import logging.handlers
 import os
 import re
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import QStandardPaths, Qt, qInstallMessageHandler
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -90,6 +91,21 @@ def configure_logging() -> Path | None:
     return path
 
 
+@contextmanager
+def _offscreen_noise_dropped():
+    """Drop the offscreen platform's note on window size hints (not a problem) while
+    rendering; any other Qt message still reaches stderr."""
+    def handler(kind, context, message):
+        if "propagateSizeHints" not in message:
+            print(message, file=sys.stderr)
+
+    previous = qInstallMessageHandler(handler)
+    try:
+        yield
+    finally:
+        qInstallMessageHandler(previous)
+
+
 def _choose(lessons: list[Lesson], name: str | None) -> Lesson | None:
     if not name:
         return None
@@ -158,7 +174,7 @@ def take_screenshot(lessons: list[Lesson], lesson: Lesson | None, step: int,
 
     window = None
     saved = False
-    with ScreenshotErrorHandler() as errors:
+    with ScreenshotErrorHandler() as errors, _offscreen_noise_dropped():
         try:
             window = MainWindow(lessons, settings=None)
             window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
@@ -169,7 +185,6 @@ def take_screenshot(lessons: list[Lesson], lesson: Lesson | None, step: int,
             window.session.jump(step)
             window.show()
             QApplication.processEvents()
-            window.graph_view.fit_to_window()
             pixmap = window.grab()
             if pixmap.width() != size[0] or pixmap.height() != size[1]:
                 pixmap = pixmap.scaled(*size, Qt.AspectRatioMode.IgnoreAspectRatio,

@@ -8,7 +8,7 @@ them, and remembers the window between runs.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSettings, Qt
-from PySide6.QtGui import QCloseEvent, QFont
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
 from gui_backprop.core.lessons import Lesson
@@ -44,6 +44,7 @@ class MainWindow(QMainWindow):
         self.setAccessibleName(WINDOW_TITLE)
         self.settings = settings
         self._default_text_size = QApplication.font().pointSize()
+        self._text_size = self._default_text_size
         self.session = LessonSession(lessons, self)
         self.player = WalkthroughPlayer(self.session, self)
         self._build_panels()
@@ -135,13 +136,12 @@ class MainWindow(QMainWindow):
 
     def text_size(self) -> int:
         """The window's text size in points."""
-        return self.font().pointSize()
+        return self._text_size
 
     def set_text_size(self, points: int) -> None:
         """Scale every text of the window (View > Text size), for a projector."""
-        font = QFont(self.font())
-        font.setPointSize(int(points))
-        self.setFont(font)
+        self._text_size = int(points)
+        self._apply_style()
         self.window_actions.text_size_changed(int(points))
         if self.settings is not None:
             self.settings.setValue(keys.TEXT_SIZE, int(points))
@@ -149,7 +149,7 @@ class MainWindow(QMainWindow):
     # -- looks ---------------------------------------------------------------------------
 
     def _apply_style(self) -> None:
-        sheet = window_style_sheet(self.palette())
+        sheet = window_style_sheet(self.palette(), self._text_size)
         if sheet != self.styleSheet():
             self.setStyleSheet(sheet)
 

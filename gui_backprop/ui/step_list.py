@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtCore import QEvent, QSignalBlocker, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QWidget
 
@@ -49,11 +49,24 @@ class StepList(QListWidget):
     def _add_heading(self, text: str) -> None:
         item = QListWidgetItem(text)
         item.setFlags(Qt.ItemFlag.ItemIsEnabled)  # a heading: readable, not selectable
-        font = QFont(self.font())
-        font.setBold(True)
-        item.setFont(font)
+        item.setFont(self._heading_font())
         item.setData(Qt.ItemDataRole.AccessibleTextRole, f"Stage: {text}")
         self.addItem(item)
+
+    def _heading_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setBold(True)
+        return font
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        """Headings follow the text size."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            font = self._heading_font()
+            for row in range(self.count()):
+                item = self.item(row)
+                if item.data(POSITION_ROLE) is None:
+                    item.setFont(font)
 
     def _add_step_row(self, text: str, position: int, tooltip: str) -> None:
         item = QListWidgetItem(text)

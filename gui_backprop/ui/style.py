@@ -36,6 +36,10 @@ def colours_for(palette: QPalette) -> dict[str, str]:
     return DARK_COLOURS if is_dark_palette(palette) else LIGHT_COLOURS
 
 
-def window_style_sheet(palette: QPalette) -> str:
-    """The style sheet with the colours that suit ``palette``."""
-    return _template().safe_substitute(colours_for(palette))
+def window_style_sheet(palette: QPalette, text_size: float) -> str:
+    """The style sheet with the colours that suit ``palette`` and text of ``text_size`` pt.
+
+    The size is part of the sheet because a widget under a style sheet no longer takes
+    its font from ``setFont`` on its window.
+    """
+    return _template().safe_substitute(colours_for(palette), text_size=f"{text_size:g}")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QSignalBlocker, QTimer, Signal
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -14,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui_backprop.core.walkthrough import Stage
+from gui_backprop.ui.flow_layout import FlowLayout
 from gui_backprop.ui.lesson_session import LessonSession
 
 SPEEDS = (("Slow", 2000), ("Normal", 1000), ("Fast", 500), ("Very fast", 200))
@@ -90,16 +90,19 @@ class WalkthroughControls(QWidget):
                                          session.reset)
         self.position_label = QLabel(objectName="positionLabel")
         self.position_label.setAccessibleName("Position in the walkthrough")
-        self.stage_group = QButtonGroup(self)
         self.stage_buttons: dict[Stage, QPushButton] = {}
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 6, 8, 6)
-        layout.setSpacing(6)
+        playback = QWidget(objectName="playbackGroup")
+        row = QHBoxLayout(playback)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(6)
         for widget in (self.back_button, self.next_button, self.play_button, self.speed_box,
                        self.reset_button):
-            layout.addWidget(widget)
-        layout.addSpacing(12)
+            row.addWidget(widget)
+        layout = FlowLayout(self, spacing=6)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.addWidget(playback)
         jump = QLabel("Jump to:", objectName="jumpLabel")
+        jump.setContentsMargins(12, 0, 0, 0)
         layout.addWidget(jump)
         for stage in Stage:
             button = self._button(f"stageButton_{stage.value}", stage.title,
@@ -107,10 +110,9 @@ class WalkthroughControls(QWidget):
                                   lambda stage=stage: session.jump_to_stage(stage))
             button.setCheckable(True)
             button.setProperty("stage", stage.value)
-            self.stage_group.addButton(button)
             self.stage_buttons[stage] = button
             layout.addWidget(button)
-        layout.addStretch(1)
+        self.position_label.setContentsMargins(12, 0, 0, 0)
         layout.addWidget(self.position_label)
         self.next_button.setDefault(True)
         session.traced.connect(self._update_stages)
@@ -140,11 +142,10 @@ class WalkthroughControls(QWidget):
         self.next_button.setEnabled(position < count)
         self.position_label.setText(f"Step {position} of {count}")
         step = self.session.step
-        self.stage_group.setExclusive(False)
+        # Not a QButtonGroup: Tab would then reach only the checked button.
         for stage, button in self.stage_buttons.items():
             with QSignalBlocker(button):
                 button.setChecked(step is not None and step.stage is stage)
-        self.stage_group.setExclusive(True)
 
     def _update_play(self, playing: bool) -> None:
         self.play_button.setText("Pause" if playing else "Play")

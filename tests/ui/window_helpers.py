@@ -1,0 +1,126 @@
+"""Helpers for the window tests: open a window with throw-away settings, read what it shows,
+and what the core says it should show."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from gui_backprop.core.formatting import format_value
+from gui_backprop.core.graph import NodeKind
+from gui_backprop.core.lessons import load_lessons
+from gui_backprop.core.walkthrough import WalkState, Walkthrough
+from gui_backprop.ui.main_window import MainWindow
+
+# The offscreen platform says so whenever a real top-level window sets its minimum size.
+IGNORE_OFFSCREEN_NOISE = pytest.mark.qt_log_ignore("This plugin does not support "
+                                                   "propagateSizeHints")
+
+LESSONS = load_lessons()
+LESSON_IDS = [lesson.id for lesson in LESSONS]
+
+
+def open_window(qtbot, tmp_path, lesson: str | None = None, show: bool = True) -> MainWindow:
+    """A main window with settings in ``tmp_path`` (never the user's), registered with qtbot."""
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(LESSONS, settings)
+    qtbot.addWidget(window)
+    if lesson is not None:
+        window.session.open_lesson(lesson)
+    if show:
+        window.show()
+        qtbot.waitExposed(window)
+        window.activateWindow()
+        qtbot.waitUntil(lambda: window.isActiveWindow())
+    return window
+
+
+def shown(window: MainWindow) -> dict:
+    """Everything the canvas and the panels show, as plain data (for before/after compares)."""
+    view = window.graph_view
+    nodes = {node_id: (item.value_text(), item.grad_text(), item.is_current(), item.is_pending())
+             for node_id, item in view.node_items().items()}
+    edges = {edge_id: (item.label_text(), item.is_current())
+             for edge_id, item in view.edge_items().items()}
+    return {
+        "position": window.session.position,
+        "nodes": nodes,
+        "edges": edges,
+        "explanation": window.explanation.explanation(),
+        "code_line": window.code_panel.highlighted_line(),
+        "step_row": window.step_list.current_position(),
+        "position_label": window.controls.position_label.text(),
+        "back_enabled": window.controls.back_button.isEnabled(),
+        "next_enabled": window.controls.next_button.isEnabled(),
+        "values": {key: field.edit.text() for key, field in window.parameter_panel.fields.items()},
+    }
+
+
+def expected_code_line(window: MainWindow, state: WalkState) -> int | None:
+    """The line the lesson file (or, in the playground, the program) says a step runs."""
+    step = state.step
+    if step is None:
+        return None
+    session = window.session
+    if session.lesson.code:
+        return step.code_line
+    it = session.walkthrough.trace.iterations[step.iteration]
+    node = it.nodes[step.node if step.node is not None else it.edges[step.edge].target]
+    statement = session.program.statements[node.statement].text
+    lines = [line.strip() for line in session.code_text.splitlines()]
+    return lines.index(statement) + 1
+
+
+def grad_shown(prefix: str, value) -> str:
+    """How a node writes a gradient: ``grad +1.0``, ``w.grad -2.0``, ``grad ?``."""
+    if value is None:
+        return f"{prefix} ?"
+    sign = "+" if not isinstance(value, tuple) and value > 0 else ""
+    return f"{prefix} {sign}{format_value(value)}"
+
+
+def assert_shows_state(window: MainWindow, walkthrough: Walkthrough, position: int) -> None:
+    """What the window shows equals the core's state after ``position`` steps."""
+    state = walkthrough.state_at(position)
+    it = walkthrough.trace.iterations[state.iteration]
+    view = window.graph_view
+    for node in it.nodes:
+        item = view.node_item(node.id)
+        value, grad = item.value_text(), item.grad_text()
+        where = (position, node.label)
+        assert item.is_current() == (state.step is not None and state.step.node == node.id), where
+        if node.kind is NodeKind.CONSTANT:
+            continue
+        if node.id not in state.values:
+            assert value == "?", (where, value)
+        elif node.kind is NodeKind.LEAF and state.parameters.get(node.name, node.value) \
+                != node.value:
+            updated = format_value(state.parameters[node.name])
+            assert value == f"= {format_value(node.value)} → {updated}", (where, value)
+        else:
+            assert value == f"= {format_value(node.value)}", (where, value)
+        if node.kind is NodeKind.LEAF and node.name in state.grad_attrs:
+            assert grad == grad_shown(f"{node.name}.grad", state.grad_attrs[node.name]), \
+                (where, grad)
+        elif node.kind is NodeKind.OPERATION and node.grad is not None:
+            revealed = node.grad if node.id in state.grads else None
+            assert grad == grad_shown("grad", revealed), (where, grad)
+    for edge in it.edges:
+        label = view.edge_item(edge.id).label_text()
+        if edge.tracked and edge.id in state.local_grads:
+            assert label.endswith("= " + format_value(edge.local_grad)), (position, label)
+        else:
+            assert label == "", (position, label)
+        current = (state.step is not None and state.step.edge == edge.id)
+        assert view.edge_item(edge.id).is_current() == current, (position, edge.id)
+    explanation = window.explanation
+    if state.step is None:
+        assert explanation.title_text() == window.session.lesson.title
+        assert explanation.formula_text() == ""
+    else:
+        assert explanation.title_text() == state.step.title
+        assert explanation.formula_text() == state.step.formula
+        assert explanation.formula_is_typeset(), state.step.latex
+    assert window.code_panel.highlighted_line() == expected_code_line(window, state)
+    assert window.step_list.current_position() == position
+    assert window.controls.position_label.text() == f"Step {position} of {len(walkthrough)}"
