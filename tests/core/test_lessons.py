@@ -1,0 +1,164 @@
+"""Every lesson loads, agrees with autograd, and its code listing matches its steps."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from gui_backprop.core.forward import evaluate_expression
+from gui_backprop.core.lessons import LessonError, find_lesson, load_lesson, load_lessons
+from gui_backprop.core.walkthrough import Stage
+
+LESSONS = load_lessons()
+IDS = [lesson.id for lesson in LESSONS]
+WITH_CODE = [lesson for lesson in LESSONS if lesson.code]
+
+
+def test_every_lesson_file_loads_in_order():
+    assert len(LESSONS) >= 7
+    assert IDS[:3] == ["chain-rule", "computational-graph", "one-training-step"]
+    assert len(set(IDS)) == len(IDS)
+    assert [lesson.order for lesson in LESSONS] == sorted(lesson.order for lesson in LESSONS)
+    assert sum(lesson.playground for lesson in LESSONS) == 1
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=IDS)
+def test_lesson_settings_are_consistent(lesson):
+    leaves = lesson.program.leaves
+    assert lesson.parameters, "a lesson names its parameters"
+    assert set(lesson.parameters) <= set(leaves)
+    assert 0 < lesson.learning_rate <= 1 and lesson.iterations >= 1
+    assert lesson.title and lesson.summary and lesson.intro
+    assert set(lesson.stage_texts) == set(Stage)
+    trace = lesson.trace()
+    assert trace.parameters == tuple(p for p in leaves if p in lesson.parameters)
+    assert all(it.node_named(p).grad is not None for it in trace.iterations
+               for p in trace.parameters), "every parameter gets a gradient"
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=IDS)
+def test_lesson_text_has_no_doubled_words_or_stray_spaces(lesson):
+    texts = [lesson.title, lesson.summary, lesson.intro, *lesson.stage_texts.values()]
+    for text in texts:
+        doubled = re.search(r"\b(\w+)\s+\1\b", text, flags=re.IGNORECASE)
+        assert doubled is None, f"doubled word in {lesson.id}: {doubled.group(0)!r}"
+        assert not re.search(r"[ \t]+$", text, flags=re.MULTILINE), text
+        assert "  " not in text.replace("\n    ", "\n"), text
+        assert text.rstrip()[-1] in ".:!?)" or text in (lesson.title, lesson.summary), text
+
+
+@pytest.mark.parametrize("lesson", [x for x in LESSONS if x.formulas], ids=lambda x: x.id)
+def test_lesson_formulas_agree_with_autograd(lesson):
+    trace = lesson.trace()
+    for it in trace.iterations:
+        variables = {n.name: n.value for n in it.nodes if n.name is not None}
+        for parameter, formula in lesson.formulas.items():
+            grad = it.node_named(parameter).grad
+            assert evaluate_expression(formula, variables) == pytest.approx(grad, rel=1e-12), (
+                f"{lesson.id}: d{trace.output_name}/d{parameter} = {formula}")
+    assert set(lesson.formulas) <= set(lesson.parameters)
+
+
+@pytest.mark.parametrize("lesson", WITH_CODE, ids=lambda x: x.id)
+def test_each_step_points_at_the_code_line_it_runs(lesson):
+    lines = lesson.code.splitlines()
+    walkthrough = lesson.walkthrough()
+    program = walkthrough.trace.program
+    for step in walkthrough.steps:
+        if step.stage is Stage.LOCAL:
+            continue
+        assert step.code_line is not None, step
+        line = lines[step.code_line - 1]
+        if step.stage is Stage.FORWARD:
+            target = program.statements[walkthrough.trace.first.nodes[step.node].statement].target
+            assert line.lstrip().startswith(f"{target} ="), (step.title, line)
+        elif step.stage is Stage.BACKWARD:
+            assert f"{walkthrough.trace.output_name}.backward()" in line, line
+        elif step.stage is Stage.UPDATE:
+            assert re.match(rf"\s*{step.parameter} -= ", line), line
+        else:
+            assert f"{step.parameter}.grad.zero_()" in line, line
+
+
+def test_the_playground_has_no_listing_and_no_code_lines():
+    playground = next(lesson for lesson in LESSONS if lesson.playground)
+    assert all(step.code_line is None for step in playground.walkthrough().steps)
+
+
+# The listings are the project's own resource files, not user input: running them checks
+# that the code a learner reads does what the walkthrough shows.
+RUNNER = textwrap.dedent("""
+    import json, sys
+    results = {}
+    for name, listing, parameters in json.load(sys.stdin):
+        scope = {}
+        exec(compile(listing, name, "exec"), scope)
+        results[name] = {p: scope[p].detach().tolist() for p in parameters}
+    print(json.dumps(results))
+""")
+
+
+def test_code_listings_run_and_end_where_the_trace_ends():
+    jobs = [(lesson.id, lesson.code, list(lesson.parameters)) for lesson in WITH_CODE]
+    result = subprocess.run([sys.executable, "-c", RUNNER], input=json.dumps(jobs),
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    finals = json.loads(result.stdout.splitlines()[-1])
+    for lesson in WITH_CODE:
+        last = lesson.trace().iterations[-1]
+        for update in last.updates:
+            expected = update.after
+            assert finals[lesson.id][update.name] == pytest.approx(expected, rel=1e-5), (
+                f"{lesson.id}: {update.name}")
+
+
+@pytest.mark.parametrize("key", ["one-training-step", "3", "One Training Step",
+                                 " ONE-training-step "])
+def test_find_lesson_by_id_number_or_title(key):
+    assert find_lesson(key, LESSONS).id == "one-training-step"
+
+
+def test_find_lesson_names_the_lessons_when_none_matches():
+    with pytest.raises(LessonError, match="chain-rule"):
+        find_lesson("no such lesson", LESSONS)
+
+
+GOOD = """
+title = "T"
+summary = "S"
+intro = "I"
+program = "x = 1.0\\ny = x * 2"
+[stages]
+forward = "F"
+[code]
+listing = "y = x * 2"
+[code.lines]
+forward = 1
+"""
+
+
+@pytest.mark.parametrize("change, words", [
+    (lambda t: t.replace('title = "T"\n', ""), "missing ['title']"),
+    (lambda t: 'colour = "red"\n' + t, "unknown ['colour']"),
+    (lambda t: t + 'backward = "one"\n', "x.toml: invalid literal"),
+    (lambda t: t.replace('[stages]', 'formulas = {x = "2 *"}\n[stages]'), "formula for x"),
+    (lambda t: t.replace('[stages]', 'iterations = 99\n[stages]'), "iterations"),
+    (lambda t: t.replace("x * 2\"", "x ** \""), "program"),
+    (lambda t: t.replace('forward = "F"', 'sideways = "F"'), "unknown stages"),
+    (lambda t: t.replace("forward = 1", "forward = 9"), "outside the listing"),
+    (lambda t: t.replace('intro = "I"', 'intro = "I'), "x.toml"),
+    (lambda t: t.replace('summary = "S"', 'summary = "S"\nparameters = ["q"]'), "'q'"),
+])
+def test_a_broken_lesson_file_is_refused_with_its_name(tmp_path, change, words):
+    path = tmp_path / "x.toml"
+    path.write_text(GOOD, encoding="utf-8")
+    assert load_lesson(path).title == "T"
+    path.write_text(change(GOOD), encoding="utf-8")
+    with pytest.raises(LessonError) as caught:
+        load_lesson(path)
+    assert words in str(caught.value) and str(caught.value).startswith("x.toml")
