@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+import contourpy
 import numpy as np
 import torch
 
@@ -20,6 +21,8 @@ MAX_CHUNK_ELEMENTS = 2_000_000
 CHUNK_POINTS = 1_000  # grid points per chunk: how often a computation can be cancelled
 MIN_HALF_SPAN = 0.5
 MAX_SPAN = 1e6
+CONTOURS = 9
+SMALLEST_LOSS = 1e-300  # a loss of exactly 0 sits at this floor on a log scale
 
 Bounds = tuple[float, float, float, float]
 """(first_low, first_high, second_low, second_high)."""
@@ -27,12 +30,23 @@ Bounds = tuple[float, float, float, float]
 
 @dataclass(frozen=True)
 class LossLandscape:
-    """``loss[i, j]`` is the loss at ``names[0] = first[j]``, ``names[1] = second[i]``."""
+    """``loss[i, j]`` is the loss at ``names[0] = first[j]``, ``names[1] = second[i]``.
+
+    ``contours`` are lines of equal log10 loss: (level, points) where ``points`` is an
+    (n, 2) array of (first, second) with a NaN row between separate lines.
+    """
 
     names: tuple[str, str]
     first: np.ndarray
     second: np.ndarray
     loss: np.ndarray
+    contours: tuple[tuple[float, np.ndarray], ...] = ()
+
+    @property
+    def log_loss(self) -> np.ndarray:
+        """log10 of the loss (a loss of 0 at the floor 1e-300; NaN where not finite)."""
+        with np.errstate(invalid="ignore"):
+            return np.log10(np.maximum(self.loss, SMALLEST_LOSS))
 
     @property
     def bounds(self) -> Bounds:
@@ -114,4 +128,24 @@ def compute_landscape(loss_of: Callable[[Mapping[str, torch.Tensor]], torch.Tens
     arrays = [first.numpy().copy(), second.numpy().copy(), loss]
     for array in arrays:
         array.setflags(write=False)
-    return LossLandscape((name_a, name_b), *arrays)
+    landscape = LossLandscape((name_a, name_b), *arrays)
+    return replace(landscape, contours=_contours(landscape))
+
+
+def _contours(landscape: LossLandscape, count: int = CONTOURS) -> tuple:
+    """Lines of equal log10 loss at ``count`` levels spread over its finite range."""
+    heat = landscape.log_loss
+    finite = heat[np.isfinite(heat)]
+    if finite.size == 0 or finite.max() <= finite.min():
+        return ()
+    generator = contourpy.contour_generator(
+        landscape.first, landscape.second, heat, line_type=contourpy.LineType.ChunkCombinedNan)
+    result = []
+    for level in np.linspace(finite.min(), finite.max(), count + 2)[1:-1]:
+        chunks = generator.lines(float(level))[0]
+        points = [chunk for chunk in chunks if chunk is not None]
+        if points:
+            line = np.concatenate(points)
+            line.setflags(write=False)
+            result.append((float(level), line))
+    return tuple(result)

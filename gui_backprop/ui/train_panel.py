@@ -24,11 +24,12 @@ from PySide6.QtWidgets import (
 from gui_backprop.core.formatting import format_number
 from gui_backprop.core.program import ProgramError
 from gui_backprop.core.training import Trainer, TrainingProblem, TrainingSnapshot, TrainingStatus
-from gui_backprop.ui.train_plots import DataPlot, LandscapePlot, LossPlot
+from gui_backprop.ui.train_landscape_plot import LandscapePlot
+from gui_backprop.ui.train_plots import DataPlot, LossPlot
 from gui_backprop.ui.train_settings import TrainSettingsForm
 from gui_backprop.ui.training_controller import TrainingController, TrainingState
 
-REDRAW_INTERVAL_MS = 33
+REDRAW_INTERVAL_MS = 50  # 20 frames a second: painting holds the GIL the trainer needs
 
 
 def progress_text(snapshot: TrainingSnapshot) -> str:
@@ -95,6 +96,7 @@ class TrainPanel(QWidget):
         self.log_scale.toggled.connect(self.loss_plot.set_log_scale)
         self.log_scale.setChecked(True)  # the loss falls over orders of magnitude
         self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
         self.progress.setTextVisible(False)
         self.progress.setMaximumHeight(8)
         self.progress_label = QLabel()
@@ -218,7 +220,6 @@ class TrainPanel(QWidget):
                                   else None)
         if trainer.dataset is not None:
             self.data_plot.set_points(*trainer.dataset, self.problem.roles.target)
-        self.progress.setRange(0, settings.epochs)
         self.progress.setValue(0)
         self.controller.start(trainer, stepping=stepping)
         self._timer.start()
@@ -307,7 +308,8 @@ class TrainPanel(QWidget):
             return
         self._shown = snapshot
         self.data_plot.set_curve(snapshot.curve_x, snapshot.curve_y)
-        self.progress.setValue(snapshot.step)
+        # whole percents: QProgressBar repaints at once on every visible change
+        self.progress.setValue(100 * snapshot.step // max(snapshot.epochs, 1))
         text = progress_text(snapshot)
         self.progress_label.setText(text)
         self.status_text_changed.emit(text)

@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 STOP_TIMEOUT_MS = 10_000
 MAX_LANDSCAPE_UPDATES = 4
-LANDSCAPE_RESOLUTION = 100
+LANDSCAPE_RESOLUTION = 64  # drawn with smooth scaling; a finer grid costs training time
 LANDSCAPE_DELAY = 0.25  # seconds of training before the first landscape
 
 
@@ -146,7 +146,7 @@ class TrainingWorker(QObject):
         if self._landscape is None:
             waited = time.perf_counter() - self._started_at >= LANDSCAPE_DELAY
             if waited or snapshot.status is not TrainingStatus.RUNNING:
-                self._show_landscape(self._path_bounds())
+                self._show_landscape(self._path_bounds(margin=0.6))  # room to go on
             return
         if self._landscape.contains(a, b) or self._landscape_updates >= MAX_LANDSCAPE_UPDATES:
             return
@@ -154,9 +154,9 @@ class TrainingWorker(QObject):
         a0, a1, b0, b1 = self._landscape.bounds
         self._show_landscape(bounds_around([(a0, b0), (a1, b1), (a, b)], margin=0.75))
 
-    def _path_bounds(self) -> Bounds | None:
+    def _path_bounds(self, margin: float = 0.4) -> Bounds | None:
         a0, a1, b0, b1 = self._extent
-        return bounds_around([(a0, b0), (a1, b1)], margin=0.4, min_half_span=0.5)
+        return bounds_around([(a0, b0), (a1, b1)], margin=margin, min_half_span=0.5)
 
     def _frame_path(self) -> None:
         """At the end, fit the landscape to the whole path taken."""
