@@ -45,8 +45,9 @@ def _operation_with_values(it: Iteration, node: Node) -> f.Formula:
         return (f.Formula(f"-{labels[0].text}", f"-{labels[0].latex}"),
                 f.Formula(f"-{values[0].text}", f"-{values[0].latex}"))
     inner = f.Formula(operands[0].label, f.expression_to_latex(operands[0].label))
+    argument = f.number(operands[0].value)  # the call's own parentheses suffice
     return (f.Formula(f"{node.op}({inner.text})", rf"\mathrm{{{node.op}}}({inner.latex})"),
-            f.Formula(f"{node.op}({values[0].text})", rf"\mathrm{{{node.op}}}({values[0].latex})"))
+            f.Formula(f"{node.op}({argument.text})", rf"\mathrm{{{node.op}}}({argument.latex})"))
 
 
 def forward_text(it: Iteration, node: Node) -> StepText:
@@ -60,7 +61,7 @@ def forward_text(it: Iteration, node: Node) -> StepText:
     else:
         formula = f.equals(symbolic, numeric, result)
         title = f"Forward: {node.expression}"
-    sentence = (f"Compute {node.label} by {op.describe} of values already known: "
+    sentence = (f"Compute {node.label} from values already known ({op.describe}): "
                 f"{numeric.text} = {result.text}.")
     if node.grad_fn:
         sentence += (f" PyTorch records the operation in the graph as {node.grad_fn}, "
