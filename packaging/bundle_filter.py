@@ -86,6 +86,12 @@ EXCLUDED_FILES = [
     ("libQt6EglFsKmsSupport.so.6", "platform for devices without a desktop"),
     ("PySide6/Qt/lib/libQt6EglFSDeviceIntegration.so.6", "platform for devices without a desktop"),
     ("PySide6/Qt/lib/libQt6EglFsKmsSupport.so.6", "platform for devices without a desktop"),
+    # Qt's network library and the Kerberos libraries it links: collected by PySide6's
+    # hook, but no kept library or plugin needs it (PySide6.QtNetwork is excluded above).
+    *((name, "Qt network library and its Kerberos libraries (offline app)") for name in (
+        "PySide6/Qt/lib/libQt6Network.so.6", "libQt6Network.so.6",
+        "libgssapi_krb5.so.2", "libkrb5.so.3", "libk5crypto.so.3", "libkrb5support.so.0",
+        "libcom_err.so.2", "libkeyutils.so.1")),
     # The GTK 3 theme plugin loads the system's GTK, which would then run against the
     # bundle's copies of GLib, Pango and Cairo from the build machine: a version mismatch
     # waiting to happen. Without it Qt draws its own (Fusion) style, which the app uses

@@ -124,4 +124,5 @@ def make_deb(bundle: Path, version: str, dist: Path) -> Path:
     deb = dist / f"{PACKAGE}_{version}_{architecture}.deb"
     subprocess.run(["dpkg-deb", "--root-owner-group", "-Zxz", "--build", str(staging),
                     str(deb)], check=True)
+    shutil.rmtree(staging)  # a second 600 MB copy of the bundle
     return deb
