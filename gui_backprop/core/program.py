@@ -256,7 +256,23 @@ _STATEMENT_KINDS = {
 }
 
 
-def _statement(node: ast.stmt, source: str, defined: dict[str, int]) -> Statement:
+def _source_lines(source: str) -> list[str]:
+    """The source's lines with their endings, split where Python splits them."""
+    return re.split(r"(?<=\n)|(?<=\r)(?!\n)", source)
+
+
+def _segment(lines: list[str], node: ast.stmt) -> str:
+    """The source text of ``node`` (``ast.get_source_segment`` re-splits the whole source
+    on every call, which is quadratic over a program's statements)."""
+    first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
+    start = lines[first].encode()
+    if first == last:
+        return start[node.col_offset:node.end_col_offset].decode()
+    end = lines[last].encode()[:node.end_col_offset].decode()
+    return start[node.col_offset:].decode() + "".join(lines[first + 1:last]) + end
+
+
+def _statement(node: ast.stmt, lines: list[str], defined: dict[str, int]) -> Statement:
     if not isinstance(node, ast.Assign):
         if isinstance(node, ast.AugAssign):
             raise _error("augmented assignment (+=, -=, ...) is not allowed; "
@@ -277,7 +293,7 @@ def _statement(node: ast.stmt, source: str, defined: dict[str, int]) -> Statemen
             raise _error(f"'{target.id} = {node.value.id}' would only copy a value; "
                          f"use '{node.value.id}' directly", node)
         _ExpressionChecker(defined).check(node.value)
-    text = ast.get_source_segment(source, node) or ast.unparse(node)
+    text = _segment(lines, node)
     return Statement(target.id, node.value, text, node.lineno, node.col_offset + 1, literal)
 
 
@@ -307,8 +323,9 @@ def parse_program(source: str) -> Program:
         raise ProgramError(f"a program may have at most {MAX_STATEMENTS} statements")
     defined: dict[str, int] = {}
     statements = []
+    lines = _source_lines(source)
     for node in tree.body:
-        stmt = _statement(node, source, defined)
+        stmt = _statement(node, lines, defined)
         defined[stmt.target] = stmt.line
         statements.append(stmt)
     if all(s.literal is not None for s in statements):
