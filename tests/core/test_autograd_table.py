@@ -101,6 +101,8 @@ def test_repeated_iterations_match_a_torch_training_loop(case: Case, zero_grad: 
         for name in trace.parameters:
             assert_same(it.node_named(name).grad_attr, leaves[name].grad, f"{name}.grad")
             assert_same(it.grad_before[name], before[name], f"{name}.grad before")
+            this_pass = leaves[name].grad - (0 if before[name] is None else before[name])
+            assert_same(it.node_named(name).grad, this_pass, f"this pass's {name}", rel=1e-9)
         with torch.no_grad():
             for p in params:
                 if p.grad is not None:

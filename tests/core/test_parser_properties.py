@@ -157,3 +157,21 @@ def test_any_value_text_gives_a_value_or_a_program_error(text):
         return
     values = value if isinstance(value, tuple) else (value,)
     assert all(isinstance(v, float) for v in values)
+
+
+STATEMENT_TEXTS = st.sampled_from([
+    "y{i} = x * {i}", "y{i} = (x +\n  {i})", "y{i} = exp(x) # é ŷ", "y{i} = [1,\r\n 2]",
+    "y{i} = -x ** 2", "y{i} = x;", "\ty{i} = x * 2", "y{i} =\\\n x * 3",
+])
+
+
+@FAST
+@given(st.lists(st.tuples(STATEMENT_TEXTS, st.sampled_from(["\n", "\r\n", "\r", "\n\n"])),
+                min_size=1, max_size=8))
+def test_each_statement_keeps_its_own_source_text(parts):
+    source = "x = 0.5\n" + "".join(text.format(i=i) + end for i, (text, end) in enumerate(parts))
+    result = _parse_quickly(source)
+    if isinstance(result, Program):
+        tree = ast.parse(source)
+        assert [s.text for s in result.statements] == [
+            ast.get_source_segment(source, node) for node in tree.body]

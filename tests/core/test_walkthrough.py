@@ -173,3 +173,11 @@ def test_a_leaf_step_names_the_outputs_own_backward_call():
     w = walkthrough.trace.first.node_named("w")
     (step,) = [s for s in walkthrough.steps if s.stage is Stage.BACKWARD and s.node == w.id]
     assert step.text.endswith("J.backward() stores this in w.grad.")
+
+
+def test_forward_steps_read_plainly():
+    steps = Walkthrough(trace_program("x = -1.0\ny = exp(x) * x")).steps
+    assert steps[0].formula == "exp(x) = exp(-1.0) = 0.367879"
+    assert steps[0].text.startswith("Compute exp(x) from values already known (exponential): "
+                                    "exp(-1.0) = 0.367879.")
+    assert steps[1].formula == "y = exp(x) × x = 0.367879 × (-1.0) = -0.367879"
