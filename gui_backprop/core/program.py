@@ -297,6 +297,10 @@ def _statement(node: ast.stmt, lines: list[str], defined: dict[str, int]) -> Sta
     return Statement(target.id, node.value, text, node.lineno, node.col_offset + 1, literal)
 
 
+_LOOKALIKES = {"−": "-", "–": "-", "×": "*", "·": "*", "÷": "/", "²": "** 2", "³": "** 3"}
+"""Characters a learner may paste from maths text, and what the program syntax uses."""
+
+
 def parse_program(source: str) -> Program:
     """Parse and validate ``source``; raise :class:`ProgramError` on any problem."""
     if not isinstance(source, str):
@@ -313,6 +317,9 @@ def parse_program(source: str) -> Program:
         col = exc.offset if exc.offset else None
         if "integer string conversion" in message:
             raise ProgramError("this number has too many digits", exc.lineno, col) from None
+        for typed, meant in _LOOKALIKES.items():
+            if f"'{typed}'" in message:
+                message += f"; type {meant} instead"
         raise ProgramError(f"syntax error: {message}", exc.lineno, col) from None
     except (RecursionError, MemoryError, ValueError, OverflowError):
         raise ProgramError("the program is too deeply nested or too large") from None
