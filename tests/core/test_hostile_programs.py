@@ -134,6 +134,23 @@ def test_errors_point_at_the_line_and_column(source, line, column, words):
     assert str(caught.value).startswith(f"line {line}, column {column}: ")
 
 
+@pytest.mark.parametrize("typed, meant", [("−", "-"), ("×", "*"), ("÷", "/"), ("²", "** 2")])
+def test_maths_characters_get_a_hint_at_their_position(typed, meant):
+    with pytest.raises(ProgramError) as caught:
+        parse_program(f"x = 1.0\ny = x {typed} 2")
+    assert (caught.value.line, caught.value.column) == (2, 7)
+    assert caught.value.message.endswith(f"type {meant} instead")
+
+
+def test_the_playground_lists_operators_a_learner_can_type():
+    from gui_backprop.core.lessons import find_lesson
+
+    intro = find_lesson("playground").intro
+    operators = intro.split("the operators ", 1)[1].split(",", 1)[0].split()
+    assert len(operators) == 5
+    parse_program("x = 1.0\ny = x " + " x ".join(operators) + " x")
+
+
 def test_vector_length_mismatch_points_at_the_operation():
     with pytest.raises(ProgramError, match="different lengths") as caught:
         trace_program("x = [1.0, 2.0]\nw = [1.0, 2.0, 3.0]\ny = sum(x * w)")
