@@ -73,16 +73,27 @@ class CodeView(QPlainTextEdit):
         """The highlighted 1-based line, if any."""
         return self._current_line
 
-    def set_current_line(self, line: int | None) -> None:
-        """Highlight ``line`` (1-based) and scroll it into view; ``None`` clears it."""
+    def set_current_line(self, line: int | None, move_cursor: bool = True) -> None:
+        """Highlight ``line`` (1-based) and scroll it into view; ``None`` clears it.
+
+        With ``move_cursor`` false (an editor the learner types in) the text cursor
+        stays where it is and the line is only scrolled into view.
+        """
         if line is not None and not 1 <= line <= self.blockCount():
             line = None
         self._current_line = line
         self._refresh_selections()
         if line is not None:
             cursor = QTextCursor(self.document().findBlockByNumber(line - 1))
-            self.setTextCursor(cursor)
-            self.centerCursor()
+            if move_cursor:
+                self.setTextCursor(cursor)
+                self.centerCursor()
+            else:
+                bar = self.verticalScrollBar()
+                top = self.firstVisibleBlock().blockNumber()
+                visible = max(1, self.viewport().height() // max(1, self.fontMetrics().height()))
+                if not top <= line - 1 < top + visible:
+                    bar.setValue(max(0, line - 1 - visible // 2))
         self._gutter.update()
 
     def error_position(self) -> tuple[int, int | None] | None:

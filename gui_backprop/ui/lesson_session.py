@@ -85,11 +85,20 @@ class LessonSession(QObject):
             return None
         if self.lesson.code:
             return step.code_line
+        line = self.program_line(step)
+        source = self.program.source
+        blank_head = source[:len(source) - len(source.lstrip("\n"))].count("\n")
+        return None if line is None else line - blank_head
+
+    def program_line(self, step: Step | None = None) -> int | None:
+        """The line of the program's source that computes ``step``'s node (or edge's
+        target, or a parameter's value)."""
+        step = self.step if step is None else step
+        if step is None:
+            return None
         it = self.walkthrough.trace.iterations[step.iteration]
         node = step.node if step.node is not None else it.edges[step.edge].target
-        line = it.nodes[node].line
-        offset = len(self.program.source) - len(self.program.source.lstrip("\n"))
-        return None if line is None else line - self.program.source[:offset].count("\n")
+        return it.nodes[node].line
 
     # -- opening and editing -------------------------------------------------------
 

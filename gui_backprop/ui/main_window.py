@@ -1,5 +1,5 @@
-"""The Backprop Lab window: lessons and steps left, graph and explanation centre, code and
-tabs (values, playground, gradient check, and room for more) right.
+"""The Backprop Lab window: lessons and steps left, graph and explanation centre, code (or
+the playground's editor) and tabs (values, gradient check, and room for more) right.
 
 Panels only talk to the :class:`LessonSession`; this class only builds and arranges
 them, and remembers the window between runs.
@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSettings, Qt
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QMainWindow,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from gui_backprop.core.lessons import Lesson
 from gui_backprop.ui import settings as keys
@@ -30,6 +37,8 @@ from gui_backprop.ui.window_actions import WindowActions
 
 WINDOW_TITLE = "Backprop Lab"
 DEFAULT_SIZE = (1280, 800)
+LEFT_WIDTH, CENTRE_WIDTH = 210, 680
+RIGHT_WIDTHS = {False: 380, True: 290}  # the right column's width: code listing, playground
 
 
 class MainWindow(QMainWindow):
@@ -70,13 +79,16 @@ class MainWindow(QMainWindow):
         self.parameter_panel = ParameterPanel(session)
         self.playground_panel = PlaygroundPanel(session)
         self.gradient_check_panel = GradientCheckPanel(session)
+        # The playground's editor takes the code panel's place: it is the code there.
+        self.code_stack = QStackedWidget(objectName="codeStack")
+        self.code_stack.addWidget(self.code_panel)
+        self.code_stack.addWidget(self.playground_panel)
         self.side_tabs = QTabWidget(objectName="sideTabs")
-        self.side_tabs.setAccessibleName("Values, playground and gradient check")
+        self.side_tabs.setAccessibleName("Values and gradient check")
         self.side_tabs.tabBar().setObjectName("sideTabBar")
         self.side_tabs.tabBar().setAccessibleName("Side panels")
         self.side_tabs.setDocumentMode(True)
         self.side_tabs.addTab(self.parameter_panel, "Values")
-        self.side_tabs.addTab(self.playground_panel, "Program")
         self.side_tabs.addTab(self.gradient_check_panel, "Gradient check")
 
     def _arrange(self) -> None:
@@ -89,10 +101,11 @@ class MainWindow(QMainWindow):
         centre = splitter(Qt.Orientation.Vertical, "centreSplitter",
                           (self.graph_panel, 3), (self.explanation, 2))
         right = splitter(Qt.Orientation.Vertical, "rightSplitter",
-                         (self.code_panel, 1), (self.side_tabs, 1))
+                         (self.code_stack, 1), (self.side_tabs, 1))
         self.main_splitter = splitter(Qt.Orientation.Horizontal, "mainSplitter",
                                       (left, 0), (centre, 1), (right, 0))
-        self.main_splitter.setSizes([240, 610, 430])
+        self.main_splitter.setSizes([LEFT_WIDTH, CENTRE_WIDTH, RIGHT_WIDTHS[False]])
+        self._right_widths = dict(RIGHT_WIDTHS)
         centre.setSizes([450, 250])
         right.setSizes([330, 380])
         body = QWidget(objectName="centralWidget")
@@ -112,11 +125,23 @@ class MainWindow(QMainWindow):
 
     def _lesson_opened(self, lesson: Lesson) -> None:
         self.setWindowTitle(f"{lesson.title} — {WINDOW_TITLE}")
-        index = self.side_tabs.indexOf(self.playground_panel)
-        self.side_tabs.setTabVisible(index, lesson.playground)
-        self.side_tabs.setCurrentIndex(index if lesson.playground else 0)
+        was_playground = self.code_stack.currentWidget() is self.playground_panel
+        self.code_stack.setCurrentWidget(self.playground_panel if lesson.playground
+                                         else self.code_panel)
+        if was_playground != lesson.playground:
+            self._swap_right_width(was_playground, lesson.playground)
         if self.settings is not None:
             self.settings.setValue(keys.LAST_LESSON, lesson.id)
+
+    def _swap_right_width(self, old: bool, new: bool) -> None:
+        """The playground's short lines need a narrower right column than a code listing,
+        and its graph the room: each keeps its own width (as the learner last left it)."""
+        left, centre = LEFT_WIDTH, CENTRE_WIDTH
+        if self.main_splitter.isVisible():  # before that, sizes() are not the real ones
+            left, centre, self._right_widths[old] = self.main_splitter.sizes()
+        total = left + centre + self._right_widths[old]
+        right = self._right_widths[new]
+        self.main_splitter.setSizes([left, total - left - right, right])
 
     def _moved(self) -> None:
         session = self.session
@@ -126,6 +151,12 @@ class MainWindow(QMainWindow):
         else:
             self.explanation.show_step(step, session.lesson, session.step_count,
                                        len(session.walkthrough.trace.iterations))
+
+    def shown_code_line(self) -> int | None:
+        """The highlighted line of the code on screen (the editor's in the playground)."""
+        if self.code_stack.currentWidget() is self.playground_panel:
+            return self.playground_panel.editor.current_line()
+        return self.code_panel.highlighted_line()
 
     def show_gradient_check(self) -> None:
         """Bring up the Gradient check tab and run the check."""

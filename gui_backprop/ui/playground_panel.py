@@ -22,6 +22,7 @@ from gui_backprop.core.lessons import Lesson
 from gui_backprop.core.program import ProgramError, parse_program
 from gui_backprop.ui.code_view import CodeView
 from gui_backprop.ui.lesson_session import LessonSession
+from gui_backprop.ui.panel_layout import heading
 
 CHECKBOX_COLUMNS = 4
 
@@ -60,7 +61,7 @@ class PlaygroundPanel(QWidget):
         run_row.addWidget(self.run_button)
         run_row.addWidget(self.status_label, 1)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 10, 10, 10)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
         layout.addWidget(self.editor, 1)
         layout.addWidget(self.error_label)
@@ -69,22 +70,34 @@ class PlaygroundPanel(QWidget):
         layout.addLayout(run_row)
         shortcut = QShortcut(QKeySequence("Ctrl+Return"), self.editor, self.run)
         shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+        self.heading = heading("Your program", "playgroundHeading")
+        layout.insertWidget(0, self.heading)
         self.editor.textChanged.connect(self._text_changed)
         session.lesson_opened.connect(self._lesson_opened)
+        session.moved.connect(self._follow_step)
 
     def _lesson_opened(self, lesson: Lesson) -> None:
         if not lesson.playground:
             return
         with QSignalBlocker(self.editor):
-            self.editor.set_code(lesson.program.source.strip("\n") + "\n")
+            self.editor.set_code(lesson.program.source)
         self._set_checkboxes(tuple(lesson.program.leaves), lesson.parameters or ())
         self._show_error(None)
         self.status_label.clear()
+
+    def _follow_step(self) -> None:
+        """Highlight the line the step computes, while the text is the program that ran."""
+        session = self.session
+        ran = self.editor.toPlainText() == session.program.source
+        self.editor.set_current_line(session.program_line() if ran and session.is_playground
+                                     else None, move_cursor=False)
 
     # -- parameters ------------------------------------------------------------------
 
     def _text_changed(self) -> None:
         self.editor.clear_error()
+        if self.editor.current_line() is not None:
+            self.editor.set_current_line(None, move_cursor=False)  # the text no longer ran
         try:
             leaves = tuple(parse_program(self.editor.toPlainText()).leaves)
         except ProgramError:

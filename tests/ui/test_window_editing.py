@@ -130,15 +130,33 @@ def run_program(qtbot, window, text):
     qtbot.mouseClick(window.playground_panel.run_button, Qt.MouseButton.LeftButton)
 
 
-def test_the_playground_shows_its_program_tab(qtbot, tmp_path):
+def test_the_playground_editor_takes_the_code_panels_place(qtbot, tmp_path):
     window = open_window(qtbot, tmp_path, "playground")
-    tabs = window.side_tabs
-    assert tabs.currentWidget() is window.playground_panel
-    assert tabs.isTabVisible(tabs.indexOf(window.playground_panel))
-    assert sorted(window.playground_panel.checkboxes) == ["b", "t", "w", "x"]
-    assert window.playground_panel.chosen_parameters() == ["w", "b"]
+    panel = window.playground_panel
+    assert panel.isVisible() and not window.code_panel.isVisible()
+    assert panel.editor.toPlainText() == find_lesson("playground").program.source
+    assert sorted(panel.checkboxes) == ["b", "t", "w", "x"]
+    assert panel.chosen_parameters() == ["w", "b"]
+    window.session.jump(2)  # forward: y = x * w + b
+    assert panel.editor.current_line() == 5
     window.session.open_lesson("chain-rule")
-    assert not tabs.isTabVisible(tabs.indexOf(window.playground_panel))
+    assert window.code_panel.isVisible() and not panel.isVisible()
+
+
+def test_editing_the_program_clears_the_highlight_until_it_runs(qtbot, tmp_path):
+    window = open_window(qtbot, tmp_path, "playground")
+    window.session.jump(2)
+    editor = window.playground_panel.editor
+    editor.setFocus()
+    editor.moveCursor(editor.textCursor().MoveOperation.End)
+    qtbot.keyClicks(editor, "z = loss * 2")
+    assert editor.current_line() is None
+    window.session.jump(1)
+    assert editor.current_line() is None
+    with qtbot.waitSignal(window.session.traced):
+        qtbot.mouseClick(window.playground_panel.run_button, Qt.MouseButton.LeftButton)
+    assert editor.current_line() == 5
+    assert editor.textCursor().blockNumber() == 6  # the learner's cursor stayed put
 
 
 def test_a_good_program_becomes_the_graph(qtbot, tmp_path):
@@ -150,7 +168,7 @@ def test_a_good_program_becomes_the_graph(qtbot, tmp_path):
     assert sorted(panel.checkboxes) == ["a", "b"]
     titles = sorted(item.title_text() for item in window.graph_view.node_items().values())
     assert titles == ["a", "b", "c", "loss"]
-    assert window.code_panel.view.toPlainText() == "a = 2.0\nb = 3.0\nc = a * b\nloss = sin(c)"
+    assert window.session.program.source == "a = 2.0\nb = 3.0\nc = a * b\nloss = sin(c)"
     walkthrough = window.session.walkthrough
     assert walkthrough.trace.parameters == ("a", "b")
     for position in range(len(walkthrough) + 1):
@@ -158,7 +176,7 @@ def test_a_good_program_becomes_the_graph(qtbot, tmp_path):
         assert_shows_state(window, walkthrough, position)
     c = walkthrough.trace.first.node_named("c")
     window.session.jump(1)
-    assert window.code_panel.highlighted_text() == "c = a * b"
+    assert window.shown_code_line() == 3
     assert window.graph_view.node_item(c.id).value_text() == "= 6.0"
 
 
@@ -204,7 +222,10 @@ def test_a_bad_program_is_marked_inline_and_the_graph_stays(qtbot, tmp_path, pro
     assert len(underline) == 1
     assert underline[0].cursor.block().blockNumber() == line - 1
     assert underline[0].cursor.hasSelection()
-    assert shown(window) == before
+    after = shown(window)
+    assert after.pop("code_line") is None  # the editor no longer holds the program that ran
+    before.pop("code_line")
+    assert after == before
 
 
 def test_no_parameter_chosen_is_refused(qtbot, tmp_path):

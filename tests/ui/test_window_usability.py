@@ -199,3 +199,17 @@ def test_help_lists_the_shortcuts(qtbot, tmp_path, monkeypatch):
     assert "Space or Right" in opened[0] and "Tab" in opened[0]
     help_menu = window.window_actions.help_menu
     assert "Keyboard shortcuts" in [a.text().replace("&", "") for a in help_menu.actions()]
+
+
+def test_the_playground_gets_a_narrower_code_column_and_gives_it_back(qtbot, tmp_path):
+    window = open_window(qtbot, tmp_path, "chain-rule")
+    splitter = window.main_splitter
+    window.resize(1280, 800)
+    qtbot.waitUntil(lambda: splitter.width() > 1200)
+    splitter.setSizes([200, 700, 360])
+    code_sizes = splitter.sizes()
+    window.session.open_lesson("playground")
+    left, centre, right = splitter.sizes()
+    assert right < code_sizes[2] and centre > code_sizes[1] and left == code_sizes[0]
+    window.session.open_lesson("one-training-step")
+    assert splitter.sizes() == code_sizes

@@ -47,7 +47,7 @@ def shown(window: MainWindow) -> dict:
         "nodes": nodes,
         "edges": edges,
         "explanation": window.explanation.explanation(),
-        "code_line": window.code_panel.highlighted_line(),
+        "code_line": window.shown_code_line(),
         "step_row": window.step_list.current_position(),
         "position_label": window.controls.position_label.text(),
         "back_enabled": window.controls.back_button.isEnabled(),
@@ -67,8 +67,8 @@ def expected_code_line(window: MainWindow, state: WalkState) -> int | None:
     it = session.walkthrough.trace.iterations[step.iteration]
     node = it.nodes[step.node if step.node is not None else it.edges[step.edge].target]
     statement = session.program.statements[node.statement].text
-    lines = [line.strip() for line in session.code_text.splitlines()]
-    return lines.index(statement) + 1
+    lines = [line.strip() for line in session.program.source.splitlines()]
+    return lines.index(statement) + 1  # the playground's editor shows the source as typed
 
 
 def grad_shown(prefix: str, value) -> str:
@@ -121,6 +121,6 @@ def assert_shows_state(window: MainWindow, walkthrough: Walkthrough, position: i
         assert explanation.title_text() == state.step.title
         assert explanation.formula_text() == state.step.formula
         assert explanation.formula_is_typeset(), state.step.latex
-    assert window.code_panel.highlighted_line() == expected_code_line(window, state)
+    assert window.shown_code_line() == expected_code_line(window, state)
     assert window.step_list.current_position() == position
     assert window.controls.position_label.text() == f"Step {position} of {len(walkthrough)}"
