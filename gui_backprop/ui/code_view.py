@@ -140,7 +140,7 @@ class CodeView(QPlainTextEdit):
         if self._current_line is not None:
             selection = QTextEdit.ExtraSelection()
             colour = self.palette().color(QPalette.ColorRole.Highlight)
-            colour.setAlpha(70)
+            colour.setAlpha(120 if is_dark(self) else 70)
             selection.format.setBackground(colour)
             selection.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
             cursor = QTextCursor(self.document().findBlockByNumber(self._current_line - 1))
@@ -187,8 +187,10 @@ class CodeView(QPlainTextEdit):
             self._gutter.update(0, rect.y(), self._gutter.width(), rect.height())
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        """Keep the gutter as tall as the text area."""
+        """Keep the gutter as tall as the text area, and the running line in view."""
         super().resizeEvent(event)
+        if self._current_line is not None and self.isReadOnly():
+            self.centerCursor()
         rect = self.contentsRect()
         self._gutter.setGeometry(QRect(rect.left(), rect.top(), self.gutter_width(),
                                        rect.height()))

@@ -107,7 +107,7 @@ class MainWindow(QMainWindow):
         self.main_splitter.setSizes([LEFT_WIDTH, CENTRE_WIDTH, RIGHT_WIDTHS[False]])
         self._right_widths = dict(RIGHT_WIDTHS)
         centre.setSizes([450, 250])
-        right.setSizes([330, 380])
+        right.setSizes([400, 310])
         body = QWidget(objectName="centralWidget")
         layout = QVBoxLayout(body)
         layout.setContentsMargins(6, 0, 6, 6)
