@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -157,10 +158,13 @@ def _app_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``gui-backprop`` command."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] == "trace":
-        return run_trace(argv[1:])
-    if argv and argv[0] == "lessons":
-        return run_lessons()
+    if argv and argv[0] in ("trace", "lessons"):
+        try:
+            return run_trace(argv[1:]) if argv[0] == "trace" else run_lessons()
+        except BrokenPipeError:
+            # the reader (e.g. `| head`) stopped early: not an error worth a traceback
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
     args = _app_parser().parse_args(argv)
     from gui_backprop.ui.app import run_app
 
