@@ -48,7 +48,9 @@ def question_for(walkthrough: Walkthrough, step: Step) -> Question | None:
     out = it.nodes[it.output]
     if step.stage is Stage.FORWARD:
         node = it.nodes[step.node]
-        prompt = f"What is the value of {node.label} = {node.expression}?"
+        named = node.label if node.label == node.expression else \
+            f"{node.label} = {node.expression}"
+        prompt = f"What is the value of {named}?"
         hint = "Combine the values already on the graph, as the expression says."
         expected = node.value
     elif step.stage is Stage.LOCAL:

@@ -65,3 +65,10 @@ def test_text_that_is_not_a_number_is_not_counted():
     board.record("chain-rule", check_answer(question, _typed(question.expected)))
     board.record("chain-rule", check_answer(question, "12345"))
     assert board.score("chain-rule") == (1, 2)
+
+
+def test_a_forward_prompt_names_an_unnamed_node_once():
+    walkthrough = load_lessons()[2].walkthrough()
+    prompts = [question_for(walkthrough, step).prompt for step in walkthrough.steps[:3]]
+    assert prompts[0] == "What is the value of y_pred = w * x?"
+    assert prompts[1] == "What is the value of y_pred - y?"
