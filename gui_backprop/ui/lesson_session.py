@@ -7,11 +7,14 @@ message and changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, Signal
 
 from gui_backprop.core.graph import Iteration
 from gui_backprop.core.lessons import Lesson
 from gui_backprop.core.program import Program, ProgramError, Value, parse_program, parse_value
+from gui_backprop.core.session_file import Session
 from gui_backprop.core.tracer import check_learning_rate, check_value, trace_program
 from gui_backprop.core.walkthrough import Stage, Step, WalkState, Walkthrough
 
@@ -43,6 +46,9 @@ class LessonSession(QObject):
         self.walkthrough: Walkthrough | None = None
         self.position = 0
         self._state: WalkState | None = None
+        # Asked with the index of the step Next is about to take; False keeps the position
+        # (the exercise mode asks its question first).
+        self.next_gate: Callable[[int], bool] | None = None
 
     # -- what is open --------------------------------------------------------------
 
@@ -114,6 +120,37 @@ class LessonSession(QObject):
         self.learning_rate = lesson.learning_rate
         self.lesson_opened.emit(lesson)
         self._show(walkthrough, 0)
+
+    def restore(self, saved: Session) -> str | None:
+        """Open what a session file describes: its lesson (or, for another program, the
+        playground showing that program), values, parameters, learning rate and position.
+
+        Returns a message and changes nothing when it cannot be opened.
+        """
+        lesson = next((item for item in self.lessons if item.id == saved.lesson), None)
+        if lesson is None or lesson.playground or lesson.program.source != saved.program:
+            lesson = next((item for item in self.lessons if item.playground), None)
+            if lesson is None:
+                return self._refuse("this version has no playground to show the "
+                                    "session's program in")
+        try:
+            program = lesson.program if lesson.program.source == saved.program \
+                else parse_program(saved.program)
+            trace = trace_program(
+                program, values=saved.values, parameters=saved.parameters,
+                learning_rate=saved.learning_rate,
+                output=lesson.output if program is lesson.program else None,
+                iterations=lesson.iterations, zero_grad=lesson.zero_grad)
+        except ProgramError as exc:
+            return self._refuse(f"the session cannot be opened: {exc}")
+        self.lesson = lesson
+        self.program = program
+        self.values = dict(trace.values)
+        self.parameters = trace.parameters
+        self.learning_rate = trace.learning_rate
+        self.lesson_opened.emit(lesson)
+        self._show(Walkthrough(trace, lesson.code_lines), saved.position)
+        return None
 
     def set_value(self, name: str, text: str) -> str | None:
         """Give leaf ``name`` a typed value and re-trace; the error message if refused."""
@@ -192,8 +229,10 @@ class LessonSession(QObject):
             self.moved.emit(position)
 
     def next(self) -> bool:
-        """One step forward; False at the end."""
+        """One step forward; False at the end (or when :attr:`next_gate` holds it)."""
         if self.position >= self.step_count:
+            return False
+        if self.next_gate is not None and not self.next_gate(self.position):
             return False
         self.jump(self.position + 1)
         return True

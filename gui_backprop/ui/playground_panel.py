@@ -79,9 +79,10 @@ class PlaygroundPanel(QWidget):
     def _lesson_opened(self, lesson: Lesson) -> None:
         if not lesson.playground:
             return
+        program = self.session.program  # the lesson's, or a saved session's program
         with QSignalBlocker(self.editor):
-            self.editor.set_code(lesson.program.source)
-        self._set_checkboxes(tuple(lesson.program.leaves), lesson.parameters or ())
+            self.editor.set_code(program.source)
+        self._set_checkboxes(tuple(program.leaves), self.session.parameters)
         self._show_error(None)
         self.status_label.clear()
 
