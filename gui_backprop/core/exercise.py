@@ -33,11 +33,15 @@ class Question:
 
 @dataclass(frozen=True)
 class Verdict:
-    """The outcome of one answer; ``valid`` is false when the text was not a number."""
+    """The outcome of one answer; ``valid`` is false when the text was not a number.
+
+    ``message`` is the whole verdict with the working; ``headline`` the verdict alone.
+    """
 
     valid: bool
     correct: bool
     message: str
+    headline: str = ""
 
 
 def question_for(walkthrough: Walkthrough, step: Step) -> Question | None:
@@ -84,20 +88,23 @@ def check_answer(question: Question, text: str) -> Verdict:
     try:
         answer = parse_value(text)
     except ProgramError as exc:
-        return Verdict(False, False, f"{exc.message}: type a number such as -2.0 "
-                                     "(or a list such as [1, 2] for a vector)")
+        message = (f"{exc.message}: type a number such as -2.0 "
+                   "(or a list such as [1, 2] for a vector)")
+        return Verdict(False, False, message, message)
     expected = question.expected
     if isinstance(expected, tuple):
         if not isinstance(answer, tuple) or len(answer) != len(expected):
-            return Verdict(True, False, f"Not quite: the answer has {len(expected)} values, "
-                                        f"{format_value(expected)}. Working: {question.working}")
+            headline = f"Not quite: the answer has {len(expected)} values, " \
+                       f"{format_value(expected)}"
+            return Verdict(True, False, f"{headline}. Working: {question.working}", headline)
         correct = all(_close(a, e) for a, e in zip(answer, expected, strict=True))
     else:
         correct = not isinstance(answer, tuple) and _close(answer, expected)
     if correct:
-        return Verdict(True, True, f"Right: {format_value(expected)}. {question.working}")
-    return Verdict(True, False, f"Not quite: it is {format_value(expected)}. "
-                                f"Working: {question.working}")
+        headline = f"Right: {format_value(expected)}"
+        return Verdict(True, True, f"{headline}. {question.working}", headline)
+    headline = f"Not quite: it is {format_value(expected)}"
+    return Verdict(True, False, f"{headline}. Working: {question.working}", headline)
 
 
 @dataclass

@@ -72,3 +72,13 @@ def test_a_forward_prompt_names_an_unnamed_node_once():
     prompts = [question_for(walkthrough, step).prompt for step in walkthrough.steps[:3]]
     assert prompts[0] == "What is the value of y_pred = w * x?"
     assert prompts[1] == "What is the value of y_pred - y?"
+
+
+def test_the_headline_is_the_verdict_without_the_working():
+    walkthrough = load_lessons()[2].walkthrough()
+    question = question_for(walkthrough, walkthrough.steps[9])
+    right, wrong = check_answer(question, "-2"), check_answer(question, "3")
+    assert right.headline == "Right: -2.0" and wrong.headline == "Not quite: it is -2.0"
+    assert wrong.message == f"Not quite: it is -2.0. Working: {question.working}"
+    invalid = check_answer(question, "two")
+    assert not invalid.valid and invalid.headline == invalid.message
