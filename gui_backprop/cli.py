@@ -148,7 +148,8 @@ def _app_parser() -> argparse.ArgumentParser:
                     "tensors. Subcommands: 'trace' (headless trace), 'lessons' (list).")
     parser.add_argument("session", nargs="?", help="a session file to open")
     parser.add_argument("--lesson", help="the lesson to open (id, number or title)")
-    parser.add_argument("--step", type=int, default=0, help="walkthrough step to show")
+    parser.add_argument("--step", type=int, help="walkthrough step to show (default: the "
+                        "start, or the session's own step)")
     parser.add_argument("--screenshot", metavar="FILE",
                         help="render the window to a PNG without showing it, then exit")
     parser.add_argument("--size", default="1280x800", help="window size WxH (default 1280x800)")

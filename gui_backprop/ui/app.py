@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from gui_backprop.core.lessons import Lesson, LessonError, find_lesson, load_lessons
 from gui_backprop.core.resources import resources_dir
+from gui_backprop.core.session_file import Session, SessionError, load_session
 from gui_backprop.ui import settings as keys
 from gui_backprop.ui.error_handler import ErrorHandler, ScreenshotErrorHandler, describe
 
@@ -115,6 +116,34 @@ def _choose(lessons: list[Lesson], name: str | None) -> Lesson | None:
         raise UsageError(str(exc)) from None
 
 
+def _read_session(args) -> tuple[Path, Session] | None:
+    """The session file named on the command line, read and checked (or None)."""
+    name = getattr(args, "session", None)
+    if not name:
+        return None
+    if getattr(args, "lesson", None):
+        raise UsageError("give a session file or --lesson, not both")
+    try:
+        return Path(name), load_session(name)
+    except SessionError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _open_start(window, lesson: Lesson | None, opened: tuple[Path, Session] | None,
+                step: int | None) -> None:
+    """Open the lesson or session asked for on the command line, at ``step``."""
+    if opened is not None:
+        path, saved = opened
+        message = window.session_files.open_loaded(path, saved)
+        if message is not None:
+            raise UsageError(f"{path.name}: {message}")
+    elif lesson is not None:
+        window.session.open_lesson(lesson)
+    if step is not None or opened is None:
+        _check_step(window, step or 0)
+        window.session.jump(step or 0)
+
+
 def _check_step(window, step: int) -> None:
     count = window.session.step_count
     if not 0 <= step <= count:
@@ -124,27 +153,29 @@ def _check_step(window, step: int) -> None:
 
 def run_app(args) -> int:
     """Open the window (or, with ``args.screenshot``, render it to a PNG) and return
-    the exit status. ``args`` has ``session``, ``lesson``, ``step``, ``screenshot``, ``size``."""
+    the exit status. ``args`` has ``session``, ``lesson``, ``step``, ``screenshot``, ``size``.
+
+    A session file that cannot be opened is a usage error (exit status 2, one line)."""
     screenshot = getattr(args, "screenshot", None)
     try:
-        if getattr(args, "session", None):
-            raise UsageError("opening a session file is not supported by this version")
+        opened = _read_session(args)
         size = parse_size(getattr(args, "size", None) or "1280x800")
         if screenshot:
             use_offscreen_platform_if_headless()
         app = application()
         lessons = load_lessons()
         lesson = _choose(lessons, getattr(args, "lesson", None))
-        step = int(getattr(args, "step", 0) or 0)
+        step = getattr(args, "step", None)
+        step = None if step is None else int(step)
         if screenshot:
-            return take_screenshot(lessons, lesson, step, size, Path(screenshot))
-        return _run_window(app, lessons, lesson, step, size)
+            return take_screenshot(lessons, lesson, step, size, Path(screenshot), opened)
+        return _run_window(app, lessons, lesson, step, size, opened)
     except (UsageError, LessonError) as exc:
         print(f"gui-backprop: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
 
 
-def _run_window(app: QApplication, lessons, lesson, step, size) -> int:
+def _run_window(app: QApplication, lessons, lesson, step, size, opened=None) -> int:
     from gui_backprop.ui.main_window import MainWindow
 
     configure_logging()
@@ -155,10 +186,7 @@ def _run_window(app: QApplication, lessons, lesson, step, size) -> int:
         window = MainWindow(lessons, settings)
         if settings.value(keys.GEOMETRY) is None:
             window.resize(*size)
-        if lesson is not None:
-            window.session.open_lesson(lesson)
-        _check_step(window, step)
-        window.session.jump(step)
+        _open_start(window, lesson, opened, step)
         window.show()
         return app.exec()
     finally:
@@ -167,9 +195,11 @@ def _run_window(app: QApplication, lessons, lesson, step, size) -> int:
             window.deleteLater()
 
 
-def take_screenshot(lessons: list[Lesson], lesson: Lesson | None, step: int,
-                    size: tuple[int, int], path: Path) -> int:
-    """Render the window at ``lesson``/``step`` and ``size`` into the PNG ``path``."""
+def take_screenshot(lessons: list[Lesson], lesson: Lesson | None, step: int | None,
+                    size: tuple[int, int], path: Path,
+                    opened: tuple[Path, Session] | None = None) -> int:
+    """Render the window at ``lesson`` (or the session ``opened``), ``step`` and ``size``
+    into the PNG ``path``."""
     from gui_backprop.ui.main_window import MainWindow
 
     window = None
@@ -179,10 +209,7 @@ def take_screenshot(lessons: list[Lesson], lesson: Lesson | None, step: int,
             window = MainWindow(lessons, settings=None)
             window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
             window.resize(*size)
-            if lesson is not None:
-                window.session.open_lesson(lesson)
-            _check_step(window, step)
-            window.session.jump(step)
+            _open_start(window, lesson, opened, step)
             window.show()
             QApplication.processEvents()
             pixmap = window.grab()

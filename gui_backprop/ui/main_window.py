@@ -21,7 +21,10 @@ from PySide6.QtWidgets import (
 from gui_backprop.core.lessons import Lesson
 from gui_backprop.ui import settings as keys
 from gui_backprop.ui.code_panel import CodePanel
+from gui_backprop.ui.exercise_mode import ExerciseMode
+from gui_backprop.ui.exercise_panel import ExercisePanel, explanation_with_exercise
 from gui_backprop.ui.explanation_panel import ExplanationPanel
+from gui_backprop.ui.export_actions import Exports
 from gui_backprop.ui.gradient_check_panel import GradientCheckPanel
 from gui_backprop.ui.graph_panel import GraphPanel
 from gui_backprop.ui.lesson_list import LessonList
@@ -29,6 +32,7 @@ from gui_backprop.ui.lesson_session import LessonSession
 from gui_backprop.ui.panel_layout import headed, splitter
 from gui_backprop.ui.parameter_panel import ParameterPanel
 from gui_backprop.ui.playground_panel import PlaygroundPanel
+from gui_backprop.ui.session_files import SessionFiles
 from gui_backprop.ui.shortcut_guard import ShortcutGuard
 from gui_backprop.ui.step_list import StepList
 from gui_backprop.ui.style import window_style_sheet
@@ -58,6 +62,8 @@ class MainWindow(QMainWindow):
         self.player = WalkthroughPlayer(self.session, self)
         self._build_panels()
         self._arrange()
+        self.session_files = SessionFiles(self, self.session, settings)
+        self.exports = Exports(self, self.session, self.graph_view, settings)
         self.window_actions = WindowActions(self)
         self.shortcut_guard = ShortcutGuard(self)
         self.session.lesson_opened.connect(self._lesson_opened)
@@ -75,6 +81,8 @@ class MainWindow(QMainWindow):
         self.graph_panel = GraphPanel(session)
         self.graph_view = self.graph_panel.view
         self.explanation = ExplanationPanel()
+        self.exercise = ExerciseMode(session, self)
+        self.exercise_panel = ExercisePanel(self.exercise, return_focus=self.graph_view)
         self.code_panel = CodePanel(session)
         self.parameter_panel = ParameterPanel(session)
         self.playground_panel = PlaygroundPanel(session)
@@ -99,7 +107,8 @@ class MainWindow(QMainWindow):
         column.addWidget(headed("Lessons", self.lesson_list), 0)
         column.addWidget(headed("Steps", self.step_list), 1)
         centre = splitter(Qt.Orientation.Vertical, "centreSplitter",
-                          (self.graph_panel, 3), (self.explanation, 2))
+                          (self.graph_panel, 3),
+                          (explanation_with_exercise(self.explanation, self.exercise_panel), 2))
         right = splitter(Qt.Orientation.Vertical, "rightSplitter",
                          (self.code_stack, 1), (self.side_tabs, 1))
         self.main_splitter = splitter(Qt.Orientation.Horizontal, "mainSplitter",
@@ -124,7 +133,6 @@ class MainWindow(QMainWindow):
     # -- following the session --------------------------------------------------------
 
     def _lesson_opened(self, lesson: Lesson) -> None:
-        self.setWindowTitle(f"{lesson.title} — {WINDOW_TITLE}")
         was_playground = self.code_stack.currentWidget() is self.playground_panel
         self.code_stack.setCurrentWidget(self.playground_panel if lesson.playground
                                          else self.code_panel)
@@ -209,8 +217,23 @@ class MainWindow(QMainWindow):
         self.set_text_size(size)
         self.session.open_lesson(lesson)
 
+    def quit(self) -> bool:
+        """File > Quit: offer to save unsaved work, then close; False if the learner stays."""
+        if not self.session_files.maybe_save():
+            return False
+        self._asked_to_save = True
+        return self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
-        """Stop playing and remember the window."""
+        """Offer to save unsaved work, stop playing and remember the window.
+
+        Only a close the learner asks for (the window's close button: a spontaneous
+        event; or Quit) offers to save; a close by the program itself does not ask.
+        """
+        asked, self._asked_to_save = getattr(self, "_asked_to_save", False), False
+        if event.spontaneous() and not asked and not self.session_files.maybe_save():
+            event.ignore()
+            return
         self.player.pause()
         if self.settings is not None:
             self.settings.setValue(keys.GEOMETRY, self.saveGeometry())

@@ -51,8 +51,30 @@ class WindowActions(QObject):
         return action
 
     def _file(self) -> None:
-        menu = self.file_menu
-        self._add(menu, "quit", "&Quit", self.window.close, [QKeySequence.StandardKey.Quit])
+        menu, files, exports = self.file_menu, self.window.session_files, self.window.exports
+        self._add(menu, "open", "&Open session…", files.open_file, ["Ctrl+O"],
+                  "Open a saved session (.bplab)")
+        recent = menu.addMenu("Open &recent")
+        recent.setObjectName("recentMenu")
+        files.attach_recent_menu(recent)
+        self._add(menu, "save", "&Save session", files.save, ["Ctrl+S"],
+                  "Save the lesson, values, position and training")
+        self._add(menu, "save_as", "Save session &as…", files.save_as, ["Ctrl+Shift+S"])
+        menu.addSeparator()
+        export = menu.addMenu("&Export")
+        export.setObjectName("exportMenu")
+        self.export_menu = export
+        self._add(export, "export_graph_png", "Graph as &PNG image…", exports.graph_png,
+                  tip="The graph as shown, at twice its size")
+        self._add(export, "export_graph_svg", "Graph as &SVG drawing…", exports.graph_svg,
+                  tip="The graph as shown, as a drawing that scales")
+        self._add(export, "export_loss_csv", "Loss history as &CSV…", exports.loss_csv,
+                  tip="Each training step's loss: step,loss")
+        export.addSeparator()
+        self._add(export, "export_script", "As PyTorch &script…", exports.pytorch_script,
+                  tip="A Python script that computes the same numbers with PyTorch")
+        menu.addSeparator()
+        self._add(menu, "quit", "&Quit", self.window.quit, [QKeySequence.StandardKey.Quit])
 
     def _walkthrough(self) -> None:
         menu, session, player = self.walkthrough_menu, self.window.session, self.window.player
@@ -67,6 +89,13 @@ class WindowActions(QObject):
         menu.addSeparator()
         self._add(menu, "gradient_check", "&Gradient check", self.window.show_gradient_check,
                   ["Ctrl+G"], "Compare autograd's gradients with finite differences")
+        exercise = self.window.exercise
+        action = self._add(menu, "exercise", "P&redict the gradient (exercise)",
+                           lambda: exercise.set_enabled(self.actions["exercise"].isChecked()),
+                           ["Ctrl+E"], "Before a value or gradient is shown, type what "
+                                       "you expect")
+        action.setCheckable(True)
+        exercise.changed.connect(lambda: action.setChecked(exercise.enabled))
 
     def _view(self) -> None:
         menu, graph = self.view_menu, self.window.graph_view

@@ -1,0 +1,102 @@
+"""The graph canvas as a picture: PNG (at twice its size, for crisp print) or SVG.
+
+Both render the scene itself, not a screenshot of the view: the whole graph whatever
+the zoom, with the values, gradients and highlight the walkthrough shows right now,
+on the canvas's own background colour.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
+
+PNG_SCALE = 2.0
+RENDER_HINTS = (QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
+                | QPainter.RenderHint.SmoothPixmapTransform)
+
+
+class ExportError(OSError):
+    """A picture or file could not be written; the message says where."""
+
+
+@contextmanager
+def _uncached(scene: QGraphicsScene):
+    """Paint every item afresh (a cached item would reach the SVG as a bitmap, the PNG
+    at screen resolution)."""
+    items = [(item, item.cacheMode()) for item in scene.items()]
+    for item, _mode in items:
+        item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+    try:
+        yield
+    finally:
+        for item, mode in items:
+            item.setCacheMode(mode)
+
+
+def _paint(scene: QGraphicsScene, painter: QPainter, target: QRectF, background: QColor) -> None:
+    painter.setRenderHints(RENDER_HINTS)
+    painter.fillRect(target, background)
+    with _uncached(scene):
+        scene.render(painter, target, scene.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+
+
+def graph_image(scene: QGraphicsScene, background: QColor, scale: float = PNG_SCALE) -> QImage:
+    """The whole scene as an image ``scale`` times its natural size."""
+    source = scene.sceneRect()
+    size = QSize(max(1, round(source.width() * scale)), max(1, round(source.height() * scale)))
+    image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(background)
+    painter = QPainter(image)
+    try:
+        _paint(scene, painter, QRectF(0, 0, size.width(), size.height()), background)
+    finally:
+        painter.end()
+    return image
+
+
+def write_graph_png(scene: QGraphicsScene, background: QColor, path: Path,
+                    scale: float = PNG_SCALE) -> None:
+    """Save the graph as a PNG, ``scale`` times its natural size."""
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not graph_image(scene, background, scale).save(buffer, "PNG"):
+        raise ExportError("the graph could not be encoded as PNG")
+    buffer.close()
+    write_bytes(path, bytes(data))
+
+
+def write_graph_svg(scene: QGraphicsScene, background: QColor, path: Path,
+                    title: str = "Computational graph") -> None:
+    """Save the graph as an SVG drawing (texts stay text)."""
+    source = scene.sceneRect()
+    size = QSize(max(1, round(source.width())), max(1, round(source.height())))
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    generator = QSvgGenerator()
+    generator.setOutputDevice(buffer)
+    generator.setSize(size)
+    generator.setViewBox(QRectF(0, 0, size.width(), size.height()))
+    generator.setTitle(title)
+    generator.setDescription("Exported from Backprop Lab: every number computed by PyTorch.")
+    painter = QPainter(generator)
+    try:
+        _paint(scene, painter, QRectF(0, 0, size.width(), size.height()), background)
+    finally:
+        painter.end()
+    buffer.close()
+    write_bytes(path, bytes(data))
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path``; :class:`ExportError` with the reason on failure."""
+    try:
+        Path(path).write_bytes(data)
+    except OSError as exc:
+        raise ExportError(f"could not write {Path(path).name}: {exc.strerror or exc}") from None
