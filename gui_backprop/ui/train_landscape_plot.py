@@ -14,7 +14,7 @@ from PySide6.QtGui import QPainter
 
 from gui_backprop.core.training_landscape import LossLandscape
 from gui_backprop.ui.theme import current_theme
-from gui_backprop.ui.train_plots import CACHED, style_plot
+from gui_backprop.ui.train_plots import CACHED, SUBPIXEL, style_plot
 
 CONTOUR_PEN = (255, 255, 255, 110)
 
@@ -87,8 +87,18 @@ class LandscapePlot(pg.PlotWidget):
         self.getPlotItem().disableAutoRange()
         self.getPlotItem().setRange(xRange=(a0, a1), yRange=(b0, b1), padding=0)
 
-    def add_point(self, first: float, second: float) -> None:
-        """Append a point of the path; the newest one is the current point."""
+    def add_point(self, first: float, second: float, exact: bool = False) -> None:
+        """Move the current point; the path keeps it unless it moved less than a pixel.
+
+        A move of less than a pixel is not redrawn unless ``exact`` (a final state).
+        """
+        if self._count and self._near_last(first, second):
+            last = self._count - 1
+            if exact or not self._near(first, second, self._xs[last], self._ys[last]):
+                self._dirty = True
+            self._xs[last] = first
+            self._ys[last] = second
+            return
         if self._count == len(self._xs):
             self._xs = np.concatenate([self._xs, np.empty(len(self._xs))])
             self._ys = np.concatenate([self._ys, np.empty(len(self._ys))])
@@ -96,6 +106,15 @@ class LandscapePlot(pg.PlotWidget):
         self._ys[self._count] = second
         self._count += 1
         self._dirty = True
+
+    def _near_last(self, first: float, second: float) -> bool:
+        """True when the point is within a pixel or so of the path's last kept point."""
+        last = self._count - 2
+        return last >= 0 and self._near(first, second, self._xs[last], self._ys[last])
+
+    def _near(self, a: float, b: float, c: float, d: float) -> bool:
+        (x0, x1), (y0, y1) = self.getPlotItem().viewRange()
+        return abs(a - c) < (x1 - x0) * SUBPIXEL and abs(b - d) < (y1 - y0) * SUBPIXEL
 
     def redraw(self) -> None:
         """Draw the path and the current point if they changed."""

@@ -25,7 +25,8 @@ from gui_backprop.core.formatting import format_number
 from gui_backprop.core.program import ProgramError
 from gui_backprop.core.training import Trainer, TrainingProblem, TrainingSnapshot, TrainingStatus
 from gui_backprop.ui.train_landscape_plot import LandscapePlot
-from gui_backprop.ui.train_plots import DataPlot, LossPlot
+from gui_backprop.ui.train_loss_plot import LossPlot
+from gui_backprop.ui.train_plots import DataPlot
 from gui_backprop.ui.train_settings import TrainSettingsForm
 from gui_backprop.ui.training_controller import TrainingController, TrainingState
 
@@ -274,7 +275,8 @@ class TrainPanel(QWidget):
         if len(names) == 2 and not self.landscape_plot.isHidden():
             first, second = (snapshot.parameters[n] for n in names)
             if isinstance(first, float) and isinstance(second, float):
-                self.landscape_plot.add_point(first, second)
+                self.landscape_plot.add_point(first, second,
+                                              exact=snapshot.status is not TrainingStatus.RUNNING)
         if snapshot.status is TrainingStatus.PAUSED:
             self._refresh()
 
@@ -307,7 +309,8 @@ class TrainPanel(QWidget):
         if snapshot is None or snapshot is self._shown:
             return
         self._shown = snapshot
-        self.data_plot.set_curve(snapshot.curve_x, snapshot.curve_y)
+        self.data_plot.set_curve(snapshot.curve_x, snapshot.curve_y,
+                                 exact=snapshot.status is not TrainingStatus.RUNNING)
         # whole percents: QProgressBar repaints at once on every visible change
         self.progress.setValue(100 * snapshot.step // max(snapshot.epochs, 1))
         text = progress_text(snapshot)

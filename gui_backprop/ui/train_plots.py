@@ -1,4 +1,4 @@
-"""The Train panel's loss and data plots (pyqtgraph), built to stay cheap while training.
+"""The Train panel's data plot and what its plots share (pyqtgraph), built to stay cheap.
 
 Painting a pyqtgraph plot holds Python's GIL, which the training thread needs between
 torch calls; so these plots repaint little. Each is fed from snapshots and redrawn
@@ -15,11 +15,10 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QGraphicsItem
 
-from gui_backprop.core.formatting import format_number
-from gui_backprop.core.training_landscape import SMALLEST_LOSS
 from gui_backprop.ui.theme import Theme, current_theme
 
 CACHED = QGraphicsItem.CacheMode.DeviceCoordinateCache
+SUBPIXEL = 1e-3  # a change below this fraction of a plot's span is not redrawn
 
 
 def style_plot(plot: pg.PlotWidget, theme: Theme, title: str, bottom: str, left: str) -> None:
@@ -48,145 +47,6 @@ def nice_ceiling(value: float) -> float:
     return 10 * power
 
 
-class LogAxis(pg.AxisItem):
-    """A log axis labelled with plain numbers (100, 1, 0.01), spaced so they never crowd."""
-
-    MIN_LABEL_SPACING = 28  # pixels between labels
-
-    def logTickValues(self, minVal, maxVal, size, stdTicks):  # noqa: N802, N803 - pyqtgraph
-        """1-2-5 steps where they fit, else powers of ten (every few when many)."""
-        room = max(1, int(size / self.MIN_LABEL_SPACING))
-        values = [k + math.log10(m) for k in range(math.floor(minVal), math.ceil(maxVal) + 1)
-                  for m in (1, 2, 5)]
-        values = [v for v in values if minVal <= v <= maxVal]
-        if 2 <= len(values) <= room:
-            return [(None, values)]
-        if len(values) > room:
-            step = max(1, math.ceil((maxVal - minVal) / room))
-            first = math.ceil(minVal / step) * step
-            return [(float(step), list(range(first, math.floor(maxVal) + 1, step)))]
-        return stdTicks  # less than a factor of two: evenly spaced ticks
-
-    def logTickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph's name
-        """Each tick as the loss value it stands for."""
-        return [format_number(10.0 ** v * scale, 3).removesuffix(".0") for v in values]
-
-
-class LossPlot(pg.PlotWidget):
-    """The loss at every step, in a preallocated buffer that grows by doubling.
-
-    The x axis spans the whole run from the start, and the y axis follows the loss in
-    whole decades (log scale) or in 1-2-5 steps (linear), until the learner pans or
-    zooms; a new run follows again.
-    """
-
-    def __init__(self, parent=None):
-        super().__init__(parent, axisItems={"left": LogAxis("left")})
-        self.theme = current_theme()
-        style_plot(self, self.theme, "Loss", "step (epoch)", "loss J")
-        self.setAccessibleName("Loss plot")
-        self._curve = self.plot(pen=pg.mkPen(self.theme.current, width=2))
-        self._curve.setClipToView(True)
-        self._curve.setDownsampling(auto=True, method="peak")
-        self._curve.setSkipFiniteCheck(True)
-        self.getPlotItem().disableAutoRange()
-        self.getViewBox().sigRangeChangedManually.connect(self._stop_following)
-        self._log = False
-        self._follow = True
-        self._shown_range: tuple | None = None
-        self.reset(1024)
-
-    @property
-    def count(self) -> int:
-        """How many steps the buffer holds (steps 0 .. count - 1)."""
-        return self._count
-
-    @property
-    def log_scale(self) -> bool:
-        """True when the loss axis is logarithmic."""
-        return self._log
-
-    def reset(self, capacity: int) -> None:
-        """Empty the plot and preallocate room for ``capacity`` steps (the run's length)."""
-        self._length = max(int(capacity), 2)
-        capacity = max(self._length, 16)
-        self._steps = np.arange(capacity, dtype=float)
-        self._losses = np.empty(capacity)
-        self._log_losses = np.empty(capacity)
-        self._count = 0
-        self._low = self._high = math.nan
-        self._follow = True
-        self._dirty = True
-        self.redraw()
-
-    def append(self, first_step: int, losses: np.ndarray) -> None:
-        """Store the losses of steps ``first_step, first_step + 1, ...``."""
-        if len(losses) == 0:
-            return
-        end = first_step + len(losses)
-        if end > len(self._losses):
-            self._grow(end)
-        self._losses[first_step:end] = losses
-        self._log_losses[first_step:end] = np.log10(np.maximum(losses, SMALLEST_LOSS))
-        self._count = max(self._count, end)
-        self._low = np.nanmin([self._low, losses.min()])
-        self._high = np.nanmax([self._high, losses.max()])
-        self._dirty = True
-
-    def _grow(self, needed: int) -> None:
-        capacity = max(needed, 2 * len(self._losses))
-        for name in ("_losses", "_log_losses"):
-            new = np.empty(capacity)
-            new[: self._count] = getattr(self, name)[: self._count]
-            setattr(self, name, new)
-        self._steps = np.arange(capacity, dtype=float)
-
-    def set_log_scale(self, enabled: bool) -> None:
-        """Show log10 of the loss (the axis labels the values)."""
-        if enabled != self._log:
-            self._log = enabled
-            self.getPlotItem().getAxis("left").setLogMode(enabled)
-            self._follow = True
-            self._dirty = True
-            self.redraw()
-
-    def redraw(self) -> None:
-        """Hand the new data to the curve (it paints on the next frame)."""
-        if not self._dirty:
-            return
-        self._dirty = False
-        values = self._log_losses if self._log else self._losses
-        self._curve.setData(self._steps[: self._count], values[: self._count])
-        if self._follow:
-            self._show_range()
-
-    def _show_range(self) -> None:
-        length = max(self._length, self._count) - 1
-        if not math.isfinite(self._low):
-            y_range = (0.0, 1.0)
-        elif self._log:
-            low = math.log10(max(self._low, SMALLEST_LOSS))
-            high = math.log10(max(self._high, SMALLEST_LOSS))
-            y_range = (math.floor(low), max(math.ceil(high), math.floor(low) + 1))
-        else:
-            top = nice_ceiling(self._high) if self._high > 0 else 0.0
-            bottom = -nice_ceiling(-self._low) if self._low < 0 else 0.0
-            y_range = (bottom, top if top > bottom else bottom + 1.0)
-        wanted = ((0.0, float(max(length, 1))), y_range)
-        if wanted != self._shown_range:
-            self._shown_range = wanted
-            self.getPlotItem().setRange(xRange=wanted[0], yRange=wanted[1], padding=0.02)
-
-    def _stop_following(self, *_args) -> None:
-        self._follow = False
-        self._shown_range = None
-
-    def shown_data(self) -> tuple[np.ndarray, np.ndarray]:
-        """The (steps, values) the curve holds now, as plotted."""
-        x, y = self._curve.getOriginalDataset()
-        return (np.empty(0), np.empty(0)) if x is None else (x, y)
-
-
 class DataPlot(pg.PlotWidget):
     """The data points and the model's current prediction over their range."""
 
@@ -211,12 +71,20 @@ class DataPlot(pg.PlotWidget):
         self._extent = [float(np.min(x)), float(np.max(x)), float(np.min(y)), float(np.max(y))]
         self._show_extent()
 
-    def set_curve(self, x: np.ndarray | None, y: np.ndarray | None) -> None:
-        """Show the fitted curve (none when ``x`` is ``None``); the first one widens the view."""
+    def set_curve(self, x: np.ndarray | None, y: np.ndarray | None, exact: bool = False) -> None:
+        """Show the fitted curve (none when ``x`` is ``None``); the first one widens the view.
+
+        A curve that moved less than a pixel or so is not redrawn unless ``exact``.
+        """
         if x is None or y is None:
             self._fit.setData([], [])
             return
-        first = self._fit.getData()[0] is None or len(self._fit.getData()[0]) == 0
+        old_x, old_y = self._fit.getData()
+        first = old_x is None or len(old_x) == 0
+        if not (first or exact) and len(old_y) == len(y) and self._extent is not None:
+            span = self._extent[3] - self._extent[2]
+            if np.all(old_x == x) and np.max(np.abs(old_y - y)) < span * SUBPIXEL:
+                return
         self._fit.setData(x, y)
         if first and self._extent is not None and np.all(np.isfinite(y)):
             e = self._extent

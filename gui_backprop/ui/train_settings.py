@@ -20,6 +20,8 @@ from gui_backprop.core.program import ProgramError, parse_value
 from gui_backprop.core.training import EPOCHS_RANGE, TrainingSettings, UpdateRule
 from gui_backprop.core.training_data import NOISE_RANGE, POINTS_RANGE, SEED_RANGE, DataSettings
 
+SNAPSHOTS_PER_SECOND = 30  # the plots redraw 20 times a second; more would be wasted
+
 RULES = (
     (UpdateRule.MANUAL, "w -= lr * w.grad (by hand)"),
     (UpdateRule.SGD, "torch.optim.SGD"),
@@ -114,4 +116,5 @@ class TrainSettingsForm(QWidget):
             raise ProgramError(f"the learning rate '{text}' is not a number") from None
         return TrainingSettings(epochs=self.epochs.value(), learning_rate=rate,
                                 update_rule=UpdateRule(self.rule.currentData()),
-                                data=self.data_settings())
+                                data=self.data_settings(),
+                                snapshot_interval=1.0 / SNAPSHOTS_PER_SECOND)

@@ -1,0 +1,1 @@
+"""Speed and responsiveness measurements of Backprop Lab (run ``python -m benchmarks``)."""

@@ -1,0 +1,92 @@
+"""Training speed and GUI responsiveness, measured in one run on the same model and data.
+
+The bare loop is the tutorial's: forward, backward, ``w -= lr * w.grad`` under
+``torch.no_grad()``, ``w.grad.zero_()``, on the lesson's 50 synthetic points. The
+worker trains the same problem from the real Train panel (plots, redraw timer and
+all), while a ``QTimer`` probe on the GUI thread measures how late its ticks arrive.
+"""
+
+from __future__ import annotations
+
+import time
+
+import torch
+from PySide6.QtCore import QEventLoop, Qt, QTimer
+
+from benchmarks.common import LEARNING_RATE, problem, settings
+from gui_backprop.core.training import Trainer
+
+PROBE_INTERVAL_MS = 10
+CPU_TIME: dict[str, list[float]] = {}
+"""Process CPU seconds per training step, by kind of run (all threads together)."""
+
+
+def bare_loop(epochs: int) -> tuple[float, float, float]:
+    """The tutorial's loop on the benchmark's data: (steps per second, w, b).
+
+    ``CPU_TIME["bare"]`` gets the process CPU seconds per step.
+    """
+    values = Trainer(problem(), settings(1)).values
+    x = torch.tensor(values["x"], dtype=torch.float64)
+    y = torch.tensor(values["y"], dtype=torch.float64)
+    w = torch.tensor(values["w"], dtype=torch.float64, requires_grad=True)
+    b = torch.tensor(values["b"], dtype=torch.float64, requires_grad=True)
+    start, cpu = time.perf_counter(), time.process_time()
+    for _ in range(epochs):
+        y_hat = w * x + b
+        loss = torch.mean((y - y_hat) ** 2)
+        loss.backward()
+        with torch.no_grad():
+            w -= LEARNING_RATE * w.grad
+            b -= LEARNING_RATE * b.grad
+        w.grad.zero_()
+        b.grad.zero_()
+    elapsed = time.perf_counter() - start
+    CPU_TIME.setdefault("bare", []).append((time.process_time() - cpu) / epochs)
+    return epochs / elapsed, w.item(), b.item()
+
+
+class LatencyProbe:
+    """A precise timer on the GUI thread; records how late each tick is, in seconds."""
+
+    def __init__(self):
+        self.lateness: list[float] = []
+        self._timer = QTimer()
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.setInterval(PROBE_INTERVAL_MS)
+        self._timer.timeout.connect(self._tick)
+        self._last = 0.0
+
+    def start(self) -> None:
+        """Start probing."""
+        self._last = time.perf_counter()
+        self._timer.start()
+
+    def stop(self) -> None:
+        """Stop probing."""
+        self._timer.stop()
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.lateness.append(max(0.0, now - self._last - PROBE_INTERVAL_MS / 1000))
+        self._last = now
+
+
+def worker_run(panel, epochs: int) -> tuple[float, list[float], dict]:
+    """Train from the panel's Start button: (steps per second, probe lateness, parameters)."""
+    panel.form.epochs.setValue(epochs)
+    probe = LatencyProbe()
+    loop = QEventLoop()
+    result: dict = {}
+    panel.parameters_trained.connect(result.update)
+    panel.parameters_trained.connect(loop.quit)
+    probe.start()
+    start, cpu = time.perf_counter(), time.process_time()
+    panel.start_button.click()
+    loop.exec()
+    elapsed = time.perf_counter() - start
+    CPU_TIME.setdefault("worker", []).append((time.process_time() - cpu) / epochs)
+    probe.stop()
+    panel.parameters_trained.disconnect(loop.quit)
+    panel.parameters_trained.disconnect(result.update)
+    return panel.latest_snapshot.step / elapsed, probe.lateness, result
