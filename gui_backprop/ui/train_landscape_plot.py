@@ -92,8 +92,10 @@ class LandscapePlot(pg.PlotWidget):
 
         A move of less than a pixel is not redrawn unless ``exact`` (a final state).
         """
-        if self._count and self._near_last(first, second):
-            last = self._count - 1
+        last = self._count - 1
+        if last >= 1 and self._near(self._xs[last], self._ys[last],
+                                    self._xs[last - 1], self._ys[last - 1]):
+            # the current point never got a pixel away from the path: the new one replaces it
             if exact or not self._near(first, second, self._xs[last], self._ys[last]):
                 self._dirty = True
             self._xs[last] = first
@@ -107,12 +109,8 @@ class LandscapePlot(pg.PlotWidget):
         self._count += 1
         self._dirty = True
 
-    def _near_last(self, first: float, second: float) -> bool:
-        """True when the point is within a pixel or so of the path's last kept point."""
-        last = self._count - 2
-        return last >= 0 and self._near(first, second, self._xs[last], self._ys[last])
-
     def _near(self, a: float, b: float, c: float, d: float) -> bool:
+        """True when (a, b) and (c, d) are within a pixel or so of each other."""
         (x0, x1), (y0, y1) = self.getPlotItem().viewRange()
         return abs(a - c) < (x1 - x0) * SUBPIXEL and abs(b - d) < (y1 - y0) * SUBPIXEL
 
