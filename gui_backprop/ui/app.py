@@ -184,6 +184,7 @@ def _run_window(app: QApplication, lessons, lesson, step, size, opened=None) -> 
     handler = ErrorHandler(lambda: window).install()
     try:
         window = MainWindow(lessons, settings)
+        window.session_files.ask_before_closing = True
         if settings.value(keys.GEOMETRY) is None:
             window.resize(*size)
         _open_start(window, lesson, opened, step)

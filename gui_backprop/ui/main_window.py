@@ -217,21 +217,11 @@ class MainWindow(QMainWindow):
         self.set_text_size(size)
         self.session.open_lesson(lesson)
 
-    def quit(self) -> bool:
-        """File > Quit: offer to save unsaved work, then close; False if the learner stays."""
-        if not self.session_files.maybe_save():
-            return False
-        self._asked_to_save = True
-        return self.close()
-
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
-        """Offer to save unsaved work, stop playing and remember the window.
-
-        Only a close the learner asks for (the window's close button: a spontaneous
-        event; or Quit) offers to save; a close by the program itself does not ask.
-        """
-        asked, self._asked_to_save = getattr(self, "_asked_to_save", False), False
-        if event.spontaneous() and not asked and not self.session_files.maybe_save():
+        """Offer to save unsaved work (the app's window; see SessionFiles), stop playing
+        and remember the window."""
+        files = self.session_files
+        if files.ask_before_closing and not files.maybe_save():
             event.ignore()
             return
         self.player.pause()

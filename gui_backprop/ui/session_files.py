@@ -57,6 +57,9 @@ class SessionFiles(QObject):
         self.restore_training: Callable[[dict, tuple[float, ...]], None] | None = None
         self._saved: tuple | None = None  # the work as last saved or opened (None: no file)
         self.recent_menu: QMenu | None = None
+        # The app's window offers to save on close; a window made by a test or for a
+        # screenshot closes without asking (nothing would answer a dialog there).
+        self.ask_before_closing = False
         session.lesson_opened.connect(self.update_title)
         session.traced.connect(self.update_modified)
 

@@ -74,7 +74,7 @@ class WindowActions(QObject):
         self._add(export, "export_script", "As PyTorch &script…", exports.pytorch_script,
                   tip="A Python script that computes the same numbers with PyTorch")
         menu.addSeparator()
-        self._add(menu, "quit", "&Quit", self.window.quit, [QKeySequence.StandardKey.Quit])
+        self._add(menu, "quit", "&Quit", self.window.close, [QKeySequence.StandardKey.Quit])
 
     def _walkthrough(self) -> None:
         menu, session, player = self.walkthrough_menu, self.window.session, self.window.player
