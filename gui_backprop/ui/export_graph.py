@@ -82,6 +82,7 @@ def write_graph_svg(scene: QGraphicsScene, background: QColor, path: Path,
     generator = QSvgGenerator()
     generator.setOutputDevice(buffer)
     generator.setSize(size)
+    generator.setResolution(96)  # CSS pixels: the drawing opens at the size of the canvas
     generator.setViewBox(QRectF(0, 0, size.width(), size.height()))
     generator.setTitle(title)
     generator.setDescription("Exported from Backprop Lab: every number computed by PyTorch.")
