@@ -174,8 +174,6 @@ class ExercisePanel(QFrame):
                 parts.append(f"<b style='color:{colour}'>{mark} "
                              f"{html.escape(verdict.headline or verdict.message)}</b>")
                 parts.append(f"Working: {html.escape(mode.question.working)}")
-                parts.append(f"<span style='color:{colours['muted']}'>Press Enter or Next "
-                             "to see it on the graph.</span>")
         return "<br>".join(parts)
 
     # -- for tests and screen readers --------
