@@ -164,6 +164,18 @@ class LessonSession(QObject):
         self._show(walkthrough, self.position)
         return None
 
+    def set_values(self, values: dict[str, Value]) -> str | None:
+        """Give several leaves new values at once (such as trained parameters and the
+        data they were trained on) and re-trace; the error message if refused."""
+        try:
+            checked = {name: check_value(name, value) for name, value in values.items()}
+            walkthrough = self._trace(values={**self.values, **checked})
+        except ProgramError as exc:
+            return self._refuse(exc.message)
+        self.values.update(checked)
+        self._show(walkthrough, self.position)
+        return None
+
     def set_learning_rate(self, text: str) -> str | None:
         """Set the learning rate from text and re-trace; the error message if refused."""
         try:
