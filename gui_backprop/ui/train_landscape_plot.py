@@ -27,6 +27,7 @@ class LandscapePlot(pg.PlotWidget):
         self.theme = current_theme()
         style_plot(self, self.theme, "Loss landscape (darker: lower loss)", "w", "b")
         self.setAccessibleName("Loss landscape")
+        self.setObjectName("trainLandscapePlot")
         self.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)  # a smooth heat map
         self._image = pg.ImageItem(axisOrder="row-major")
         self._image.setColorMap(pg.colormap.get("viridis"))

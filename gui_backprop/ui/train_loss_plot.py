@@ -87,6 +87,7 @@ class LossPlot(pg.PlotWidget):
         self.theme = current_theme()
         style_plot(self, self.theme, "Loss", "step (epoch)", "loss J")
         self.setAccessibleName("Loss plot")
+        self.setObjectName("trainLossPlot")
         # a one-pixel pen: wider pens are stroked, about five times slower to paint
         self._curve = self.plot(pen=pg.mkPen(self.theme.current, width=1))
         self._curve.setClipToView(True)

@@ -35,7 +35,7 @@ def style_plot(plot: pg.PlotWidget, theme: Theme, title: str, bottom: str, left:
     item.showGrid(x=True, y=True, alpha=0.25)
     item.setMenuEnabled(False)
     item.hideButtons()
-    plot.setMinimumSize(220, 180)
+    plot.setMinimumSize(100, 90)
 
 
 def nice_ceiling(value: float) -> float:
@@ -55,6 +55,7 @@ class DataPlot(pg.PlotWidget):
         self.theme = current_theme()
         style_plot(self, self.theme, "Data and fitted line", "x", "y")
         self.setAccessibleName("Data plot")
+        self.setObjectName("trainDataPlot")
         self._points = pg.ScatterPlotItem(size=7, pen=pg.mkPen(self.theme.background),
                                           brush=pg.mkBrush(self.theme.positive))
         self._points.setCacheMode(CACHED)

@@ -69,13 +69,18 @@ class TrainSettingsForm(QWidget):
         for box in (self.points, self.noise, self.seed):
             box.valueChanged.connect(self.data_changed)
 
+        for widget, name in ((self.epochs, "trainEpochs"), (self.learning_rate,
+                                                            "trainLearningRate"),
+                             (self.rule, "trainUpdateRule"), (self.points, "trainPoints"),
+                             (self.noise, "trainNoise"), (self.seed, "trainSeed")):
+            widget.setObjectName(name)
         training = QFormLayout()
         training.addRow("&Epochs", self.epochs)
         training.addRow("&Learning rate", self.learning_rate)
         training.addRow("&Update", self.rule)
         self.data_group = QGroupBox("Synthetic data")
         data = QFormLayout(self.data_group)
-        data.addRow("&Points", self.points)
+        data.addRow("Poin&ts", self.points)
         data.addRow("&Noise", self.noise)
         data.addRow("See&d", self.seed)
         self.data_note = QLabel()

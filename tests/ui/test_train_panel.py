@@ -216,3 +216,44 @@ def test_a_lesson_without_parameters_cannot_be_trained(qtbot, panel):
     assert not panel.start_button.isEnabled() and not panel.step_button.isEnabled()
     panel.set_lesson(None)
     assert panel.message.text() == "Open a lesson to train its program."
+
+
+def test_walk_through_these_values_hands_over_the_data_and_trained_parameters(qtbot, panel):
+    assert not panel.walk_button.isEnabled()
+    panel.form.points.setValue(30)
+    trained = train(qtbot, panel, 100)
+    assert panel.walk_button.isEnabled()
+    with qtbot.waitSignal(panel.trained_values_requested) as blocker:
+        qtbot.mouseClick(panel.walk_button, Qt.MouseButton.LeftButton)
+    values = blocker.args[0]
+    assert values["w"] == trained["w"] and values["b"] == trained["b"]
+    assert len(values["x"]) == 30 and len(values["y"]) == 30
+    assert np.allclose(values["x"], panel.data_plot._points.getData()[0])
+
+
+def test_a_new_program_resets_the_panel_but_new_values_do_not(qtbot, panel):
+    from gui_backprop.core.program import parse_program
+
+    lesson = find_lesson("linear-regression", LESSONS)
+    train(qtbot, panel, 20)
+    panel.set_source(lesson.id, lesson.program, lesson.parameters, {"w": 1.0}, None, 0.02)
+    assert panel.loss_plot.count == 21 and panel.form.learning_rate.text() == "0.02"
+    other = parse_program("x = [1.0, 2.0]\ny = [2.0, 4.0]\nw = 0.5\n"
+                          "loss = mean((w * x - y) ** 2)")
+    panel.set_source(lesson.id, other, ["w"], None, None, 0.02)
+    assert panel.loss_plot.count == 0 and panel.landscape_plot.isHidden()
+    assert panel.data_plot.isHidden()  # no named prediction such as y_hat = w * x
+    named = parse_program("x = [1.0, 2.0]\ny = [2.0, 4.0]\nw = 0.5\ny_hat = w * x\n"
+                          "loss = mean((y_hat - y) ** 2)")
+    panel.set_source(lesson.id, named, ["w"], None, None, 0.02)
+    assert not panel.data_plot.isHidden() and panel.form.points.isEnabled()
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+def test_a_narrow_panel_stacks_the_data_plot_and_the_landscape(qtbot, panel):
+    panel.resize(700, 700)
+    panel.show()
+    qtbot.waitExposed(panel)
+    assert panel._lower.orientation() is Qt.Orientation.Vertical
+    panel.resize(1400, 700)
+    qtbot.waitUntil(lambda: panel._lower.orientation() is Qt.Orientation.Horizontal)

@@ -1,0 +1,98 @@
+"""Training inside the main window: the Train tab follows the lesson, reports to the status
+bar, hands its values to the walkthrough, and stops with the lesson or the window."""
+
+import pytest
+from PySide6.QtCore import Qt
+
+from gui_backprop.core.training import TrainingStatus
+from gui_backprop.ui import training_worker
+from gui_backprop.ui.training_controller import TrainingState
+from tests.ui.window_helpers import IGNORE_OFFSCREEN_NOISE, open_window
+
+pytestmark = IGNORE_OFFSCREEN_NOISE
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    win = open_window(qtbot, tmp_path, "linear-regression")
+    win.centre_tabs.setCurrentWidget(win.train_panel)
+    yield win
+    win.close()
+    assert not training_worker._LIVE_THREADS
+
+
+def click(qtbot, button):
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def test_training_in_the_window_reports_progress_in_the_status_bar(qtbot, window):
+    panel = window.train_panel
+    panel.form.epochs.setValue(300)
+    with qtbot.waitSignal(panel.parameters_trained, timeout=60_000):
+        click(qtbot, panel.start_button)
+    assert window.statusBar().currentMessage().startswith("Finished: epoch 300 of 300 · loss")
+
+
+def test_walk_through_shows_the_trained_values_in_the_walkthrough(qtbot, window):
+    panel = window.train_panel
+    panel.form.points.setValue(20)
+    panel.form.epochs.setValue(500)
+    with qtbot.waitSignal(panel.parameters_trained, timeout=60_000) as blocker:
+        click(qtbot, panel.start_button)
+    trained = blocker.args[0]
+    click(qtbot, panel.walk_button)
+    assert window.centre_tabs.currentIndex() == 0  # back to the walkthrough
+    session = window.session
+    assert session.values["w"] == trained["w"] and session.values["b"] == trained["b"]
+    assert len(session.values["x"]) == 20
+    first = session.walkthrough.trace.first
+    assert first.loss == pytest.approx(panel.latest_snapshot.loss, rel=1e-12)
+    grads = {u.name: u.grad for u in first.updates}
+    assert grads["w"] == pytest.approx(panel.latest_snapshot.gradients["w"], abs=1e-12)
+    assert window.parameter_panel.field("w").text() != "0.0"
+    # the next run starts from the trained values, on the same points: nothing left to learn
+    assert panel.problem.values["w"] == trained["w"]
+
+
+def test_opening_another_lesson_stops_training(qtbot, window):
+    panel = window.train_panel
+    panel.form.epochs.setValue(1_000_000)
+    click(qtbot, panel.start_button)
+    qtbot.waitUntil(lambda: panel.loss_plot.count > 10, timeout=20_000)
+    window.session.open_lesson("chain-rule")
+    assert panel.controller.state is TrainingState.IDLE and not training_worker._LIVE_THREADS
+    assert panel.loss_plot.count == 0 and panel.data_plot.isHidden()
+
+
+def test_an_edited_value_applies_to_the_next_run_without_stopping_this_one(qtbot, window):
+    panel = window.train_panel
+    panel.form.epochs.setValue(1_000_000)
+    click(qtbot, panel.start_button)
+    qtbot.waitUntil(lambda: panel.loss_plot.count > 10, timeout=20_000)
+    assert window.session.set_value("w", "3.0") is None
+    assert panel.controller.state is TrainingState.RUNNING
+    assert panel.problem.values["w"] == 3.0
+
+
+def test_closing_the_window_mid_training_stops_the_worker(qtbot, tmp_path):
+    win = open_window(qtbot, tmp_path, "linear-regression")
+    panel = win.train_panel
+    panel.form.epochs.setValue(1_000_000)
+    click(qtbot, panel.start_button)
+    qtbot.waitUntil(lambda: panel.latest_snapshot is not None
+                    and panel.latest_snapshot.status is TrainingStatus.RUNNING, timeout=20_000)
+    win.close()
+    assert panel.controller.state is TrainingState.IDLE
+    assert not training_worker._LIVE_THREADS
+
+
+def test_the_playground_trains_the_learners_program(qtbot, window):
+    window.session.open_lesson("playground")
+    assert window.session.set_program("x = 2.0\nt = 3.0\nw = 0.5\ny = x * w\n"
+                                      "loss = (y - t) ** 2", ["w"]) is None
+    panel = window.train_panel
+    assert panel.problem.parameters == ("w",) and panel.landscape_plot.isHidden()
+    panel.form.epochs.setValue(2000)
+    with qtbot.waitSignal(panel.parameters_trained, timeout=60_000) as blocker:
+        click(qtbot, panel.start_button)
+    assert blocker.args[0]["w"] == pytest.approx(1.5, abs=1e-6)
