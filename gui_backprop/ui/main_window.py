@@ -1,5 +1,6 @@
-"""The Backprop Lab window: lessons and steps left, graph and explanation centre, code (or
-the playground's editor) and tabs (values, gradient check, and room for more) right.
+"""The Backprop Lab window: lessons and steps left, graph and explanation centre (with the
+Train tab beside them), code (or the playground's editor) and tabs (values, gradient
+check, and room for more) right.
 
 Panels only talk to the :class:`LessonSession`; this class only builds and arranges
 them, and remembers the window between runs.
@@ -36,6 +37,8 @@ from gui_backprop.ui.session_files import SessionFiles
 from gui_backprop.ui.shortcut_guard import ShortcutGuard
 from gui_backprop.ui.step_list import StepList
 from gui_backprop.ui.style import window_style_sheet
+from gui_backprop.ui.train_panel import TrainPanel
+from gui_backprop.ui.train_session import TrainSessionLink
 from gui_backprop.ui.walkthrough_controls import WalkthroughControls, WalkthroughPlayer
 from gui_backprop.ui.window_actions import WindowActions
 
@@ -69,6 +72,9 @@ class MainWindow(QMainWindow):
         self.session.lesson_opened.connect(self._lesson_opened)
         self.session.moved.connect(self._moved)
         self.session.failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
+        self.train_link = TrainSessionLink(self.train_panel, self.session, self.statusBar())
+        self.train_panel.trained_values_requested.connect(
+            lambda _values: self.centre_tabs.setCurrentIndex(0))
         self.resize(*DEFAULT_SIZE)
         self._apply_style()
         self._restore()
@@ -98,6 +104,7 @@ class MainWindow(QMainWindow):
         self.side_tabs.setDocumentMode(True)
         self.side_tabs.addTab(self.parameter_panel, "Values")
         self.side_tabs.addTab(self.gradient_check_panel, "Gradient check")
+        self.train_panel = TrainPanel()
 
     def _arrange(self) -> None:
         left = QWidget(objectName="leftColumn")
@@ -111,8 +118,16 @@ class MainWindow(QMainWindow):
                           (explanation_with_exercise(self.explanation, self.exercise_panel), 2))
         right = splitter(Qt.Orientation.Vertical, "rightSplitter",
                          (self.code_stack, 1), (self.side_tabs, 1))
+        # Train shares the centre with the walkthrough: its plots need the room.
+        self.centre_tabs = QTabWidget(objectName="centreTabs")
+        self.centre_tabs.setDocumentMode(True)
+        self.centre_tabs.setAccessibleName("Walkthrough and training")
+        self.centre_tabs.tabBar().setObjectName("centreTabBar")
+        self.centre_tabs.tabBar().setAccessibleName("Walkthrough or Train")
+        self.centre_tabs.addTab(centre, "Walkthrough")
+        self.centre_tabs.addTab(self.train_panel, "Train")
         self.main_splitter = splitter(Qt.Orientation.Horizontal, "mainSplitter",
-                                      (left, 0), (centre, 1), (right, 0))
+                                      (left, 0), (self.centre_tabs, 1), (right, 0))
         self.main_splitter.setSizes([LEFT_WIDTH, CENTRE_WIDTH, RIGHT_WIDTHS[False]])
         self._right_widths = dict(RIGHT_WIDTHS)
         centre.setSizes([450, 250])
@@ -225,6 +240,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.player.pause()
+        self.train_panel.shutdown()
         if self.settings is not None:
             self.settings.setValue(keys.GEOMETRY, self.saveGeometry())
             self.settings.sync()
