@@ -14,37 +14,38 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
 from gui_backprop.core.script_export import export_script
 from gui_backprop.ui.export_graph import (
     ExportError,
+    png_bytes,
     write_bytes,
     write_graph_png,
     write_graph_svg,
 )
+from gui_backprop.ui.export_plots import bring_into_view, plots_image
 from gui_backprop.ui.graph_view import GraphView
 from gui_backprop.ui.lesson_session import LessonSession
+from gui_backprop.ui.session_training import SessionTraining
 
 FOLDER_KEY = "export/folder"
 
 
 def loss_csv_text(losses: Sequence[float]) -> str:
-    """``step,loss`` rows, step counted from 1, every digit kept (``nan`` for a NaN)."""
+    """``step,loss`` rows, every digit kept (``nan`` for a NaN); step 0 is the loss at the
+    starting values, as on the loss plot."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["step", "loss"])
-    for step, loss in enumerate(losses, start=1):
+    for step, loss in enumerate(losses):
         writer.writerow([step, "nan" if math.isnan(loss) else repr(float(loss))])
     return out.getvalue()
 
 
 class Exports(QObject):
-    """The Export menu's actions for ``window``.
-
-    ``loss_history`` and ``plots`` (set once the training panel exists) give the losses
-    so far and the plot widgets with a name for each.
-    """
+    """The Export menu's actions for ``window``; :attr:`training` (the Train panel, for
+    the plots and the loss history) is set by the window."""
 
     def __init__(self, window: QMainWindow, session: LessonSession, graph_view: GraphView,
                  settings: QSettings | None = None):
@@ -53,8 +54,7 @@ class Exports(QObject):
         self.session = session
         self.graph_view = graph_view
         self.settings = settings
-        self.loss_history: Callable[[], Sequence[float]] | None = None
-        self.plots: Callable[[], list[tuple[str, QWidget]]] | None = None
+        self.training: SessionTraining | None = None
 
     # -- the actions ----------------------------------------------------------------------
 
@@ -83,17 +83,32 @@ class Exports(QObject):
 
     def loss_csv(self) -> Path | None:
         """Export the loss history as ``step,loss`` CSV."""
-        losses = list(self.loss_history()) if self.loss_history else []
+        losses = self.training.history() if self.training else ()
         if not losses:
-            self._warn("Nothing to export", "There is no loss history yet: train first "
-                                            "(the Train tab).")
+            self._no_training("no loss history")
             return None
         return self._export("Export the loss history as CSV", "loss_history", ".csv",
                             "CSV files (*.csv)",
                             lambda path: write_bytes(path, loss_csv_text(losses)
                                                      .encode("utf-8")), "the loss history")
 
+    def plots_png(self) -> Path | None:
+        """Export the training plots, as the Train tab shows them, as one PNG."""
+        if self.training is None or not self.training.history():
+            self._no_training("nothing plotted")
+            return None
+        panel = self.training.panel
+        bring_into_view(panel)
+        background = panel.palette().color(panel.backgroundRole())
+        image = plots_image(self.training.plots(), background)
+        return self._export("Export the training plots as PNG", "training_plots", ".png",
+                            "PNG images (*.png)", lambda path: write_bytes(path, png_bytes(image)),
+                            "the training plots")
+
     # -- helpers ------------------------------------------------------------------------------
+
+    def _no_training(self, what: str) -> None:
+        self._warn("Nothing to export", f"There is {what} yet: train first (the Train tab).")
 
     def _scene(self):
         return self.graph_view.scene()

@@ -62,13 +62,18 @@ def graph_image(scene: QGraphicsScene, background: QColor, scale: float = PNG_SC
 def write_graph_png(scene: QGraphicsScene, background: QColor, path: Path,
                     scale: float = PNG_SCALE) -> None:
     """Save the graph as a PNG, ``scale`` times its natural size."""
+    write_bytes(path, png_bytes(graph_image(scene, background, scale)))
+
+
+def png_bytes(image: QImage) -> bytes:
+    """``image`` encoded as PNG."""
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not graph_image(scene, background, scale).save(buffer, "PNG"):
-        raise ExportError("the graph could not be encoded as PNG")
+    if not image.save(buffer, "PNG"):
+        raise ExportError("the picture could not be encoded as PNG")
     buffer.close()
-    write_bytes(path, bytes(data))
+    return bytes(data)
 
 
 def write_graph_svg(scene: QGraphicsScene, background: QColor, path: Path,

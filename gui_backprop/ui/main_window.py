@@ -34,6 +34,7 @@ from gui_backprop.ui.panel_layout import headed, splitter
 from gui_backprop.ui.parameter_panel import ParameterPanel
 from gui_backprop.ui.playground_panel import PlaygroundPanel
 from gui_backprop.ui.session_files import SessionFiles
+from gui_backprop.ui.session_training import SessionTraining
 from gui_backprop.ui.shortcut_guard import ShortcutGuard
 from gui_backprop.ui.step_list import StepList
 from gui_backprop.ui.style import window_style_sheet
@@ -75,6 +76,9 @@ class MainWindow(QMainWindow):
         self.train_link = TrainSessionLink(self.train_panel, self.session, self.statusBar())
         self.train_panel.trained_values_requested.connect(
             lambda _values: self.centre_tabs.setCurrentIndex(0))
+        self.session_training = SessionTraining(self.train_panel)
+        self.session_files.attach_training(self.session_training)
+        self.exports.training = self.session_training
         self.resize(*DEFAULT_SIZE)
         self._apply_style()
         self._restore()

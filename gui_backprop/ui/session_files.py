@@ -10,9 +10,7 @@ A file that cannot be read gives one message and leaves the open work as it was.
 
 from __future__ import annotations
 
-import math
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Signal
@@ -27,6 +25,7 @@ from gui_backprop.core.session_file import (
 )
 from gui_backprop.core.tracer import resolve_parameters
 from gui_backprop.ui.lesson_session import LessonSession
+from gui_backprop.ui.session_training import SessionTraining, history_key
 
 APP_TITLE = "Backprop Lab"
 RECENT_KEY = "sessions/recent"
@@ -39,8 +38,8 @@ class SessionFiles(QObject):
     """Keeps the window's session file: its name, whether the work changed since, the
     recent files; asks before work would be lost.
 
-    ``training_state`` (set by the training panel) returns ``(settings, loss history)``;
-    ``restore_training`` takes them back from a file.
+    With :meth:`attach_training`, the Train panel's settings and loss history are part
+    of the work too.
     """
 
     file_changed = Signal(object)
@@ -53,8 +52,7 @@ class SessionFiles(QObject):
         self.session = session
         self.settings = settings
         self.path: Path | None = None
-        self.training_state: Callable[[], tuple[dict, tuple[float, ...]]] | None = None
-        self.restore_training: Callable[[dict, tuple[float, ...]], None] | None = None
+        self.training: SessionTraining | None = None
         self._saved: tuple | None = None  # the work as last saved or opened (None: no file)
         self.recent_menu: QMenu | None = None
         # The app's window offers to save on close; a window made by a test or for a
@@ -63,36 +61,55 @@ class SessionFiles(QObject):
         session.lesson_opened.connect(self.update_title)
         session.traced.connect(self.update_modified)
 
+    def attach_training(self, training: SessionTraining) -> None:
+        """Keep the Train panel's settings and loss history in the session file."""
+        self.training = training
+        training.changed.connect(self.update_modified)
+        # again after the Train panel has followed a new trace (it may clear its history)
+        self.session.traced.disconnect(self.update_modified)
+        self.session.traced.connect(self.update_modified)
+
     # -- the work --------
 
     def current(self) -> Session:
         """The open work as a session."""
-        model = self.session
-        training, history = self.training_state() if self.training_state else ({}, ())
+        model, training = self.session, self.training
         return Session(model.program.source, dict(model.values), tuple(model.parameters),
-                       model.learning_rate, model.lesson.id, model.position, dict(training),
-                       tuple(history))
+                       model.learning_rate, model.lesson.id, model.position,
+                       training.settings() if training else {},
+                       training.history() if training else ())
+
+    def _work_now(self) -> tuple:
+        """What counts for 'unsaved changes' in the open work: not the position."""
+        model, training = self.session, self.training
+        return self._work_of(model.lesson.id, model.program.source, model.values,
+                             model.parameters, model.learning_rate,
+                             training.settings() if training else {},
+                             training.history_key() if training else history_key(()))
 
     @staticmethod
-    def _work(saved: Session) -> tuple:
-        """What counts for 'unsaved changes' (not the position; NaN equal to NaN)."""
-        history = tuple(None if math.isnan(v) else v for v in saved.loss_history)
-        values = tuple(sorted(saved.values.items()))
-        return (saved.lesson, saved.program, values, tuple(saved.parameters),
-                saved.learning_rate, tuple(sorted(saved.training.items())), history)
+    def _work_of(lesson, program, values, parameters, rate, training, history) -> tuple:
+        return (lesson, program, tuple(sorted(values.items())), tuple(parameters), rate,
+                tuple(sorted(training.items())), history)
 
-    def _untouched_lesson(self) -> tuple:
+    def _work(self, saved: Session) -> tuple:
+        return self._work_of(saved.lesson, saved.program, saved.values, saved.parameters,
+                             saved.learning_rate, saved.training,
+                             history_key(saved.loss_history))
+
+    def _untouched_lesson(self, now: tuple) -> tuple:
+        """The open lesson as it comes, with the training settings as they are: without a
+        file, only edits and training runs are work to save."""
         lesson = self.session.lesson
         program = lesson.program
-        fresh = Session(program.source, dict(program.leaves),
-                        resolve_parameters(program, lesson.parameters), lesson.learning_rate,
-                        lesson.id, training=self.current().training)
-        return self._work(fresh)
+        return self._work_of(lesson.id, program.source, dict(program.leaves),
+                             resolve_parameters(program, lesson.parameters),
+                             lesson.learning_rate, dict(now[5]), history_key(()))
 
     def is_modified(self) -> bool:
         """True when closing now would lose work."""
-        current = self._work(self.current())
-        return current != (self._saved if self._saved is not None else self._untouched_lesson())
+        now = self._work_now()
+        return now != (self._saved if self._saved is not None else self._untouched_lesson(now))
 
     def update_modified(self) -> None:
         """Show the modified marker in the title when the work changed."""
@@ -170,11 +187,15 @@ class SessionFiles(QObject):
     def open_loaded(self, path: Path, saved: Session) -> str | None:
         """Show a session already read from ``path``; the message if it cannot be shown
         (then nothing changed)."""
+        if self.training is not None:
+            message = self.training.check(saved.training)
+            if message is not None:
+                return message
         message = self.session.restore(saved)
         if message is not None:
             return message
-        if self.restore_training is not None:
-            self.restore_training(dict(saved.training), tuple(saved.loss_history))
+        if self.training is not None:
+            self.training.restore(dict(saved.training), tuple(saved.loss_history))
         self._adopt(path, self.current())
         return None
 

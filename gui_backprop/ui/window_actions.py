@@ -68,6 +68,8 @@ class WindowActions(QObject):
                   tip="The graph as shown, at twice its size")
         self._add(export, "export_graph_svg", "Graph as &SVG drawing…", exports.graph_svg,
                   tip="The graph as shown, as a drawing that scales")
+        self._add(export, "export_plots_png", "Training p&lots as PNG image…",
+                  exports.plots_png, tip="The Train tab's plots, at twice their size")
         self._add(export, "export_loss_csv", "Loss history as &CSV…", exports.loss_csv,
                   tip="Each training step's loss: step,loss")
         export.addSeparator()

@@ -86,7 +86,7 @@ def test_loss_history_csv_round_trips():
     losses = [4.0, 1.0 / 3.0, 2.5e-12, math.nan, 0.0]
     rows = list(csv.reader(io.StringIO(loss_csv_text(losses))))
     assert rows[0] == ["step", "loss"]
-    assert [int(step) for step, _ in rows[1:]] == [1, 2, 3, 4, 5]
+    assert [int(step) for step, _ in rows[1:]] == [0, 1, 2, 3, 4]  # 0: the start
     back = [float(loss) for _, loss in rows[1:]]
     assert back[:3] == losses[:3] and math.isnan(back[3]) and back[4] == 0.0
 

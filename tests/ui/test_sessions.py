@@ -107,6 +107,8 @@ BAD_FILES = {
                                                "loss = sum(w * x)\n",
                                        values={"x": [1.0, 2.0], "w": [1.0, 2.0, 3.0]}),
                                 "different lengths"),
+    "training settings out of range": (_valid(training={"epochs": 0, "seed": 1}),
+                                       "training settings: the number of epochs"),
     "huge": (None, "too large"),
 }
 
