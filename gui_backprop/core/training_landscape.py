@@ -54,10 +54,12 @@ class LossLandscape:
         return (float(self.first[0]), float(self.first[-1]),
                 float(self.second[0]), float(self.second[-1]))
 
-    def contains(self, first: float, second: float) -> bool:
-        """True when the point lies inside the grid."""
+    def contains(self, first: float, second: float, inset: float = 0.0) -> bool:
+        """True when the point lies inside the grid, at least ``inset`` (a fraction of
+        each side's length) away from its edges."""
         a0, a1, b0, b1 = self.bounds
-        return a0 <= first <= a1 and b0 <= second <= b1
+        da, db = (a1 - a0) * inset, (b1 - b0) * inset
+        return a0 + da <= first <= a1 - da and b0 + db <= second <= b1 - db
 
     @property
     def lowest(self) -> tuple[float, float, float] | None:

@@ -1,11 +1,11 @@
 """The live loss plot: the loss at every step, smooth for a million steps.
 
 Every loss is kept in a preallocated buffer. While the plot follows the run (its x
-axis spans the whole run from the start), it draws a *peak envelope*: the lowest
-and highest loss of each of :data:`COLUMNS` slices of the run, kept up to date as
-chunks arrive, so a redraw costs the same for a thousand steps or a million. Once
-the learner pans or zooms, the plot shows the full data instead, through
-pyqtgraph's clip-to-view and peak downsampling.
+axis spans the whole run from the start), a long run is drawn as its *peak envelope*:
+the lowest and highest loss of each of up to :data:`COLUMNS` slices of the run (two
+per pixel), kept up to date as chunks arrive, so a redraw costs the same for a
+thousand steps or a million. Once the learner pans or zooms, the plot shows the full
+data instead, through pyqtgraph's clip-to-view and peak downsampling.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from gui_backprop.core.training_landscape import SMALLEST_LOSS
 from gui_backprop.ui.theme import current_theme
 from gui_backprop.ui.train_plots import nice_ceiling, style_plot
 
-COLUMNS = 2048  # about two per pixel of a wide plot
+COLUMNS = 2048  # at most; two per pixel of the plot
+MIN_COLUMNS = 512
 
 
 class LogAxis(pg.AxisItem):
@@ -48,10 +49,10 @@ class LogAxis(pg.AxisItem):
 
 
 class PeakEnvelope:
-    """The lowest and highest value in each of ``COLUMNS`` equal slices of ``length`` steps."""
+    """The lowest and highest value in each of ``columns`` equal slices of ``length`` steps."""
 
-    def __init__(self, length: int):
-        self.per_column = max(1, math.ceil(length / COLUMNS))
+    def __init__(self, length: int, columns: int = COLUMNS):
+        self.per_column = max(1, math.ceil(length / columns))
         columns = math.ceil(length / self.per_column)
         self.low = np.full(columns, np.inf)
         self.high = np.full(columns, -np.inf)
@@ -125,13 +126,18 @@ class LossPlot(pg.PlotWidget):
         self._length = max(int(length), 2)
         self._steps = np.arange(self._length, dtype=float)
         self._losses = np.empty(self._length)
-        self._envelope = PeakEnvelope(self._length)
+        self._envelope = PeakEnvelope(self._length, self._columns())
         self._count = 0
         self._low = self._high = math.nan
         self._follow = True
         self._shown_range = None
         self._dirty = True
         self.redraw()
+
+    def _columns(self) -> int:
+        """Two envelope columns per pixel of the plot's width (as far as it is known)."""
+        width = self.getPlotItem().getViewBox().width() if self.isVisible() else 0
+        return int(min(COLUMNS, max(MIN_COLUMNS, 2 * width)))
 
     def append(self, first_step: int, losses: np.ndarray) -> None:
         """Store the losses of steps ``first_step, first_step + 1, ...``."""
@@ -154,7 +160,7 @@ class LossPlot(pg.PlotWidget):
         losses = np.empty(self._length)
         losses[: self._count] = self._losses[: self._count]
         self._losses, self._steps = losses, np.arange(self._length, dtype=float)
-        self._envelope = PeakEnvelope(self._length)
+        self._envelope = PeakEnvelope(self._length, self._columns())
         if self._count:
             self._envelope.add(0, self._losses[: self._count])
         self._shown_range = None
@@ -175,7 +181,7 @@ class LossPlot(pg.PlotWidget):
             return
         self._dirty = False
         count = self._count
-        if self._follow and self._envelope.per_column > 1 and count:
+        if self._follow and count > 2 * len(self._envelope.low):  # more points than pixels
             x, y = self._envelope.curve()
             x = np.append(x, count - 1)  # end exactly at the newest step
             y = np.append(y, self._losses[count - 1])
@@ -201,7 +207,9 @@ class LossPlot(pg.PlotWidget):
         wanted = ((0.0, float(self._length - 1)), y_range)
         if wanted != self._shown_range:
             self._shown_range = wanted
-            self.getPlotItem().setRange(xRange=wanted[0], yRange=wanted[1], padding=0.02)
+            view = self.getPlotItem().getViewBox()
+            view.setXRange(*wanted[0], padding=0.02, update=False)
+            view.setYRange(*wanted[1], padding=0.08)  # room for the labels at the ends
 
     def stop_following(self, *_args) -> None:
         """Leave the view where the learner put it and show the full data (not the envelope)."""

@@ -19,7 +19,7 @@ from gui_backprop.ui.train_loss_plot import LossPlot
 from gui_backprop.ui.train_plots import DataPlot
 from gui_backprop.ui.training_controller import TrainingController, TrainingState
 
-REDRAW_INTERVAL_MS = 50  # 20 frames a second: painting holds the GIL the trainer needs
+REDRAW_INTERVAL_MS = 66  # 15 frames a second: painting holds the GIL the trainer needs
 NARROW_PLOTS = 620  # below this width the data plot and the landscape stack up
 NO_LESSON = "Open a lesson to train its program."
 
@@ -60,7 +60,7 @@ class TrainPanel(QWidget):
         self._lower = QSplitter(Qt.Orientation.Horizontal)
         self._lower.addWidget(self.data_plot)
         self._lower.addWidget(self.landscape_plot)
-        plots = QSplitter(Qt.Orientation.Vertical)
+        self._plots = plots = QSplitter(Qt.Orientation.Vertical)
         plots.addWidget(self.loss_plot)
         plots.addWidget(self._lower)
         plots.setStretchFactor(0, 2)
@@ -103,8 +103,13 @@ class TrainPanel(QWidget):
         """Stack the data plot and the landscape when there is no room side by side."""
         super().resizeEvent(event)
         narrow = event.size().width() - self.controls.width() < NARROW_PLOTS
-        self._lower.setOrientation(Qt.Orientation.Vertical if narrow
-                                   else Qt.Orientation.Horizontal)
+        orientation = Qt.Orientation.Vertical if narrow else Qt.Orientation.Horizontal
+        if orientation != self._lower.orientation():
+            self._lower.setOrientation(orientation)
+            height = max(event.size().height(), 300)
+            share = height // 3 if narrow else 2 * height // 5  # the loss plot's part
+            self._plots.setSizes([share, height - share])
+            self._lower.setSizes([1000, 1000])
 
     # -- what to train ---------------------------------------------------------------
     def set_lesson(self, lesson, values=None) -> None:

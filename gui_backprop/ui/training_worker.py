@@ -26,6 +26,7 @@ STOP_TIMEOUT_MS = 10_000
 MAX_LANDSCAPE_UPDATES = 4
 LANDSCAPE_RESOLUTION = 64  # drawn with smooth scaling; a finer grid costs training time
 LANDSCAPE_DELAY = 0.25  # seconds of training before the first landscape
+EDGE = 0.04  # a path this close to the landscape's edge (a fraction of it) widens it
 
 
 class _Command(Enum):
@@ -148,7 +149,8 @@ class TrainingWorker(QObject):
             if waited or snapshot.status is not TrainingStatus.RUNNING:
                 self._show_landscape(self._path_bounds(margin=0.6))  # room to go on
             return
-        if self._landscape.contains(a, b) or self._landscape_updates >= MAX_LANDSCAPE_UPDATES:
+        if self._landscape.contains(a, b, inset=EDGE) \
+                or self._landscape_updates >= MAX_LANDSCAPE_UPDATES:
             return
         self._landscape_updates += 1
         a0, a1, b0, b1 = self._landscape.bounds
