@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtCore import QEvent, QSignalBlocker, Qt
 from PySide6.QtGui import QTextDocumentFragment
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -175,6 +175,12 @@ class ExercisePanel(QFrame):
                              f"{html.escape(verdict.headline or verdict.message)}</b>")
                 parts.append(f"Working: {html.escape(mode.question.working)}")
         return "<br>".join(parts)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        """Recolour the feedback when the system switches between light and dark."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._refresh()
 
     # -- for tests and screen readers --------
 
