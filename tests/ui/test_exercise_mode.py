@@ -247,3 +247,22 @@ def test_the_question_is_named_for_screen_readers_and_reached_by_tab(qtbot, tmp_
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
     assert all(widget in reached for widget in controls)
     assert window.session.position == 0 and panel.question_shown()
+
+
+def test_switching_off_and_on_or_editing_a_value_asks_again(qtbot, tmp_path):
+    window = _window(qtbot, tmp_path)
+    _press_next(qtbot, window)
+    _press_next(qtbot, window)  # shown
+    window.session.back()
+    panel = window.exercise_panel
+    panel.switch.click()
+    panel.switch.click()
+    _press_next(qtbot, window)
+    assert panel.question_shown() and window.session.position == 0
+    _press_next(qtbot, window)
+    window.session.back()
+    field = window.parameter_panel.field("w")
+    field.setText("3.0")
+    field.editingFinished.emit()  # new numbers: a new question
+    _press_next(qtbot, window)
+    assert panel.question_shown() and window.exercise.question.expected == 3.0
