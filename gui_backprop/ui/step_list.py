@@ -10,6 +10,8 @@ from gui_backprop.core.walkthrough import Walkthrough
 from gui_backprop.ui.lesson_session import LessonSession
 
 POSITION_ROLE = Qt.ItemDataRole.UserRole
+FORMULA_ROLE = Qt.ItemDataRole.UserRole + 1
+PENDING_TIP = "Not computed yet: click to jump here"
 
 
 class StepList(QListWidget):
@@ -71,11 +73,22 @@ class StepList(QListWidget):
     def _add_step_row(self, text: str, position: int, tooltip: str) -> None:
         item = QListWidgetItem(text)
         item.setData(POSITION_ROLE, position)
-        item.setToolTip(tooltip)
+        item.setData(FORMULA_ROLE, tooltip)
+        item.setToolTip(tooltip if position == 0 else PENDING_TIP)
         self._rows[position] = self.count()
         self.addItem(item)
 
+    def _reveal_tooltips(self, position: int) -> None:
+        """A step's formula (with its numbers) shows only once the step is done, so a
+        tooltip never gives away an answer the learner has not reached."""
+        for step_position, row in self._rows.items():
+            item = self.item(row)
+            shown = item.data(FORMULA_ROLE) if step_position <= position else PENDING_TIP
+            if item.toolTip() != shown:
+                item.setToolTip(shown)
+
     def _select(self, position: int) -> None:
+        self._reveal_tooltips(position)
         row = self._rows.get(position)
         if row is None:
             return

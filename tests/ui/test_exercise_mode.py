@@ -266,3 +266,24 @@ def test_switching_off_and_on_or_editing_a_value_asks_again(qtbot, tmp_path):
     field.editingFinished.emit()  # new numbers: a new question
     _press_next(qtbot, window)
     assert panel.question_shown() and window.exercise.question.expected == 3.0
+
+
+def test_step_list_tooltips_do_not_give_away_future_answers(qtbot):
+    from gui_backprop.core.lessons import load_lessons
+    from gui_backprop.ui.main_window import MainWindow
+    from gui_backprop.ui.step_list import FORMULA_ROLE, PENDING_TIP, POSITION_ROLE
+
+    window = MainWindow(load_lessons())
+    qtbot.addWidget(window)
+    window.session.open_lesson(window.session.lessons[2])
+    window.session.jump(3)
+    steps = window.step_list
+    for row in range(steps.count()):
+        item = steps.item(row)
+        position = item.data(POSITION_ROLE)
+        if position is None:
+            continue
+        if position <= 3:
+            assert item.toolTip() == item.data(FORMULA_ROLE)
+        else:
+            assert item.toolTip() == PENDING_TIP
