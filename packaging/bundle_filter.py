@@ -26,6 +26,11 @@ EXCLUDED_MODULES = [
     "mpmath",
     "networkx",
     "jinja2",
+    # Build tools, imported only by torch.utils.cpp_extension to compile C++ extensions.
+    # Left in, PyInstaller's setuptools run-time hook imports setuptools at every start.
+    "setuptools",
+    "pkg_resources",
+    "_distutils_hack",
     # ONNX export and TensorBoard logging: never used.
     "torch.onnx",
     "torch.utils.tensorboard",
@@ -61,7 +66,8 @@ EXCLUDED_FILES = [
     ("torch/share/*", "CMake files, only for compiling extensions"),
     ("torch/_inductor/*", "code templates of torch.compile (module excluded)"),
     ("torch/_dynamo/*", "data of torch.compile (module excluded)"),
-    ("torch/utils/benchmark/*", "C++ benchmark templates (timeit, never used)"),
+    ("torch/utils/benchmark/*.cpp", "C++ benchmark templates (timeit, never used)"),
+    ("torch/utils/benchmark/*.h", "C++ benchmark templates (timeit, never used)"),
     ("torch/lib/libjitbackend_test.so", "test-only library, loaded by torch's tests"),
     ("torch/lib/libtorchbind_test.so", "test-only library, loaded by torch's tests"),
     ("torch/lib/libbackend_with_compiler.so", "test-only library, loaded by torch's tests"),
