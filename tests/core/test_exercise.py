@@ -6,20 +6,11 @@ from gui_backprop.core.exercise import Scoreboard, check_answer, question_for
 from gui_backprop.core.formatting import format_value
 from gui_backprop.core.lessons import load_lessons
 from gui_backprop.core.walkthrough import Stage
+from tests.shared_helpers import typed_answer, wrong_answer
 
 LESSONS = load_lessons()
 
 
-def _typed(value) -> str:
-    if isinstance(value, tuple):
-        return "[" + ", ".join(repr(v) for v in value) + "]"
-    return repr(value)
-
-
-def _wrong(value):
-    if isinstance(value, tuple):
-        return tuple(v + 1.0 for v in value)
-    return value + 1.0 + abs(value) / 2
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=[lesson.id for lesson in LESSONS])
@@ -32,10 +23,10 @@ def test_every_asked_step_accepts_the_right_answer_and_rejects_a_wrong_one(lesso
             assert step.stage in (Stage.UPDATE, Stage.ZERO_GRAD)
             continue
         asked.add(step.stage)
-        assert check_answer(question, _typed(question.expected)).correct
+        assert check_answer(question, typed_answer(question.expected)).correct
         if not isinstance(question.expected, tuple):
             assert check_answer(question, format_value(question.expected, digits=4)).correct
-        verdict = check_answer(question, _typed(_wrong(question.expected)))
+        verdict = check_answer(question, typed_answer(wrong_answer(question.expected)))
         assert verdict.valid and not verdict.correct
         assert format_value(question.expected) in verdict.message
     assert asked == {Stage.FORWARD, Stage.LOCAL, Stage.BACKWARD}
@@ -62,7 +53,7 @@ def test_text_that_is_not_a_number_is_not_counted():
         assert not verdict.valid and "number" in verdict.message
         board.record("chain-rule", verdict)
     assert board.score("chain-rule") == (0, 0)
-    board.record("chain-rule", check_answer(question, _typed(question.expected)))
+    board.record("chain-rule", check_answer(question, typed_answer(question.expected)))
     board.record("chain-rule", check_answer(question, "12345"))
     assert board.score("chain-rule") == (1, 2)
 

@@ -1,15 +1,13 @@
 """Exported scripts run on their own and print exactly the numbers of the trace."""
 
-import ast
 import math
-import subprocess
-import sys
 
 import pytest
 
 from gui_backprop.core.lessons import load_lessons
 from gui_backprop.core.script_export import export_script
 from gui_backprop.core.tracer import trace_program
+from tests.shared_helpers import run_exported_script
 
 LESSONS = load_lessons()
 
@@ -17,13 +15,7 @@ LESSONS = load_lessons()
 def _run(source: str, tmp_path) -> dict[tuple[int, str], object]:
     path = tmp_path / "exported.py"
     path.write_text(source, encoding="utf-8")
-    result = subprocess.run([sys.executable, str(path)], capture_output=True, text=True,
-                            timeout=120, check=True)
-    printed = {}
-    for line in result.stdout.splitlines():
-        _, step, label, _, value = line.split(" ", 4)
-        printed[(int(step), label)] = ast.literal_eval(value)
-    return printed
+    return run_exported_script(path)
 
 
 def _close(a, b):

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication
 from gui_backprop.core.exercise import question_for
 from gui_backprop.core.formatting import format_value
 from gui_backprop.core.walkthrough import Stage
+from tests.shared_helpers import typed_answer, wrong_answer
 from tests.ui.window_helpers import IGNORE_OFFSCREEN_NOISE, open_window, shown
 
 pytestmark = IGNORE_OFFSCREEN_NOISE
@@ -47,16 +48,6 @@ def _answer(qtbot, window, text: str):
     qtbot.keyClick(field, Qt.Key.Key_Return)
 
 
-def _typed(value) -> str:
-    if isinstance(value, tuple):
-        return "[" + ", ".join(repr(v) for v in value) + "]"
-    return repr(value)
-
-
-def _wrong(value):
-    if isinstance(value, tuple):
-        return tuple(v + 1.0 for v in value)
-    return value + 1.0 + abs(value) / 2
 
 
 def test_the_mode_is_off_by_default_and_next_steps_at_once(qtbot, tmp_path):
@@ -89,7 +80,8 @@ def test_each_stage_asks_hides_the_number_then_judges_and_reveals(qtbot, tmp_pat
     assert not _shows_step(window, start)
     assert format_value(question.expected) not in panel.prompt.text() + panel.message_text()
 
-    _answer(qtbot, window, _typed(question.expected if right else _wrong(question.expected)))
+    answer = question.expected if right else wrong_answer(question.expected)
+    _answer(qtbot, window, typed_answer(answer))
     message = panel.message_text()
     assert message.startswith("✓ Right" if right else "✗ Not quite")
     assert walkthrough.steps[start].formula in message  # the working: upstream x local
@@ -113,7 +105,7 @@ def test_the_whole_stage_by_keyboard_keeps_the_score(qtbot, tmp_path):
         qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Space)
         assert window.session.position == step.index
         expected = question_for(walkthrough, step).expected
-        _answer(qtbot, window, _typed(expected if number != 2 else _wrong(expected)))
+        _answer(qtbot, window, typed_answer(expected if number != 2 else wrong_answer(expected)))
         qtbot.keyClick(window.exercise_panel.answer, Qt.Key.Key_Return)
         assert window.session.position == step.index + 1
     right = len(backward) - 1
@@ -129,7 +121,7 @@ def test_invalid_text_gives_a_message_and_does_not_count(qtbot, tmp_path):
     assert panel.score_label.text() == "Score: 0 / 0"
     assert panel.question_shown() and window.session.position == 0
     assert panel.answer.selectedText() == "minus two"  # ready to be typed over
-    _answer(qtbot, window, _typed(window.exercise.question.expected))
+    _answer(qtbot, window, typed_answer(window.exercise.question.expected))
     assert panel.score_label.text() == "Score: 1 / 1"
 
 
@@ -211,7 +203,7 @@ def test_the_menu_action_and_the_switch_agree(qtbot, tmp_path):
 def test_the_score_is_kept_per_lesson(qtbot, tmp_path):
     window = _window(qtbot, tmp_path)
     _press_next(qtbot, window)
-    _answer(qtbot, window, _typed(window.exercise.question.expected))
+    _answer(qtbot, window, typed_answer(window.exercise.question.expected))
     assert window.exercise_panel.score_label.text() == "Score: 1 / 1"
     window.session.open_lesson("chain-rule")
     assert window.exercise_panel.score_label.text() == "Score: 0 / 0"
@@ -228,7 +220,7 @@ def test_a_vector_answer_is_a_list(qtbot, tmp_path):
     window.session.jump(step.index)
     _press_next(qtbot, window)
     expected = window.exercise.question.expected
-    _answer(qtbot, window, _typed(expected))
+    _answer(qtbot, window, typed_answer(expected))
     assert window.exercise_panel.message_text().startswith("✓ Right")
 
 

@@ -1,12 +1,9 @@
 """File > Export from the window: the graph as PNG and SVG, the loss history as CSV, and a
 PyTorch script that runs and prints the trace's numbers."""
 
-import ast
 import csv
 import io
 import math
-import subprocess
-import sys
 import xml.etree.ElementTree as ElementTree
 
 import pytest
@@ -14,6 +11,7 @@ from PySide6.QtGui import QImage
 
 from gui_backprop.core.formatting import format_value
 from gui_backprop.ui.export_actions import loss_csv_text
+from tests.shared_helpers import run_exported_script
 from tests.ui.session_helpers import Dialogs
 from tests.ui.window_helpers import IGNORE_OFFSCREEN_NOISE, open_window
 
@@ -98,16 +96,6 @@ def test_the_loss_csv_without_training_says_so(qtbot, tmp_path, dialogs):
     assert "no loss history" in message and dialogs.file_dialogs == []
 
 
-def _printed(path) -> dict:
-    result = subprocess.run([sys.executable, str(path)], capture_output=True, text=True,
-                            timeout=120, check=True)
-    printed = {}
-    for line in result.stdout.splitlines():
-        _, step, label, _, value = line.split(" ", 4)
-        printed[(int(step), label)] = ast.literal_eval(value)
-    return printed
-
-
 @pytest.mark.parametrize("lesson", ["one-training-step", "linear-regression"])
 def test_the_pytorch_script_runs_and_prints_the_numbers_shown(qtbot, tmp_path, dialogs,
                                                               lesson):
@@ -119,7 +107,7 @@ def test_the_pytorch_script_runs_and_prints_the_numbers_shown(qtbot, tmp_path, d
     trace = window.session.walkthrough.trace
     path = tmp_path / "lesson.py"
     _export(window, dialogs, "export_script", path)
-    printed = _printed(path)
+    printed = run_exported_script(path)
     assert math.isclose(printed[(0, name)], trace.first.updates[0].after, rel_tol=1e-12)
     for it in trace.iterations:
         assert math.isclose(printed[(it.index, trace.output_name)], it.loss, rel_tol=1e-12)

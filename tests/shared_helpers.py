@@ -1,0 +1,30 @@
+"""Helpers shared by the core and the UI tests."""
+
+import ast
+import subprocess
+import sys
+
+
+def typed_answer(value) -> str:
+    """A value as a learner would type it (a list for a vector)."""
+    if isinstance(value, tuple):
+        return "[" + ", ".join(repr(v) for v in value) + "]"
+    return repr(value)
+
+
+def wrong_answer(value):
+    """A value clearly outside the exercise tolerance of ``value``."""
+    if isinstance(value, tuple):
+        return tuple(v + 1.0 for v in value)
+    return value + 1.0 + abs(value) / 2
+
+
+def run_exported_script(path) -> dict[tuple[int, str], object]:
+    """Run an exported PyTorch script; its printed numbers by (step, label)."""
+    result = subprocess.run([sys.executable, str(path)], capture_output=True, text=True,
+                            timeout=120, check=True)
+    printed = {}
+    for line in result.stdout.splitlines():
+        _, step, label, _, value = line.split(" ", 4)
+        printed[(int(step), label)] = ast.literal_eval(value)
+    return printed
