@@ -4,6 +4,15 @@ import ast
 import subprocess
 import sys
 
+# The tutorial's example program, as a learner would write it.
+TUTORIAL = """
+x = 1.0
+y = 2.0
+w = 1.0
+y_pred = w * x
+loss = (y_pred - y) ** 2
+"""
+
 
 def typed_answer(value) -> str:
     """A value as a learner would type it (a list for a vector)."""

@@ -15,14 +15,7 @@ from gui_backprop.core.layout import (
 from gui_backprop.core.lessons import load_lessons
 from gui_backprop.core.program import ProgramError
 from gui_backprop.core.tracer import trace_program
-
-TUTORIAL = """
-x = 1.0
-y = 2.0
-w = 1.0
-y_pred = w * x
-loss = (y_pred - y) ** 2
-"""
+from tests.shared_helpers import TUTORIAL
 
 USED_TWICE = """
 a = 2.0

@@ -6,14 +6,7 @@ import torch
 from gui_backprop.core.lessons import find_lesson
 from gui_backprop.core.tracer import trace_program
 from gui_backprop.core.walkthrough import Walkthrough
-
-TUTORIAL = """
-x = 1.0
-y = 2.0
-w = 1.0
-y_pred = w * x
-loss = (y_pred - y) ** 2
-"""
+from tests.shared_helpers import TUTORIAL
 
 
 def test_one_training_step_matches_the_tutorial():
