@@ -13,13 +13,14 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPainter
 
 from gui_backprop.core.training_landscape import LossLandscape
+from gui_backprop.ui.live_items import LiveCurve, LiveMarker
 from gui_backprop.ui.theme import current_theme
-from gui_backprop.ui.train_plots import CACHED, SUBPIXEL, style_plot
+from gui_backprop.ui.train_plots import CACHED, SUBPIXEL, LivePlotWidget, style_plot
 
 CONTOUR_PEN = (255, 255, 255, 110)
 
 
-class LandscapePlot(pg.PlotWidget):
+class LandscapePlot(LivePlotWidget):
     """Heat map of log10 J over two parameters, contours, the path and the current point."""
 
     def __init__(self, parent=None):
@@ -37,19 +38,20 @@ class LandscapePlot(pg.PlotWidget):
                                           connect="finite", skipFiniteCheck=True)
         self._contours.setCacheMode(CACHED)
         self.addItem(self._contours)
-        self._path_shadow = self.plot(pen=pg.mkPen((0, 0, 0, 150), width=5))
-        self._path = self.plot(pen=pg.mkPen("#ffffff", width=2))
+        self._path_shadow = LiveCurve(pg.mkPen((0, 0, 0, 150), width=5))
+        self._path = LiveCurve(pg.mkPen("#ffffff", width=2))
         self._lowest = pg.ScatterPlotItem(size=14, symbol="+", pen=pg.mkPen("#ffffff", width=2))
-        self._current = pg.ScatterPlotItem(size=12, pen=pg.mkPen("#ffffff", width=2),
-                                           brush=pg.mkBrush(self.theme.negative))
+        self._current = LiveMarker(12, pg.mkPen("#ffffff", width=2),
+                                   pg.mkBrush(self.theme.negative))
         for z, item in enumerate((self._path_shadow, self._path, self._lowest, self._current)):
             item.setZValue(10 + z)
-        self.addItem(self._lowest)
-        self.addItem(self._current)
+            self.addItem(item, ignoreBounds=item is not self._lowest)
         self._xs = np.empty(1024)
         self._ys = np.empty(1024)
         self._count = 0
         self._dirty = False
+        self._frame: tuple[float, float, float, float] | None = None
+        self.getPlotItem().disableAutoRange()
         self.landscape: LossLandscape | None = None
 
     def reset(self, names: tuple[str, str] | None = None) -> None:
@@ -60,7 +62,7 @@ class LandscapePlot(pg.PlotWidget):
         self._image.clear()
         self._contours.setData([], [])
         self._lowest.setData([], [])
-        self.getPlotItem().enableAutoRange()
+        self._frame = None
         if names is not None:
             item = self.getPlotItem()
             item.getAxis("bottom").setLabel(names[0], color=self.theme.muted_text)
@@ -85,7 +87,7 @@ class LandscapePlot(pg.PlotWidget):
             self._contours.setData([], [])
         lowest = landscape.lowest
         self._lowest.setData([lowest[0]] if lowest else [], [lowest[1]] if lowest else [])
-        self.getPlotItem().disableAutoRange()
+        self._frame = None
         self.getPlotItem().setRange(xRange=(a0, a1), yRange=(b0, b1), padding=0)
 
     def add_point(self, first: float, second: float, exact: bool = False) -> None:
@@ -121,11 +123,32 @@ class LandscapePlot(pg.PlotWidget):
             return
         self._dirty = False
         xs, ys = self._xs[: self._count], self._ys[: self._count]
-        self._path_shadow.setData(xs, ys)
-        self._path.setData(xs, ys)
-        self._current.setData(xs[-1:], ys[-1:])
+        self._path_shadow.set_xy(xs, ys)
+        self._path.set_xy(xs, ys)
+        self._current.set_point((float(xs[-1]), float(ys[-1])) if self._count else None)
+        if self.landscape is None and self._count:
+            self._frame_path(xs, ys)
+
+    def _frame_path(self, xs: np.ndarray, ys: np.ndarray) -> None:
+        """Until a landscape arrives, keep the path in view, widening it in big steps.
+
+        Each change of range repaints the axes, so the view doubles rather than follows.
+        """
+        low_x, high_x, low_y, high_y = xs.min(), xs.max(), ys.min(), ys.max()
+        frame = self._frame
+        if frame is not None and frame[0] <= low_x and high_x <= frame[1] \
+                and frame[2] <= low_y and high_y <= frame[3]:
+            return
+        half_x = max(high_x - low_x, 0.5, 0 if frame is None else frame[1] - frame[0])
+        half_y = max(high_y - low_y, 0.5, 0 if frame is None else frame[3] - frame[2])
+        middle_x, middle_y = (low_x + high_x) / 2, (low_y + high_y) / 2
+        self._frame = (middle_x - half_x, middle_x + half_x, middle_y - half_y, middle_y + half_y)
+        self.getPlotItem().setRange(xRange=self._frame[:2], yRange=self._frame[2:], padding=0)
 
     def current_point(self) -> tuple[float, float] | None:
         """The current point as drawn."""
-        x, y = self._current.getData()
-        return (float(x[0]), float(y[0])) if len(x) else None
+        return self._current.point()
+
+    def path_data(self) -> tuple[np.ndarray, np.ndarray]:
+        """The path as drawn (moves below a pixel are left out)."""
+        return self._path.xy()

@@ -5,7 +5,9 @@ axis spans the whole run from the start), a long run is drawn as its *peak envel
 the lowest and highest loss of each of up to :data:`COLUMNS` slices of the run (two
 per pixel), kept up to date as chunks arrive, so a redraw costs the same for a
 thousand steps or a million. Once the learner pans or zooms, the plot shows the full
-data instead, through pyqtgraph's clip-to-view and peak downsampling.
+data instead, through pyqtgraph's clip-to-view and peak downsampling. While following,
+the curve is a plain Qt path item (:mod:`~gui_backprop.ui.live_items`), which Qt paints
+without Python.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ import pyqtgraph as pg
 
 from gui_backprop.core.formatting import format_number
 from gui_backprop.core.training_landscape import SMALLEST_LOSS
+from gui_backprop.ui.live_items import LiveCurve
 from gui_backprop.ui.theme import current_theme
-from gui_backprop.ui.train_plots import nice_ceiling, style_plot
+from gui_backprop.ui.train_plots import LivePlotWidget, nice_ceiling, style_plot
 
 COLUMNS = 2048  # at most; two per pixel of the plot
 MIN_COLUMNS = 512
@@ -76,7 +79,7 @@ class PeakEnvelope:
         return np.repeat(middle, 2), y
 
 
-class LossPlot(pg.PlotWidget):
+class LossPlot(LivePlotWidget):
     """The loss of every step; log or linear; follows the run until the learner zooms.
 
     While following, the x axis spans the whole run and the y axis moves in whole
@@ -90,7 +93,10 @@ class LossPlot(pg.PlotWidget):
         self.setAccessibleName("Loss plot")
         self.setObjectName("trainLossPlot")
         # a one-pixel pen: wider pens are stroked, about five times slower to paint
-        self._curve = self.plot(pen=pg.mkPen(self.theme.current, width=1))
+        pen = pg.mkPen(self.theme.current, width=1)
+        self._live = LiveCurve(pen)
+        self.addItem(self._live, ignoreBounds=True)
+        self._curve = self.plot(pen=pen)  # after a zoom: every point, downsampled
         self._curve.setClipToView(True)
         self._curve.setDownsampling(auto=True, method="peak")
         self._curve.setSkipFiniteCheck(True)
@@ -132,6 +138,7 @@ class LossPlot(pg.PlotWidget):
         self._follow = True
         self._shown_range = None
         self._dirty = True
+        self._curve.setData([], [])
         self.redraw()
 
     def _columns(self) -> int:
@@ -189,9 +196,13 @@ class LossPlot(pg.PlotWidget):
             x, y = self._steps[:count], self._losses[:count]
         if self._log:
             y = np.log10(np.maximum(y, SMALLEST_LOSS))
-        self._curve.setData(x, y)
         if self._follow:
+            self._live.set_xy(x, y)
             self._show_range()
+        else:
+            self._curve.setData(x, y)
+        self._live.setVisible(self._follow)
+        self._curve.setVisible(not self._follow)
 
     def _show_range(self) -> None:
         if not math.isfinite(self._low):
@@ -220,5 +231,7 @@ class LossPlot(pg.PlotWidget):
 
     def shown_data(self) -> tuple[np.ndarray, np.ndarray]:
         """The (steps, values) the curve holds now, as plotted."""
+        if self._follow:
+            return self._live.xy()
         x, y = self._curve.getOriginalDataset()
         return (np.empty(0), np.empty(0)) if x is None else (x, y)

@@ -7,6 +7,8 @@ plots from a timer, so the GUI thread never draws once per training step.
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QSplitter, QWidget
@@ -19,7 +21,8 @@ from gui_backprop.ui.train_loss_plot import LossPlot
 from gui_backprop.ui.train_plots import DataPlot
 from gui_backprop.ui.training_controller import TrainingController, TrainingState
 
-REDRAW_INTERVAL_MS = 66  # 15 frames a second: painting holds the GIL the trainer needs
+REDRAW_INTERVAL_MS = 66  # 15 frames a second
+PROGRESS_INTERVAL = 0.25  # seconds: faster-changing figures cannot be read anyway
 NARROW_PLOTS = 620  # below this width the data plot and the landscape stack up
 NO_LESSON = "Open a lesson to train its program."
 
@@ -45,6 +48,7 @@ class TrainPanel(QWidget):
         self._source_key: tuple | None = None
         self._latest: TrainingSnapshot | None = None
         self._shown: TrainingSnapshot | None = None
+        self._progress_shown_at = 0.0
         self._run_values: dict = {}
         self.controller = TrainingController(self)
         self.controls = c = TrainControls()
@@ -212,6 +216,7 @@ class TrainPanel(QWidget):
         if trainer.dataset is not None:
             self.data_plot.set_points(*trainer.dataset, self.problem.roles.target)
         self.controls.clear_progress()
+        self._progress_shown_at = 0.0
         self.controller.start(trainer, stepping=stepping)
         self._timer.start()
         self.training_active_changed.emit(True)
@@ -299,9 +304,12 @@ class TrainPanel(QWidget):
         if snapshot is None or snapshot is self._shown:
             return
         self._shown = snapshot
-        self.data_plot.set_curve(snapshot.curve_x, snapshot.curve_y,
-                                 exact=snapshot.status is not TrainingStatus.RUNNING)
-        self.status_text_changed.emit(self.controls.show_progress(snapshot))
+        running = snapshot.status is TrainingStatus.RUNNING
+        self.data_plot.set_curve(snapshot.curve_x, snapshot.curve_y, exact=not running)
+        now = time.monotonic()
+        if not running or now - self._progress_shown_at >= PROGRESS_INTERVAL:
+            self._progress_shown_at = now
+            self.status_text_changed.emit(self.controls.show_progress(snapshot))
 
     @Slot()
     def _update_buttons(self, *_args) -> None:

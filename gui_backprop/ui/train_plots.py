@@ -1,10 +1,19 @@
 """The Train panel's data plot and what its plots share (pyqtgraph), built to stay cheap.
 
-Painting a pyqtgraph plot holds Python's GIL, which the training thread needs between
-torch calls; so these plots repaint little. Each is fed from snapshots and redrawn
-only when :meth:`redraw` is called (the panel does so from a timer), never once per
-training step; axes are cached as pixmaps and their ranges change only in coarse
-steps (whole decades, the run's full length), so that most frames repaint one curve.
+The training thread needs Python's GIL between torch calls, so whatever the GUI thread
+does while holding it slows training down. Two things keep that small:
+
+- :class:`LivePlotWidget` paints through Qt's C++ ``paintEvent``. pyqtgraph's
+  ``GraphicsView.paintEvent`` is a Python method, and a C++ virtual overridden in
+  Python runs with the GIL held, so *all* of the view's C++ rasterizing would block
+  training. Naming the C++ method instead makes PySide call C++ directly, without the
+  GIL; only pyqtgraph's own Python items take it, for their short ``paint()``.
+  pyqtgraph's override existed to call ``prepareForPaint`` (the ViewBox's deferred
+  matrix and auto-range update) before each paint; the widget calls it instead when
+  the ViewBox's range, size or state changes and after each redraw.
+- Each plot is fed from snapshots and redrawn only when the panel's timer asks,
+  never once per training step; axes are cached as pixmaps and their ranges change
+  only in coarse steps (whole decades, the run's full length).
 """
 
 from __future__ import annotations
@@ -13,16 +22,50 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QGraphicsItem
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsView
 
+from gui_backprop.ui.live_items import LiveCurve, LiveGrid
 from gui_backprop.ui.theme import Theme, current_theme
 
 CACHED = QGraphicsItem.CacheMode.DeviceCoordinateCache
 SUBPIXEL = 1e-3  # a change below this fraction of a plot's span is not redrawn
+GRID_ALPHA = 0.3
+
+
+class LivePlotWidget(pg.PlotWidget):
+    """A pyqtgraph plot whose view paints in C++, without holding the GIL (see above)."""
+
+    paintEvent = QGraphicsView.paintEvent  # noqa: N815 - replaces pyqtgraph's Python override
+
+    def __init__(self, parent=None, **kwargs):
+        super().__init__(parent, **kwargs)
+        view = self.getViewBox()
+        major, minor = QColor(current_theme().muted_text), QColor(current_theme().muted_text)
+        major.setAlphaF(GRID_ALPHA)
+        minor.setAlphaF(GRID_ALPHA / 2.5)
+        self._grid = LiveGrid(pg.mkPen(major, width=1), pg.mkPen(minor, width=1))
+        self._grid.setZValue(-1)  # under everything the plot shows
+        self.addItem(self._grid, ignoreBounds=True)
+        for signal in (view.sigStateChanged, view.sigRangeChanged, view.sigResized):
+            signal.connect(self.prepare_for_paint)
+
+    def prepare_for_paint(self, *_args) -> None:
+        """Apply the ViewBox's deferred range and auto-range updates; move the grid."""
+        scene = self.scene()
+        if scene is not None:
+            scene.prepareForPaint()
+        item = self.getPlotItem()
+        self._grid.show_ticks(item.getAxis("bottom"), item.getAxis("left"), item.getViewBox())
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        """Bring the view up to date before its first paint."""
+        self.prepare_for_paint()
+        super().showEvent(event)
 
 
 def style_plot(plot: pg.PlotWidget, theme: Theme, title: str, bottom: str, left: str) -> None:
-    """Colours, title, axis labels, grid; axes cached so a moving curve does not redraw them."""
+    """Colours, title, axis labels; axes cached so a moving curve does not redraw them."""
     plot.setBackground(theme.background)
     item = plot.getPlotItem()
     item.setTitle(title, color=theme.text, size="10pt")
@@ -32,7 +75,6 @@ def style_plot(plot: pg.PlotWidget, theme: Theme, title: str, bottom: str, left:
         axis.setTextPen(pg.mkPen(theme.text))
         axis.setLabel(text, color=theme.muted_text)
         axis.setCacheMode(CACHED)
-    item.showGrid(x=True, y=True, alpha=0.25)
     item.setMenuEnabled(False)
     item.hideButtons()
     plot.setMinimumSize(100, 90)
@@ -47,7 +89,7 @@ def nice_ceiling(value: float) -> float:
     return 10 * power
 
 
-class DataPlot(pg.PlotWidget):
+class DataPlot(LivePlotWidget):
     """The data points and the model's current prediction over their range."""
 
     def __init__(self, parent=None):
@@ -60,7 +102,8 @@ class DataPlot(pg.PlotWidget):
                                           brush=pg.mkBrush(self.theme.positive))
         self._points.setCacheMode(CACHED)
         self.addItem(self._points)
-        self._fit = self.plot(pen=pg.mkPen(self.theme.negative, width=3))
+        self._fit = LiveCurve(pg.mkPen(self.theme.negative, width=3))
+        self.addItem(self._fit, ignoreBounds=True)
         self.getPlotItem().disableAutoRange()
         self._extent: list[float] | None = None
 
@@ -68,7 +111,7 @@ class DataPlot(pg.PlotWidget):
         """Show the data points (``target`` names the vertical axis)."""
         self._points.setData(x, y)
         self.getPlotItem().getAxis("left").setLabel(target, color=self.theme.muted_text)
-        self._fit.setData([], [])
+        self._fit.set_xy([], [])
         self._extent = [float(np.min(x)), float(np.max(x)), float(np.min(y)), float(np.max(y))]
         self._show_extent()
 
@@ -78,15 +121,15 @@ class DataPlot(pg.PlotWidget):
         A curve that moved less than a pixel or so is not redrawn unless ``exact``.
         """
         if x is None or y is None:
-            self._fit.setData([], [])
+            self._fit.set_xy([], [])
             return
-        old_x, old_y = self._fit.getData()
-        first = old_x is None or len(old_x) == 0
+        old_x, old_y = self._fit.xy()
+        first = len(old_x) == 0
         if not (first or exact) and len(old_y) == len(y) and self._extent is not None:
             span = self._extent[3] - self._extent[2]
             if np.all(old_x == x) and np.max(np.abs(old_y - y)) < span * SUBPIXEL:
                 return
-        self._fit.setData(x, y)
+        self._fit.set_xy(x, y)
         if first and self._extent is not None and np.all(np.isfinite(y)):
             e = self._extent
             self._extent = [min(e[0], float(x.min())), max(e[1], float(x.max())),
@@ -98,6 +141,6 @@ class DataPlot(pg.PlotWidget):
         self.getPlotItem().setRange(xRange=(x0, x1 if x1 > x0 else x0 + 1),
                                     yRange=(y0, y1 if y1 > y0 else y0 + 1), padding=0.06)
 
-    def curve_data(self) -> tuple[np.ndarray | None, np.ndarray | None]:
+    def curve_data(self) -> tuple[np.ndarray, np.ndarray]:
         """The fitted curve as drawn."""
-        return self._fit.getData()
+        return self._fit.xy()

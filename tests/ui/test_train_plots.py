@@ -88,7 +88,7 @@ def test_the_landscape_plot_shows_the_grid_and_follows_the_path(qtbot):
         plot.add_point(*point)
     plot.redraw()
     assert plot.current_point() == (1.9 + 3e-9, 1.0)
-    path_x, _ = plot._path.getData()
+    path_x, _ = plot.path_data()
     assert list(path_x) == [0.0, 1.0, 1.9, 1.9 + 3e-9]  # moves below a pixel are not kept
     assert landscape.lowest[:2] == pytest.approx((2.0, 1.0), abs=0.1)
     assert plot.getPlotItem().getAxis("bottom").labelText == "w"
