@@ -24,10 +24,10 @@ from gui_backprop.ui.train_panel import TrainPanel
 def main(argv=None) -> int:
     """Measure and print the three figures; always exits 0 (they are not pass/fail)."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    parser.add_argument("--epochs", type=int, default=10_000,
-                        help="training steps per measured run (default 10000)")
-    parser.add_argument("--rounds", type=int, default=7,
-                        help="pairs of a bare-loop run and a worker run (default 7)")
+    parser.add_argument("--epochs", type=int, default=6_000,
+                        help="training steps per measured run (default 6000)")
+    parser.add_argument("--rounds", type=int, default=11,
+                        help="pairs of a bare-loop run and a worker run (default 11)")
     args = parser.parse_args(argv)
     app = QApplication.instance() or QApplication([])
     print(f"Backprop Lab benchmarks · Python {platform.python_version()} · torch "
@@ -42,11 +42,16 @@ def main(argv=None) -> int:
     bare_loop(500)  # warm up both, so that one-off start-up costs are not counted
     worker_run(panel, 500)
     bare_rates, worker_rates, ratios, lateness = [], [], [], []
-    for _ in range(args.rounds):  # pairs side by side, so that a busy machine hits both
-        rate, w, b = bare_loop(args.epochs)
-        bare_rates.append(rate)
-        rate, late, trained = worker_run(panel, args.epochs)
-        worker_rates.append(rate)
+    # Pairs side by side, so that a busy machine hits both; the order alternates, so
+    # that a machine speeding up or slowing down favours neither.
+    for round_ in range(args.rounds):
+        for kind in ("bare", "worker") if round_ % 2 == 0 else ("worker", "bare"):
+            if kind == "bare":
+                rate, w, b = bare_loop(args.epochs)
+                bare_rates.append(rate)
+            else:
+                rate, late, trained = worker_run(panel, args.epochs)
+                worker_rates.append(rate)
         ratios.append(worker_rates[-1] / bare_rates[-1])
         lateness += late
         assert abs(trained["w"] - w) < 1e-9 and abs(trained["b"] - b) < 1e-9

@@ -99,11 +99,16 @@ class LiveGrid(QGraphicsPathItem):
         self.setPen(major)
         self._minor = QGraphicsPathItem(self)
         self._minor.setPen(minor)
+        self._shown_for: tuple | None = None
 
     def show_ticks(self, bottom: pg.AxisItem, left: pg.AxisItem, view: pg.ViewBox) -> None:
         """Draw lines at the ticks ``bottom`` and ``left`` show for ``view``'s range."""
         (x0, x1), (y0, y1) = view.viewRange()
         width, height = view.width(), view.height()
+        key = (x0, x1, y0, y1, width, height, bottom.logMode, left.logMode)
+        if key == self._shown_for:
+            return
+        self._shown_for = key
         paths = (QPainterPath(), QPainterPath())
         if width > 0 and height > 0:
             for level, values in enumerate(_ticks(bottom, x0, x1, width)):

@@ -20,7 +20,8 @@ from gui_backprop.core.program import ProgramError, parse_value
 from gui_backprop.core.training import EPOCHS_RANGE, TrainingSettings, UpdateRule
 from gui_backprop.core.training_data import NOISE_RANGE, POINTS_RANGE, SEED_RANGE, DataSettings
 
-SNAPSHOTS_PER_SECOND = 30  # the plots redraw 20 times a second; more would be wasted
+SNAPSHOTS_PER_SECOND = 20  # the plots redraw 15 times a second; each snapshot costs the
+# GUI thread work, holding the GIL the trainer needs, so more would slow training for nothing
 
 RULES = (
     (UpdateRule.MANUAL, "w -= lr * w.grad (by hand)"),
