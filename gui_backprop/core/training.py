@@ -263,21 +263,25 @@ class Trainer:
             loss.backward()
             yield self._snapshot()
         next_emit = clock() + interval
-        losses = self._losses
-        while self.step < target and not (self._stop_requested or self._pause_requested):
-            self._update()
-            self.step += 1
-            loss = self._loss_of(self._leaves)
+        losses, loss_of, leaves, update = self._losses, self._loss_of, self._leaves, self._update
+        step = self.step  # a local in the hot loop; self.step follows at every yield
+        while step < target and not (self._stop_requested or self._pause_requested):
+            update()
+            step += 1
+            loss = loss_of(leaves)
             value = loss.item()
             if not math.isfinite(value):
+                self.step = step
                 yield self._diverged(value)
                 return
-            losses[self.step] = value
+            losses[step] = value
             loss.backward()
             now = clock()
             if now >= next_emit:
                 next_emit = now + interval
+                self.step = step
                 yield self._snapshot()
+        self.step = step
         if self._stop_requested:
             self.status = TrainingStatus.STOPPED
         elif self.step >= epochs:
@@ -295,11 +299,13 @@ class Trainer:
         rate = self.settings.learning_rate
         with torch.no_grad():
             for param in self._params:
-                if param.grad is not None:
-                    param -= rate * param.grad
+                grad = param.grad
+                if grad is not None:
+                    param -= rate * grad
         for param in self._params:
-            if param.grad is not None:
-                param.grad.zero_()
+            grad = param.grad
+            if grad is not None:
+                grad.zero_()
 
     def _loss_chunk(self, end: int) -> tuple[np.ndarray, int]:
         first = self._sent

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
+from gui_backprop.core.graph import Iteration
+from gui_backprop.core.walkthrough import WalkState
 from gui_backprop.ui.graph_view import GraphView
 from gui_backprop.ui.lesson_session import LessonSession
 from gui_backprop.ui.panel_layout import heading
+
+TITLE = "Computational graph"
 
 
 class GraphPanel(QWidget):
@@ -17,7 +21,7 @@ class GraphPanel(QWidget):
         self.setObjectName("graphPanel")
         self.session = session
         self.view = GraphView(self)
-        self.title = heading("Computational graph", "graphHeading")
+        self.title = heading(TITLE, "graphHeading")
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(4)
@@ -46,9 +50,19 @@ class GraphPanel(QWidget):
     def _forget_shown(self) -> None:
         self._shown = None
 
+    def show_training(self, iteration: Iteration, state: WalkState, title: str) -> None:
+        """Show a graph traced outside the walkthrough (training's), under ``title``.
+
+        The walkthrough's next move shows the walkthrough again.
+        """
+        self._shown = None
+        self.title.setText(title)
+        self.view.show_iteration(iteration, state)
+
     def _show(self) -> None:
         session = self.session
         state = session.state
+        self.title.setText(TITLE)
         shown = (id(session.walkthrough), state.iteration)
         if shown != self._shown:
             self._shown = shown

@@ -94,6 +94,11 @@ class GraphView(QGraphicsView):
         self._follow_current()
         self.setAccessibleDescription(self._scene.describe())
 
+    @property
+    def iteration(self) -> Iteration | None:
+        """The iteration the canvas shows (``None`` before any)."""
+        return self._scene.iteration
+
     def node_item(self, node_id: int) -> NodeItem:
         """The item drawing node ``node_id``."""
         return self._scene.nodes[node_id]

@@ -168,11 +168,10 @@ class LessonSession(QObject):
         """Give several leaves new values at once (such as trained parameters and the
         data they were trained on) and re-trace; the error message if refused."""
         try:
-            checked = {name: check_value(name, value) for name, value in values.items()}
-            walkthrough = self._trace(values={**self.values, **checked})
+            walkthrough = self.trace_with(values)
         except ProgramError as exc:
             return self._refuse(exc.message)
-        self.values.update(checked)
+        self.values.update({name: walkthrough.trace.values[name] for name in values})
         self._show(walkthrough, self.position)
         return None
 
@@ -206,6 +205,12 @@ class LessonSession(QObject):
         self.parameters = walkthrough.trace.parameters
         self._show(walkthrough, self.position)
         return None
+
+    def trace_with(self, values: dict[str, Value]) -> Walkthrough:
+        """The open work traced at these leaf values, without showing it; raises
+        :class:`ProgramError` for values it refuses."""
+        checked = {name: check_value(name, value) for name, value in values.items()}
+        return self._trace(values={**self.values, **checked})
 
     def _trace(self, program: Program | None = None, values: dict | None = None,
                parameters: tuple[str, ...] | None = None,

@@ -38,6 +38,7 @@ from gui_backprop.ui.session_training import SessionTraining
 from gui_backprop.ui.shortcut_guard import ShortcutGuard
 from gui_backprop.ui.step_list import StepList
 from gui_backprop.ui.style import window_style_sheet
+from gui_backprop.ui.train_graph import LiveTrainingGraph
 from gui_backprop.ui.train_panel import TrainPanel
 from gui_backprop.ui.train_session import TrainSessionLink
 from gui_backprop.ui.walkthrough_controls import WalkthroughControls, WalkthroughPlayer
@@ -76,6 +77,8 @@ class MainWindow(QMainWindow):
         self.train_link = TrainSessionLink(self.train_panel, self.session, self.statusBar())
         self.train_panel.trained_values_requested.connect(
             lambda _values: self.centre_tabs.setCurrentIndex(0))
+        self.live_graph = LiveTrainingGraph(self.train_panel, self.session, self.graph_panel)
+        self.centre_tabs.currentChanged.connect(lambda _index: self.live_graph.refresh())
         self.session_training = SessionTraining(self.train_panel)
         self.session_files.attach_training(self.session_training)
         self.exports.training = self.session_training

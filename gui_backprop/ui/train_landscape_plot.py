@@ -51,6 +51,7 @@ class LandscapePlot(LivePlotWidget):
         self._count = 0
         self._dirty = False
         self._frame: tuple[float, float, float, float] | None = None
+        self._names: tuple[str, str] | None = None
         self.getPlotItem().disableAutoRange()
         self.landscape: LossLandscape | None = None
 
@@ -62,7 +63,10 @@ class LandscapePlot(LivePlotWidget):
         self._image.clear()
         self._contours.setData([], [])
         self._lowest.setData([], [])
-        self._frame = None
+        # the view stays until the new path leaves it: a new run does not make it jump
+        (x0, x1), (y0, y1) = self.getPlotItem().viewRange()
+        self._frame = (x0, x1, y0, y1) if names is not None and names == self._names else None
+        self._names = names
         if names is not None:
             item = self.getPlotItem()
             item.getAxis("bottom").setLabel(names[0], color=self.theme.muted_text)

@@ -49,6 +49,7 @@ class TrainPanel(QWidget):
         self._latest: TrainingSnapshot | None = None
         self._shown: TrainingSnapshot | None = None
         self._progress_shown_at = 0.0
+        self._plots_sized = False
         self._run_values: dict = {}
         self.controller = TrainingController(self)
         self.controls = c = TrainControls()
@@ -108,7 +109,8 @@ class TrainPanel(QWidget):
         super().resizeEvent(event)
         narrow = event.size().width() - self.controls.width() < NARROW_PLOTS
         orientation = Qt.Orientation.Vertical if narrow else Qt.Orientation.Horizontal
-        if orientation != self._lower.orientation():
+        if orientation != self._lower.orientation() or not self._plots_sized:
+            self._plots_sized = True  # from now on the learner's splitter sizes stay
             self._lower.setOrientation(orientation)
             height = max(event.size().height(), 300)
             share = height // 3 if narrow else 2 * height // 5  # the loss plot's part
@@ -254,8 +256,13 @@ class TrainPanel(QWidget):
 
     def _walk_through(self) -> None:
         if self._latest is not None:
-            self.trained_values_requested.emit({**self._run_values,
-                                                **self._latest.parameters})
+            self.trained_values_requested.emit(self.latest_values())
+
+    def latest_values(self) -> dict:
+        """The leaf values of the newest snapshot: the run's data and its parameters."""
+        if self._latest is None:
+            return {}
+        return {**self._run_values, **self._latest.parameters}
 
     # -- results --------------------------------------------------------------------
     @property

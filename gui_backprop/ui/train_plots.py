@@ -108,10 +108,17 @@ class DataPlot(LivePlotWidget):
         self._extent: list[float] | None = None
 
     def set_points(self, x: np.ndarray, y: np.ndarray, target: str = "y") -> None:
-        """Show the data points (``target`` names the vertical axis)."""
-        self._points.setData(x, y)
+        """Show the data points (``target`` names the vertical axis).
+
+        The same points again (a new run on the same data) keep the view as it is, so
+        that starting again does not make the axes jump and redraw.
+        """
         self.getPlotItem().getAxis("left").setLabel(target, color=self.theme.muted_text)
-        self._fit.set_xy([], [])
+        self._fit.set_xy([], [])  # the next curve is a first one: it widens the view if need be
+        old_x, old_y = self._points.getData()
+        if old_x is not None and np.array_equal(old_x, x) and np.array_equal(old_y, y):
+            return
+        self._points.setData(x, y)
         self._extent = [float(np.min(x)), float(np.max(x)), float(np.min(y)), float(np.max(y))]
         self._show_extent()
 

@@ -92,3 +92,17 @@ def test_the_landscape_plot_shows_the_grid_and_follows_the_path(qtbot):
     assert list(path_x) == [0.0, 1.0, 1.9, 1.9 + 3e-9]  # moves below a pixel are not kept
     assert landscape.lowest[:2] == pytest.approx((2.0, 1.0), abs=0.1)
     assert plot.getPlotItem().getAxis("bottom").labelText == "w"
+
+
+def test_a_new_run_on_the_same_points_keeps_the_data_view(qtbot):
+    plot = DataPlot()
+    qtbot.addWidget(plot)
+    x = np.linspace(0.0, 5.0, 20)
+    plot.set_points(x, 2 * x + 1)
+    curve_x = np.linspace(-0.25, 5.25, 200)
+    plot.set_curve(curve_x, 0 * curve_x)
+    widened = plot.getPlotItem().viewRange()
+    plot.set_points(x, 2 * x + 1)  # Start again: same points, the last run's view stays
+    assert plot.getPlotItem().viewRange() == widened and len(plot.curve_data()[0]) == 0
+    plot.set_curve(curve_x, 0 * curve_x + 40)  # starting values far off: it still widens
+    assert plot.getPlotItem().viewRange()[1][1] > 40

@@ -4,10 +4,16 @@ bar, hands its values to the walkthrough, and stops with the lesson or the windo
 import pytest
 from PySide6.QtCore import Qt
 
+from gui_backprop.core.formatting import format_value
 from gui_backprop.core.training import TrainingStatus
 from gui_backprop.ui import training_worker
 from gui_backprop.ui.training_controller import TrainingState
-from tests.ui.window_helpers import IGNORE_OFFSCREEN_NOISE, open_window
+from tests.ui.window_helpers import (
+    IGNORE_OFFSCREEN_NOISE,
+    assert_shows_state,
+    grad_shown,
+    open_window,
+)
 
 pytestmark = IGNORE_OFFSCREEN_NOISE
 
@@ -96,3 +102,41 @@ def test_the_playground_trains_the_learners_program(qtbot, window):
     with qtbot.waitSignal(panel.parameters_trained, timeout=60_000) as blocker:
         click(qtbot, panel.start_button)
     assert blocker.args[0]["w"] == pytest.approx(1.5, abs=1e-6)
+
+
+def test_the_canvas_shows_the_last_snapshots_values_and_gradients(qtbot, window):
+    panel = window.train_panel
+    panel.form.epochs.setValue(300)
+    with qtbot.waitSignal(panel.parameters_trained, timeout=60_000):
+        click(qtbot, panel.start_button)
+    window.centre_tabs.tabBar().setCurrentIndex(0)  # the learner looks at the graph
+    final = panel.latest_snapshot
+    assert window.graph_panel.title.text() == \
+        "Computational graph · trained to epoch 300 of 300"
+    nodes = window.graph_view.iteration
+    view = window.graph_view
+    loss = view.node_item(nodes.node_named("J").id)
+    assert loss.value_text() == f"= {format_value(final.loss)}"
+    for name in ("w", "b"):  # the gradients autograd gives at the trained parameters
+        item = view.node_item(nodes.node_named(name).id)
+        assert item.value_text() == f"= {format_value(final.parameters[name])}"
+        assert item.grad_text() == grad_shown(f"{name}.grad", final.gradients[name])
+    # a step of the walkthrough brings the canvas back to it
+    click(qtbot, window.controls.next_button)
+    assert window.graph_panel.title.text() == "Computational graph"
+    assert_shows_state(window, window.session.walkthrough, 1)
+
+
+def test_the_canvas_follows_a_run_while_it_is_on_screen(qtbot, window):
+    panel = window.train_panel
+    panel.form.epochs.setValue(1_000_000)
+    click(qtbot, panel.start_button)
+    window.centre_tabs.tabBar().setCurrentIndex(0)
+    title = window.graph_panel.title
+    qtbot.waitUntil(lambda: title.text().startswith("Computational graph · training, epoch"),
+                    timeout=20_000)
+    first = title.text()
+    qtbot.waitUntil(lambda: title.text() != first, timeout=20_000)  # it moves on
+    click(qtbot, window.controls.next_button)  # the learner steps: the walkthrough again
+    assert title.text() == "Computational graph" and not window.live_graph.following
+    panel.stop()
