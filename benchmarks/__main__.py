@@ -59,7 +59,7 @@ def main(argv=None) -> int:
                 rate, w, b = bare_loop(args.epochs)
                 bare_rates.append(rate)
             else:
-                rate, _late, trained = worker_run(panel, args.epochs)
+                rate, _, trained = worker_run(panel, args.epochs, probe=False)
                 worker_rates.append(rate)
         ratios.append(worker_rates[-1] / bare_rates[-1])
         assert abs(trained["w"] - w) < 1e-9 and abs(trained["b"] - b) < 1e-9

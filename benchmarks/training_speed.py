@@ -76,8 +76,10 @@ WORKER_START_TO_END: list[float] = []
 """Steps per second of each worker run from the Start click to the result on screen."""
 
 
-def worker_run(panel, epochs: int) -> tuple[float, list[float], dict]:
+def worker_run(panel, epochs: int, probe: bool = True) -> tuple[float, list[float], dict]:
     """Train from the panel's Start button: (steps per second, probe lateness, parameters).
+
+    With ``probe`` false no latency probe runs (its ticks are not the app's work).
 
     The rate is the worker's own, from its first training step to its last, as the
     status bar shows it: it counts everything that happens meanwhile (the GUI's work,
@@ -86,19 +88,20 @@ def worker_run(panel, epochs: int) -> tuple[float, list[float], dict]:
     to the result on screen goes to :data:`WORKER_START_TO_END`.
     """
     panel.form.epochs.setValue(epochs)
-    probe = LatencyProbe()
+    latency = LatencyProbe()
     loop = QEventLoop()
     result: dict = {}
     panel.parameters_trained.connect(result.update)
     panel.parameters_trained.connect(loop.quit)
-    probe.start()
+    if probe:
+        latency.start()
     start, cpu = time.perf_counter(), time.process_time()
     panel.start_button.click()
     loop.exec()
     elapsed = time.perf_counter() - start
     CPU_TIME.setdefault("worker", []).append((time.process_time() - cpu) / epochs)
-    probe.stop()
+    latency.stop()
     panel.parameters_trained.disconnect(loop.quit)
     panel.parameters_trained.disconnect(result.update)
     WORKER_START_TO_END.append(panel.latest_snapshot.step / elapsed)
-    return panel.latest_snapshot.steps_per_second, probe.lateness, result
+    return panel.latest_snapshot.steps_per_second, latency.lateness, result

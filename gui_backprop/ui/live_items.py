@@ -1,9 +1,10 @@
-"""Plain Qt items for what moves while training: Qt paints them without Python.
+"""Plain Qt items for what moves while training: Qt draws them without calling Python.
 
-pyqtgraph's curves and scatter plots paint in Python, and a Python ``paint()`` holds
-the GIL that the training thread needs between torch calls. These items subclass
-Qt's own path and pixmap items and override none of their virtual methods, so Qt
-draws them in C++ with the GIL free. The static parts of a plot (axes, grid, data
+pyqtgraph's curves and scatter plots have Python ``paint()``, ``boundingRect()`` and
+``setData``; every call takes the GUI thread into Python, holding the GIL the training
+thread needs between torch calls. These items subclass Qt's own path and pixmap items
+and override none of their virtual methods, so a repaint draws them entirely in C++
+and an update is one ``setPath`` or ``setPos``. The static parts of a plot (axes, data
 points, heat map) stay pyqtgraph items; only these change from frame to frame.
 """
 

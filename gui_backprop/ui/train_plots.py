@@ -1,19 +1,23 @@
 """The Train panel's data plot and what its plots share (pyqtgraph), built to stay cheap.
 
-The training thread needs Python's GIL between torch calls, so whatever the GUI thread
-does while holding it slows training down. Two things keep that small:
+The training thread needs Python's GIL between torch calls, and each time the GUI thread
+takes it, training waits. So these plots keep their work on the GUI thread small:
 
-- :class:`LivePlotWidget` paints through Qt's C++ ``paintEvent``. pyqtgraph's
-  ``GraphicsView.paintEvent`` is a Python method, and a C++ virtual overridden in
-  Python runs with the GIL held, so *all* of the view's C++ rasterizing would block
-  training. Naming the C++ method instead makes PySide call C++ directly, without the
-  GIL; only pyqtgraph's own Python items take it, for their short ``paint()``.
-  pyqtgraph's override existed to call ``prepareForPaint`` (the ViewBox's deferred
-  matrix and auto-range update) before each paint; the widget calls it instead when
-  the ViewBox's range, size or state changes and after each redraw.
-- Each plot is fed from snapshots and redrawn only when the panel's timer asks,
-  never once per training step; axes are cached as pixmaps and their ranges change
-  only in coarse steps (whole decades, the run's full length).
+- What moves while training (the loss curve, the fitted line, the path and the current
+  point) is drawn by plain Qt items (:mod:`~gui_backprop.ui.live_items`), which Qt
+  paints in C++ within the one call of pyqtgraph's ``paintEvent``, instead of
+  pyqtgraph's curves with their Python ``paint()``, ``boundingRect()`` and ``setData``.
+- The grid is such an item too (:class:`LivePlotWidget`): pyqtgraph draws its grid as
+  part of each axis, so the axes' cached pixmaps would span the whole plot and every
+  change of range would repaint them, in Python.
+- Each plot is fed from snapshots and redrawn only when the panel's timer asks, never
+  once per training step; axes are cached as pixmaps and their ranges change only in
+  coarse steps (whole decades, the run's full length).
+
+Measured (``make bench`` and ``docs/architecture.md``): fewer, cheaper calls into Python
+matter more than where the pixels are drawn. Letting Qt paint the view in C++ without
+the GIL (bypassing pyqtgraph's Python ``paintEvent``) made training slower, not faster:
+every Python item then takes the GIL on its own, and each hand-over costs the trainer.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsView
+from PySide6.QtWidgets import QGraphicsItem
 
 from gui_backprop.ui.live_items import LiveCurve, LiveGrid
 from gui_backprop.ui.theme import Theme, current_theme
@@ -34,9 +38,7 @@ GRID_ALPHA = 0.3
 
 
 class LivePlotWidget(pg.PlotWidget):
-    """A pyqtgraph plot whose view paints in C++, without holding the GIL (see above)."""
-
-    paintEvent = QGraphicsView.paintEvent  # noqa: N815 - replaces pyqtgraph's Python override
+    """A pyqtgraph plot with a grid drawn by Qt, following the view's range (see above)."""
 
     def __init__(self, parent=None, **kwargs):
         super().__init__(parent, **kwargs)
@@ -47,21 +49,12 @@ class LivePlotWidget(pg.PlotWidget):
         self._grid = LiveGrid(pg.mkPen(major, width=1), pg.mkPen(minor, width=1))
         self._grid.setZValue(-1)  # under everything the plot shows
         self.addItem(self._grid, ignoreBounds=True)
-        for signal in (view.sigStateChanged, view.sigRangeChanged, view.sigResized):
-            signal.connect(self.prepare_for_paint)
+        view.sigRangeChanged.connect(self._move_grid)
+        view.sigResized.connect(self._move_grid)
 
-    def prepare_for_paint(self, *_args) -> None:
-        """Apply the ViewBox's deferred range and auto-range updates; move the grid."""
-        scene = self.scene()
-        if scene is not None:
-            scene.prepareForPaint()
+    def _move_grid(self, *_args) -> None:
         item = self.getPlotItem()
         self._grid.show_ticks(item.getAxis("bottom"), item.getAxis("left"), item.getViewBox())
-
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        """Bring the view up to date before its first paint."""
-        self.prepare_for_paint()
-        super().showEvent(event)
 
 
 def style_plot(plot: pg.PlotWidget, theme: Theme, title: str, bottom: str, left: str) -> None:
