@@ -1,10 +1,11 @@
 """Render the window training the linear-regression lesson, for the README.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python docs/training_screenshot.py [out.png]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python docs/training_screenshot.py [out.png] [--graph]
 
 Uses the real window offscreen: opens the lesson, shows the Train tab, sets a long run
 with a small learning rate (so the path has a way to go), presses Start and, after a
-moment of training, Pause; the picture is of that paused run, part way.
+moment of training, Pause; the picture is of that paused run, part way. With
+``--graph`` it then switches to the Walkthrough tab, whose canvas shows the snapshot.
 """
 
 from __future__ import annotations
@@ -29,7 +30,10 @@ SIZE = (1280, 800)
 
 def main(argv: list[str]) -> int:
     """Write the screenshot; returns the exit status."""
-    out = Path(argv[0] if argv else "docs/screenshots/training.png")
+    graph = "--graph" in argv
+    paths = [a for a in argv if not a.startswith("--")]
+    default = "docs/screenshots/training-graph.png" if graph else "docs/screenshots/training.png"
+    out = Path(paths[0] if paths else default)
     application()
     window = MainWindow(load_lessons(), settings=None)
     window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
@@ -47,6 +51,9 @@ def main(argv: list[str]) -> int:
     panel.pause_button.click()
     QTimer.singleShot(300, loop.quit)  # the paused snapshot arrives and is drawn
     loop.exec()
+    if graph:
+        window.centre_tabs.setCurrentIndex(0)
+        QApplication.processEvents()
     saved = window.grab().save(str(out), "PNG")
     panel.shutdown()
     window.close()

@@ -83,4 +83,6 @@ def caption(snapshot: TrainingSnapshot) -> str:
     where = f"epoch {snapshot.step:,} of {snapshot.epochs:,}"
     if snapshot.status is TrainingStatus.RUNNING:
         return f"Computational graph · training, {where}"
+    if snapshot.status is TrainingStatus.PAUSED:
+        return f"Computational graph · training paused at {where}"
     return f"Computational graph · trained to {where}"
