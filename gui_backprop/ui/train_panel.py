@@ -107,15 +107,25 @@ class TrainPanel(QWidget):
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         """Stack the data plot and the landscape when there is no room side by side."""
         super().resizeEvent(event)
-        narrow = event.size().width() - self.controls.width() < NARROW_PLOTS
+        self._arrange_plots(event.size().width(), event.size().height())
+
+    def _arrange_plots(self, width: int, height: int, again: bool = False) -> None:
+        """Orient the lower plots for ``width``; share the height out when the
+        orientation changes, the first time, or ``again`` (the learner's sizes stay
+        otherwise)."""
+        narrow = width - self.controls.width() < NARROW_PLOTS
         orientation = Qt.Orientation.Vertical if narrow else Qt.Orientation.Horizontal
-        if orientation != self._lower.orientation() or not self._plots_sized:
-            self._plots_sized = True  # from now on the learner's splitter sizes stay
+        if orientation != self._lower.orientation() or not self._plots_sized or again:
+            self._plots_sized = True
             self._lower.setOrientation(orientation)
-            height = max(event.size().height(), 300)
+            height = max(height, 300)
             share = height // 3 if narrow else 2 * height // 5  # the loss plot's part
             self._plots.setSizes([share, height - share])
             self._lower.setSizes([1000, 1000])
+
+    @Slot()
+    def _share_height_again(self) -> None:
+        self._arrange_plots(self.width(), self.height(), again=True)
 
     # -- what to train ---------------------------------------------------------------
     def set_lesson(self, lesson, values=None) -> None:
@@ -167,8 +177,11 @@ class TrainPanel(QWidget):
             self.form.set_defaults(problem.learning_rate)
         self.form.set_data_available(problem is not None and problem.accepts_data,
                                      (roles.input, roles.target) if roles else None)
+        had_lower = self.data_plot.isVisibleTo(self) or self.landscape_plot.isVisibleTo(self)
         self.data_plot.setVisible(roles is not None)
         self.landscape_plot.setVisible(self._landscape_names() is not None)
+        if not had_lower and roles is not None:  # hidden plots got no share: give them one
+            QTimer.singleShot(0, self, self._share_height_again)  # once they are laid out
         self._show_data_preview()
         self._update_buttons()
 
