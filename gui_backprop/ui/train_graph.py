@@ -34,6 +34,7 @@ class LiveTrainingGraph(QObject):
         self.graph_panel = graph_panel
         self._following = False
         self._shown: TrainingSnapshot | None = None
+        self._program = None
         self._timer = QTimer(self)
         self._timer.setInterval(LIVE_INTERVAL_MS)
         self._timer.timeout.connect(self.refresh)
@@ -50,6 +51,7 @@ class LiveTrainingGraph(QObject):
         if active:
             self._following = True
             self._shown = None
+            self._program = self.session.program  # what the run trains
             self._timer.start()
         else:
             self._timer.stop()
@@ -64,6 +66,8 @@ class LiveTrainingGraph(QObject):
     def refresh(self) -> None:
         """Show the newest snapshot if the canvas is on screen and it is not shown yet."""
         snapshot = self.panel.latest_snapshot
+        if self.session.program is not self._program:  # other work opened: the run is gone
+            self._stop_following()
         if not self._following or snapshot is None or snapshot is self._shown \
                 or not self.graph_panel.isVisible():
             return

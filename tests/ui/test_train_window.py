@@ -140,3 +140,17 @@ def test_the_canvas_follows_a_run_while_it_is_on_screen(qtbot, window):
     click(qtbot, window.controls.next_button)  # the learner steps: the walkthrough again
     assert title.text() == "Computational graph" and not window.live_graph.following
     panel.stop()
+
+
+def test_opening_another_lesson_mid_run_leaves_the_canvas_to_that_lesson(qtbot, window):
+    panel = window.train_panel
+    panel.form.epochs.setValue(1_000_000)
+    click(qtbot, panel.start_button)
+    window.centre_tabs.tabBar().setCurrentIndex(0)
+    title = window.graph_panel.title
+    qtbot.waitUntil(lambda: title.text().startswith("Computational graph · training"),
+                    timeout=20_000)
+    window.lesson_list.setCurrentRow(0)  # the chain rule, clicked in the list
+    assert window.session.lesson.id == "chain-rule"
+    assert title.text() == "Computational graph" and not window.live_graph.following
+    assert_shows_state(window, window.session.walkthrough, window.session.position)
