@@ -10,22 +10,14 @@ moment of training, Pause; the picture is of that paused run, part way. With
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
-from PySide6.QtCore import QEventLoop, Qt, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
-
-from gui_backprop.core.lessons import load_lessons  # noqa: E402
-from gui_backprop.ui.app import application  # noqa: E402
-from gui_backprop.ui.main_window import MainWindow  # noqa: E402
+from PySide6.QtCore import QEventLoop, QTimer
+from screenshot_window import open_window, save_and_close
 
 LESSON, EPOCHS, LEARNING_RATE = "linear-regression", 20_000, 0.002
 TRAIN_FOR_MS = 2000
-SIZE = (1280, 800)
 
 
 def main(argv: list[str]) -> int:
@@ -34,12 +26,7 @@ def main(argv: list[str]) -> int:
     paths = [a for a in argv if not a.startswith("--")]
     default = "docs/screenshots/training-graph.png" if graph else "docs/screenshots/training.png"
     out = Path(paths[0] if paths else default)
-    application()
-    window = MainWindow(load_lessons(), settings=None)
-    window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
-    window.resize(*SIZE)
-    window.session.open_lesson(LESSON)
-    window.show()
+    window = open_window(LESSON)
     window.centre_tabs.setCurrentWidget(window.train_panel)
     panel = window.train_panel
     panel.form.epochs.setValue(EPOCHS)
@@ -53,14 +40,7 @@ def main(argv: list[str]) -> int:
     loop.exec()
     if graph:
         window.centre_tabs.setCurrentIndex(0)
-        QApplication.processEvents()
-    saved = window.grab().save(str(out), "PNG")
-    panel.shutdown()
-    window.close()
-    window.deleteLater()
-    QApplication.processEvents()
-    print(out if saved else f"could not write {out}")
-    return 0 if saved else 1
+    return save_and_close(window, out)
 
 
 if __name__ == "__main__":

@@ -53,13 +53,22 @@ def test_nice_ceiling_rounds_up_to_one_two_or_five(value, ceiling):
     assert nice_ceiling(value) == pytest.approx(ceiling)
 
 
-def test_the_data_plot_keeps_its_view_and_skips_moves_below_a_pixel(qtbot):
+CURVE_X = np.linspace(-0.25, 5.25, 200)
+
+
+@pytest.fixture
+def data_plot(qtbot):
+    """A data plot with 20 points on y = 2x + 1 and a first, flat curve (y = 0)."""
     plot = DataPlot()
     qtbot.addWidget(plot)
     x = np.linspace(0.0, 5.0, 20)
     plot.set_points(x, 2 * x + 1)
-    curve_x = np.linspace(-0.25, 5.25, 200)
-    plot.set_curve(curve_x, 0 * curve_x)  # the first curve widens the view to include it
+    plot.set_curve(CURVE_X, 0 * CURVE_X)  # the first curve widens the view to include it
+    return plot
+
+
+def test_the_data_plot_keeps_its_view_and_skips_moves_below_a_pixel(data_plot):
+    plot, curve_x = data_plot, CURVE_X
     (x0, x1), (y0, y1) = plot.getPlotItem().viewRange()
     assert y0 < 0 and y1 > 11
     plot.set_curve(curve_x, 2 * curve_x + 1)
@@ -94,13 +103,9 @@ def test_the_landscape_plot_shows_the_grid_and_follows_the_path(qtbot):
     assert plot.getPlotItem().getAxis("bottom").labelText == "w"
 
 
-def test_a_new_run_on_the_same_points_keeps_the_data_view(qtbot):
-    plot = DataPlot()
-    qtbot.addWidget(plot)
+def test_a_new_run_on_the_same_points_keeps_the_data_view(data_plot):
+    plot, curve_x = data_plot, CURVE_X
     x = np.linspace(0.0, 5.0, 20)
-    plot.set_points(x, 2 * x + 1)
-    curve_x = np.linspace(-0.25, 5.25, 200)
-    plot.set_curve(curve_x, 0 * curve_x)
     widened = plot.getPlotItem().viewRange()
     plot.set_points(x, 2 * x + 1)  # Start again: same points, the last run's view stays
     assert plot.getPlotItem().viewRange() == widened and len(plot.curve_data()[0]) == 0

@@ -127,7 +127,9 @@ def test_the_canvas_shows_the_last_snapshots_values_and_gradients(qtbot, window)
     assert_shows_state(window, window.session.walkthrough, 1)
 
 
-def test_the_canvas_follows_a_run_while_it_is_on_screen(qtbot, window):
+def watch_a_long_run_on_the_canvas(qtbot, window):
+    """Start a long run, switch to the Walkthrough tab, wait for the canvas to follow it;
+    returns the canvas heading."""
     panel = window.train_panel
     panel.form.epochs.setValue(1_000_000)
     click(qtbot, panel.start_button)
@@ -135,21 +137,20 @@ def test_the_canvas_follows_a_run_while_it_is_on_screen(qtbot, window):
     title = window.graph_panel.title
     qtbot.waitUntil(lambda: title.text().startswith("Computational graph · training, epoch"),
                     timeout=20_000)
+    return title
+
+
+def test_the_canvas_follows_a_run_while_it_is_on_screen(qtbot, window):
+    title = watch_a_long_run_on_the_canvas(qtbot, window)
     first = title.text()
     qtbot.waitUntil(lambda: title.text() != first, timeout=20_000)  # it moves on
     click(qtbot, window.controls.next_button)  # the learner steps: the walkthrough again
     assert title.text() == "Computational graph" and not window.live_graph.following
-    panel.stop()
+    window.train_panel.stop()
 
 
 def test_opening_another_lesson_mid_run_leaves_the_canvas_to_that_lesson(qtbot, window):
-    panel = window.train_panel
-    panel.form.epochs.setValue(1_000_000)
-    click(qtbot, panel.start_button)
-    window.centre_tabs.tabBar().setCurrentIndex(0)
-    title = window.graph_panel.title
-    qtbot.waitUntil(lambda: title.text().startswith("Computational graph · training"),
-                    timeout=20_000)
+    title = watch_a_long_run_on_the_canvas(qtbot, window)
     window.lesson_list.setCurrentRow(0)  # the chain rule, clicked in the list
     assert window.session.lesson.id == "chain-rule"
     assert title.text() == "Computational graph" and not window.live_graph.following
