@@ -43,7 +43,8 @@ def _trace_parser() -> argparse.ArgumentParser:
 
 
 def _parse_sets(items: list[str]) -> dict:
-    from gui_backprop.core.program import ProgramError, parse_value
+    from gui_backprop.core.errors import ProgramError
+    from gui_backprop.core.values import parse_value
 
     values = {}
     for item in items:
@@ -58,7 +59,8 @@ def _parse_sets(items: list[str]) -> dict:
 
 
 def _parse_learning_rate(text: str | None) -> float | None:
-    from gui_backprop.core.program import ProgramError, parse_value
+    from gui_backprop.core.errors import ProgramError
+    from gui_backprop.core.values import parse_value
 
     if text is None:
         return None
@@ -69,7 +71,8 @@ def _parse_learning_rate(text: str | None) -> float | None:
 
 
 def _program_text(argument: str) -> str:
-    from gui_backprop.core.program import MAX_SOURCE_CHARS, ProgramError
+    from gui_backprop.core.errors import ProgramError
+    from gui_backprop.core.program import MAX_SOURCE_CHARS
 
     path = Path(argument)
     try:
@@ -85,9 +88,10 @@ def _program_text(argument: str) -> str:
 
 def run_trace(argv: list[str]) -> int:
     """``gui-backprop trace``: print a trace as a table or JSON."""
+    from gui_backprop.core.errors import ProgramError
     from gui_backprop.core.export import trace_to_dict, trace_to_table
     from gui_backprop.core.lessons import LessonError, find_lesson
-    from gui_backprop.core.program import ProgramError, parse_program
+    from gui_backprop.core.program import parse_program
     from gui_backprop.core.tracer import trace_program
     from gui_backprop.core.walkthrough import Walkthrough
 

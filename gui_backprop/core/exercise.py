@@ -10,9 +10,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.formatting import format_value
 from gui_backprop.core.formulas import derivative
-from gui_backprop.core.program import ProgramError, Value, parse_value
+from gui_backprop.core.values import Value, parse_value
 from gui_backprop.core.walkthrough import Stage, Step, Walkthrough
 
 RELATIVE_TOLERANCE = 0.01

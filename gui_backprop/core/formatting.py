@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from gui_backprop.core.program import Value
+from gui_backprop.core.values import Value
 
 SHOWN_ELEMENTS = 6
 

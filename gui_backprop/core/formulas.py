@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from gui_backprop.core.formatting import format_value
-from gui_backprop.core.program import Value
+from gui_backprop.core.values import Value
 
 SYMBOLS = {"add": "+", "sub": "-", "mul": "×", "div": "/", "pow": "^"}
 LATEX_SYMBOLS = {"add": "+", "sub": "-", "mul": r"\times", "div": "/", "pow": "^"}

@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 import torch
 from torch.overrides import TorchFunctionMode
 
+from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.functions import BINARY_BY_AST, BINARY_OPERATIONS, FUNCTIONS, NEGATION
-from gui_backprop.core.program import Program, ProgramError, Value, parse_expression, parse_number
+from gui_backprop.core.program import Program, parse_expression
+from gui_backprop.core.values import Value, parse_number
 
 DTYPE = torch.float64
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import torch
 
+from gui_backprop.core.formatting import exact_operand, format_operand
+
 
 @dataclass(frozen=True)
 class Operation:
@@ -93,8 +95,6 @@ def derivative_shown(op: Operation, position: int, operands: list[str], n: int,
 
 
 def _power_rule(base: str, exponent: float, exact: bool) -> str:
-    from gui_backprop.core.formatting import exact_operand, format_operand
-
     written = exact_operand if exact else format_operand
     lowered = exponent - 1
     if lowered == 0:

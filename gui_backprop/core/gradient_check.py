@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 from gui_backprop.core.forward import make_leaf, plain, run_forward
 from gui_backprop.core.graph import Trace
-from gui_backprop.core.program import Program, Value
+from gui_backprop.core.program import Program
+from gui_backprop.core.values import Value
 
 RELATIVE_STEP = 1e-6
 RELATIVE_TOLERANCE = 1e-5

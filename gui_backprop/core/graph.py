@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from gui_backprop.core.program import Program, Value
+from gui_backprop.core.program import Program
+from gui_backprop.core.values import Value
 
 
 class NodeKind(StrEnum):

@@ -11,7 +11,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gui_backprop.core.program import Program, ProgramError, parse_expression, parse_program
+from gui_backprop.core.errors import ProgramError
+from gui_backprop.core.program import Program, parse_expression, parse_program
 from gui_backprop.core.resources import resources_dir
 from gui_backprop.core.tracer import trace_program
 from gui_backprop.core.walkthrough import Stage, Walkthrough

@@ -9,45 +9,22 @@ from __future__ import annotations
 
 import ast
 import keyword
-import math
 import re
 from dataclasses import dataclass
 
+from gui_backprop.core.errors import ProgramError, error_at
 from gui_backprop.core.functions import FUNCTIONS
+from gui_backprop.core.values import Value, literal_value, parse_number, short_text
 
 MAX_SOURCE_CHARS = 20_000
 MAX_STATEMENTS = 200
 MAX_NESTING = 40
-MAX_VECTOR_LENGTH = 1_000
 MAX_NAME_LENGTH = 40
 MAX_OPERATIONS = 400
 MAX_DEPTH = 100
 RESERVED_NAMES = frozenset({"torch"})
 
-Value = float | tuple[float, ...]
-"""A plain value: a scalar or a 1-D vector of floats."""
-
 _NAME_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-
-
-class ProgramError(ValueError):
-    """A program or value a learner wrote is not acceptable.
-
-    ``line`` and ``column`` are 1-based; ``None`` where no position applies.
-    """
-
-    def __init__(self, message: str, line: int | None = None, column: int | None = None):
-        super().__init__(message)
-        self.message = message
-        self.line = line
-        self.column = column
-
-    def __str__(self) -> str:
-        if self.line is None:
-            return self.message
-        if self.column is None:
-            return f"line {self.line}: {self.message}"
-        return f"line {self.line}, column {self.column}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -92,12 +69,6 @@ class Program:
         raise ProgramError(f"'{name}' is not assigned in the program")
 
 
-def _error(message: str, node: ast.AST | None) -> ProgramError:
-    line = getattr(node, "lineno", None)
-    col = getattr(node, "col_offset", None)
-    return ProgramError(message, line, None if col is None else col + 1)
-
-
 def _check_nesting(source: str) -> None:
     """Reject absurd bracket nesting before :func:`ast.parse` can recurse on it."""
     depth = 0
@@ -116,50 +87,16 @@ def _check_nesting(source: str) -> None:
 def check_name(name: str, node: ast.AST | None = None) -> None:
     """Raise :class:`ProgramError` unless ``name`` may be used as a variable."""
     if not _NAME_PATTERN.match(name) or keyword.iskeyword(name):
-        raise _error(f"'{name}' is not a valid variable name", node)
+        raise error_at(f"'{name}' is not a valid variable name", node)
     if name.startswith("__"):
-        raise _error(f"names starting with '__' are not allowed ('{name}')", node)
+        raise error_at(f"names starting with '__' are not allowed ('{name}')", node)
     if len(name) > MAX_NAME_LENGTH:
-        raise _error(f"the name '{name[:12]}...' is longer than {MAX_NAME_LENGTH} characters", node)
+        raise error_at(f"the name '{name[:12]}...' is longer than {MAX_NAME_LENGTH} characters",
+                       node)
     if name in FUNCTIONS:
-        raise _error(f"'{name}' is a function name and cannot be used as a variable", node)
+        raise error_at(f"'{name}' is a function name and cannot be used as a variable", node)
     if name in RESERVED_NAMES:
-        raise _error(f"'{name}' is reserved; choose another name", node)
-
-
-def parse_number(node: ast.expr) -> float | None:
-    """The float of a number literal (optionally negated), else ``None``."""
-    sign = 1.0
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-        sign, node = -1.0, node.operand
-    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-        try:
-            value = sign * float(node.value)
-        except OverflowError:
-            raise _error("this number is too large", node) from None
-        if not math.isfinite(value):
-            raise _error("numbers must be finite", node)
-        return value
-    return None
-
-
-def _literal(node: ast.expr) -> Value | None:
-    number = parse_number(node)
-    if number is not None:
-        return number
-    if isinstance(node, ast.List):
-        if not node.elts:
-            raise _error("a list needs at least one number", node)
-        if len(node.elts) > MAX_VECTOR_LENGTH:
-            raise _error(f"a list may hold at most {MAX_VECTOR_LENGTH} numbers", node)
-        values = []
-        for element in node.elts:
-            value = parse_number(element)
-            if value is None:
-                raise _error("a list may only contain numbers", element)
-            values.append(value)
-        return tuple(values)
-    return None
+        raise error_at(f"'{name}' is reserved; choose another name", node)
 
 
 _BINARY_OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)
@@ -174,48 +111,48 @@ class _ExpressionChecker:
     def check(self, node: ast.expr) -> None:
         if isinstance(node, ast.BinOp):
             if not isinstance(node.op, _BINARY_OPS):
-                raise _error(f"the operator '{_op_symbol(node.op)}' is not supported; "
+                raise error_at(f"the operator '{_op_symbol(node.op)}' is not supported; "
                              "use + - * / or **", node)
             self.check(node.left)
             self.check(node.right)
         elif isinstance(node, ast.UnaryOp):
             if not isinstance(node.op, ast.USub):
-                raise _error("only unary minus is supported (as in -x)", node)
+                raise error_at("only unary minus is supported (as in -x)", node)
             self.check(node.operand)
         elif isinstance(node, ast.Constant):
             if type(node.value) not in (int, float):
-                raise _error("only numbers are allowed here (no strings or other values)", node)
+                raise error_at("only numbers are allowed here (no strings or other values)", node)
             parse_number(node)
         elif isinstance(node, ast.Name):
             self._check_use(node)
         elif isinstance(node, ast.Call):
             self._check_call(node)
         elif isinstance(node, ast.List):
-            raise _error("a list of numbers can only be assigned to a name on its own line, "
+            raise error_at("a list of numbers can only be assigned to a name on its own line, "
                          "as in x = [1, 2, 3]", node)
         elif isinstance(node, ast.Attribute):
-            raise _error("attributes (a.b) are not allowed; write exp(x), not torch.exp(x)", node)
+            raise error_at("attributes (a.b) are not allowed; write exp(x), not torch.exp(x)", node)
         elif isinstance(node, ast.Subscript):
-            raise _error("indexing (a[i]) is not allowed", node)
+            raise error_at("indexing (a[i]) is not allowed", node)
         else:
-            raise _error(f"{_describe(node)} is not allowed in a program", node)
+            raise error_at(f"{_describe(node)} is not allowed in a program", node)
 
     def _check_use(self, node: ast.Name) -> None:
         check_name(node.id, node)
         if node.id not in self.defined:
-            raise _error(f"'{node.id}' is used before it is assigned", node)
+            raise error_at(f"'{node.id}' is used before it is assigned", node)
 
     def _check_call(self, node: ast.Call) -> None:
         if not isinstance(node.func, ast.Name):
-            raise _error("only the built-in functions can be called, as in exp(x)", node)
+            raise error_at("only the built-in functions can be called, as in exp(x)", node)
         name = node.func.id
         if name not in FUNCTIONS:
             known = ", ".join(sorted(FUNCTIONS))
-            raise _error(f"unknown function '{name}'; available: {known}", node)
+            raise error_at(f"unknown function '{name}'; available: {known}", node)
         if node.keywords:
-            raise _error(f"{name}() takes no keyword arguments", node)
+            raise error_at(f"{name}() takes no keyword arguments", node)
         if len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
-            raise _error(f"{name}() takes exactly one argument", node)
+            raise error_at(f"{name}() takes exactly one argument", node)
         self.check(node.args[0])
 
 
@@ -241,9 +178,9 @@ def _check_size(expression: ast.expr) -> None:
         node, depth = stack.pop()
         count += 1
         if depth > MAX_DEPTH:
-            raise _error(f"this expression is nested more than {MAX_DEPTH} levels deep", node)
+            raise error_at(f"this expression is nested more than {MAX_DEPTH} levels deep", node)
         if count > MAX_OPERATIONS:
-            raise _error(f"this expression has more than {MAX_OPERATIONS} parts", expression)
+            raise error_at(f"this expression has more than {MAX_OPERATIONS} parts", expression)
         stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
 
 
@@ -275,22 +212,22 @@ def _segment(lines: list[str], node: ast.stmt) -> str:
 def _statement(node: ast.stmt, lines: list[str], defined: dict[str, int]) -> Statement:
     if not isinstance(node, ast.Assign):
         if isinstance(node, ast.AugAssign):
-            raise _error("augmented assignment (+=, -=, ...) is not allowed; "
+            raise error_at("augmented assignment (+=, -=, ...) is not allowed; "
                          "give the new value its own name", node)
         kind = _STATEMENT_KINDS.get(type(node), f"a '{type(node).__name__}' statement")
-        raise _error(f"only assignments 'name = expression' are allowed, not {kind}", node)
+        raise error_at(f"only assignments 'name = expression' are allowed, not {kind}", node)
     if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name):
-        raise _error("assign to exactly one plain name, as in 'y = w * x'", node)
+        raise error_at("assign to exactly one plain name, as in 'y = w * x'", node)
     target = node.targets[0]
     check_name(target.id, target)
     if target.id in defined:
-        raise _error(f"'{target.id}' is already assigned on line {defined[target.id]}; "
+        raise error_at(f"'{target.id}' is already assigned on line {defined[target.id]}; "
                      "each name can be assigned once", target)
-    literal = _literal(node.value)
+    literal = literal_value(node.value)
     if literal is None:
         _check_size(node.value)
         if isinstance(node.value, ast.Name):
-            raise _error(f"'{target.id} = {node.value.id}' would only copy a value; "
+            raise error_at(f"'{target.id} = {node.value.id}' would only copy a value; "
                          f"use '{node.value.id}' directly", node)
         _ExpressionChecker(defined).check(node.value)
     text = _segment(lines, node)
@@ -349,32 +286,9 @@ def parse_expression(text: str, names: set[str] | dict) -> ast.expr:
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
-        raise ProgramError(f"syntax error in '{_short(text)}'",
+        raise ProgramError(f"syntax error in '{short_text(text)}'",
                            getattr(exc, "lineno", None)) from None
     _check_size(tree.body)
-    if _literal(tree.body) is None:
+    if literal_value(tree.body) is None:
         _ExpressionChecker({name: 0 for name in names}).check(tree.body)
     return tree.body
-
-
-def parse_value(text: str) -> Value:
-    """Parse a value typed by a learner: a number or a list such as ``[1, 2, 3]``."""
-    if not isinstance(text, str) or not text.strip():
-        raise ProgramError("enter a number")
-    if len(text) > MAX_SOURCE_CHARS:
-        raise ProgramError("this value is too long")
-    try:
-        tree = ast.parse(text.strip(), mode="eval")
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        raise ProgramError(f"'{_short(text)}' is not a number") from None
-    value = _literal(tree.body)
-    if value is None:
-        if isinstance(tree.body, ast.Name) and tree.body.id.lower() in ("nan", "inf", "infinity"):
-            raise ProgramError("the value must be a finite number (not NaN or infinity)")
-        raise ProgramError(f"'{_short(text)}' is not a number or a list of numbers")
-    return value
-
-
-def _short(text: str) -> str:
-    text = text.strip()
-    return text if len(text) <= 20 else text[:17] + "..."

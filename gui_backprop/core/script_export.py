@@ -12,7 +12,7 @@ import ast
 
 from gui_backprop.core.functions import FUNCTIONS
 from gui_backprop.core.graph import Trace
-from gui_backprop.core.program import Value
+from gui_backprop.core.values import Value
 
 HEADER = '''"""{title}
 

@@ -15,8 +15,10 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from gui_backprop.core.program import ProgramError, parse_program
-from gui_backprop.core.tracer import check_learning_rate, resolve_parameters, resolve_values
+from gui_backprop.core.errors import ProgramError
+from gui_backprop.core.program import parse_program
+from gui_backprop.core.tracer import resolve_parameters, resolve_values
+from gui_backprop.core.values import check_learning_rate
 
 FORMAT = "backprop-lab-session"
 VERSION = 1

@@ -9,61 +9,18 @@ tensor hooks on leaves); the update runs under ``torch.no_grad()`` and
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 
 import torch
 
+from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.forward import ForwardRecording, make_leaf, plain, run_forward
 from gui_backprop.core.graph import Iteration, ParameterUpdate, Trace
 from gui_backprop.core.graph_builder import GraphBuilder
-from gui_backprop.core.program import (
-    MAX_VECTOR_LENGTH,
-    Program,
-    ProgramError,
-    Value,
-    parse_program,
-)
+from gui_backprop.core.program import Program, parse_program
+from gui_backprop.core.values import Value, check_learning_rate, check_value
 
 MAX_ITERATIONS = 20
-LEARNING_RATE_RANGE = (0.0, 100.0)
-
-
-def _check_number(name: str, value: object, expected: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ProgramError(f"{name}: {expected}, not {_short_repr(value)}")
-    try:
-        number = float(value)
-    except OverflowError:
-        raise ProgramError(f"{name}: this number is too large") from None
-    if not math.isfinite(number):
-        raise ProgramError(f"{name}: the value must be a finite number (not NaN or infinity)")
-    return number
-
-
-def _short_repr(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 20 else text[:17] + "..."
-
-
-def check_value(name: str, value: object) -> Value:
-    """Validate a value given for ``name``: a finite number or a bounded list of them."""
-    if isinstance(value, (list, tuple)):
-        if not value:
-            raise ProgramError(f"{name}: a list needs at least one number")
-        if len(value) > MAX_VECTOR_LENGTH:
-            raise ProgramError(f"{name}: a list may hold at most {MAX_VECTOR_LENGTH} numbers")
-        return tuple(_check_number(name, v, "a list may only contain numbers") for v in value)
-    return _check_number(name, value, "expected a number or a list of numbers")
-
-
-def check_learning_rate(learning_rate: object) -> float:
-    """Validate a learning rate: a finite number in (0, 100]."""
-    rate = check_value("learning rate", learning_rate)
-    low, high = LEARNING_RATE_RANGE
-    if isinstance(rate, tuple) or not low < rate <= high:
-        raise ProgramError(f"the learning rate must be a number above {low:g} and at most {high:g}")
-    return rate
 
 
 def resolve_values(program: Program, values: Mapping[str, object] | None) -> dict[str, Value]:

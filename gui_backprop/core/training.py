@@ -21,10 +21,11 @@ from types import MappingProxyType
 import numpy as np
 import torch
 
+from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.formatting import format_number
 from gui_backprop.core.forward import make_leaf, plain
-from gui_backprop.core.program import Program, ProgramError, Value
-from gui_backprop.core.tracer import check_learning_rate, resolve_parameters, resolve_values
+from gui_backprop.core.program import Program
+from gui_backprop.core.tracer import resolve_parameters, resolve_values
 from gui_backprop.core.tracer import trace_program as _validate_by_tracing
 from gui_backprop.core.training_data import (
     DataSettings,
@@ -34,6 +35,7 @@ from gui_backprop.core.training_data import (
 )
 from gui_backprop.core.training_landscape import LossLandscape, compute_landscape
 from gui_backprop.core.training_program import CompiledProgram
+from gui_backprop.core.values import Value, check_learning_rate
 
 EPOCHS_RANGE = (1, 1_000_000)
 SNAPSHOTS_PER_SECOND = 60

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.forward import DTYPE
-from gui_backprop.core.program import ProgramError, Value
 from gui_backprop.core.training_program import CompiledProgram
+from gui_backprop.core.values import Value
 
 INPUT_NAME = "x"
 POINTS_RANGE = (2, 1_000)

@@ -17,9 +17,11 @@ from collections.abc import Callable, Mapping
 
 import torch
 
+from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.forward import DTYPE
 from gui_backprop.core.functions import BINARY_BY_AST, BINARY_OPERATIONS, FUNCTIONS, NEGATION
-from gui_backprop.core.program import Program, ProgramError, parse_number
+from gui_backprop.core.program import Program
+from gui_backprop.core.values import parse_number
 
 Scope = dict[str, torch.Tensor]
 Evaluator = Callable[[Scope], torch.Tensor]

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from gui_backprop.core.graph import Iteration, NodeKind, Trace
-from gui_backprop.core.program import Value
 from gui_backprop.core.step_text import (
     StepText,
     backward_text,
@@ -22,6 +21,7 @@ from gui_backprop.core.step_text import (
     update_text,
     zero_grad_text,
 )
+from gui_backprop.core.values import Value
 
 
 class Stage(StrEnum):

@@ -13,8 +13,8 @@ from enum import StrEnum
 from gui_backprop.core import formulas
 from gui_backprop.core.formatting import format_value
 from gui_backprop.core.graph import Edge, Iteration, Node, NodeKind
-from gui_backprop.core.program import Value
 from gui_backprop.core.step_text import edge_label
+from gui_backprop.core.values import Value
 from gui_backprop.core.walkthrough import Stage, WalkState
 
 PENDING = "?"

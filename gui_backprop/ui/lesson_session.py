@@ -11,11 +11,13 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
+from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.graph import Iteration
 from gui_backprop.core.lessons import Lesson
-from gui_backprop.core.program import Program, ProgramError, Value, parse_program, parse_value
+from gui_backprop.core.program import Program, parse_program
 from gui_backprop.core.session_file import Session
-from gui_backprop.core.tracer import check_learning_rate, check_value, trace_program
+from gui_backprop.core.tracer import trace_program
+from gui_backprop.core.values import Value, check_learning_rate, check_value, parse_value
 from gui_backprop.core.walkthrough import Stage, Step, WalkState, Walkthrough
 
 

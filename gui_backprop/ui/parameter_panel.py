@@ -10,7 +10,7 @@ from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from gui_backprop.core.formatting import format_number
-from gui_backprop.core.program import Value
+from gui_backprop.core.values import Value
 from gui_backprop.ui.lesson_session import LessonSession
 
 

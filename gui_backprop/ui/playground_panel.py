@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.lessons import Lesson
-from gui_backprop.core.program import ProgramError, parse_program
+from gui_backprop.core.program import parse_program
 from gui_backprop.ui.code_view import CodeView
 from gui_backprop.ui.lesson_session import LessonSession
 from gui_backprop.ui.panel_layout import heading

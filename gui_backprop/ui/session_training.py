@@ -15,10 +15,10 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from gui_backprop.core.program import ProgramError, parse_value
-from gui_backprop.core.tracer import check_learning_rate
+from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.training import EPOCHS_RANGE, UpdateRule
 from gui_backprop.core.training_data import DataSettings
+from gui_backprop.core.values import check_learning_rate, parse_value
 from gui_backprop.ui.train_panel import TrainPanel
 
 

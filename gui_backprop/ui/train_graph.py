@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import QObject, QTimer, Slot
 
-from gui_backprop.core.program import ProgramError
+from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.training import TrainingSnapshot, TrainingStatus
 from gui_backprop.core.walkthrough import Stage
 from gui_backprop.ui.graph_panel import GraphPanel

@@ -13,7 +13,8 @@ import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QSplitter, QWidget
 
-from gui_backprop.core.program import Program, ProgramError
+from gui_backprop.core.errors import ProgramError
+from gui_backprop.core.program import Program
 from gui_backprop.core.training import Trainer, TrainingProblem, TrainingSnapshot, TrainingStatus
 from gui_backprop.ui.train_controls import TrainControls
 from gui_backprop.ui.train_landscape_plot import LandscapePlot

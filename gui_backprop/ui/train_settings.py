@@ -15,10 +15,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.formatting import format_number
-from gui_backprop.core.program import ProgramError, parse_value
 from gui_backprop.core.training import EPOCHS_RANGE, TrainingSettings, UpdateRule
 from gui_backprop.core.training_data import NOISE_RANGE, POINTS_RANGE, SEED_RANGE, DataSettings
+from gui_backprop.core.values import parse_value
 
 SNAPSHOTS_PER_SECOND = 20  # the plots redraw 15 times a second; each snapshot costs the
 # GUI thread work, holding the GIL the trainer needs, so more would slow training for nothing

@@ -8,9 +8,11 @@ import time
 import pytest
 
 from gui_backprop.cli import main
+from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.export import trace_to_dict
-from gui_backprop.core.program import ProgramError, parse_program, parse_value
+from gui_backprop.core.program import parse_program
 from gui_backprop.core.tracer import trace_program
+from gui_backprop.core.values import parse_value
 from gui_backprop.core.walkthrough import Walkthrough
 
 LIMIT_SECONDS = 1.0

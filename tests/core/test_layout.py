@@ -4,6 +4,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.layout import (
     BEND_GAP,
     assign_layers,
@@ -13,7 +14,6 @@ from gui_backprop.core.layout import (
     spread,
 )
 from gui_backprop.core.lessons import load_lessons
-from gui_backprop.core.program import ProgramError
 from gui_backprop.core.tracer import trace_program
 from tests.shared_helpers import TUTORIAL
 

@@ -10,7 +10,9 @@ import time
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from gui_backprop.core.program import Program, ProgramError, parse_program, parse_value
+from gui_backprop.core.errors import ProgramError
+from gui_backprop.core.program import Program, parse_program
+from gui_backprop.core.values import parse_value
 
 FAST = settings(deadline=1000, max_examples=300,
                 suppress_health_check=[HealthCheck.too_slow])

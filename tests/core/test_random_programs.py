@@ -14,8 +14,8 @@ import torch
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.export import trace_to_dict
-from gui_backprop.core.program import ProgramError
 from gui_backprop.core.tracer import trace_program
 from gui_backprop.core.walkthrough import Walkthrough
 

@@ -7,9 +7,10 @@ import numpy as np
 import pytest
 import torch
 
+from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.forward import make_leaf, run_forward
 from gui_backprop.core.lessons import find_lesson, load_lessons
-from gui_backprop.core.program import ProgramError, parse_program
+from gui_backprop.core.program import parse_program
 from gui_backprop.core.tracer import trace_program
 from gui_backprop.core.training import (
     Trainer,
