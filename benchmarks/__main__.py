@@ -18,7 +18,7 @@ from benchmarks.loss_plot import POINTS as PLOT_POINTS
 from benchmarks.loss_plot import redraw_times
 from benchmarks.training_speed import CPU_TIME, WORKER_START_TO_END, bare_loop, worker_run
 from gui_backprop.core.lessons import find_lesson
-from gui_backprop.ui.train_panel import TrainPanel
+from gui_backprop.ui.training.panel import TrainPanel
 
 PANEL_SIZE = (900, 700)  # the Train tab of a large window
 

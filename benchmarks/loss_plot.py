@@ -7,7 +7,7 @@ import time
 import numpy as np
 from PySide6.QtWidgets import QApplication
 
-from gui_backprop.ui.train_loss_plot import LossPlot
+from gui_backprop.ui.training.plots.loss_plot import LossPlot
 
 POINTS = 1_000_000
 CHUNK = 500  # about what one snapshot brings at full training speed

@@ -19,7 +19,7 @@ from PySide6.QtGui import QColor, QPalette  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from gui_backprop.core.lessons import find_lesson  # noqa: E402
-from gui_backprop.ui.graph_view import GraphView  # noqa: E402
+from gui_backprop.ui.canvas.view import GraphView  # noqa: E402
 
 SHOTS = [("one-training-step", 9), ("one-training-step", 24), ("linear-regression", 0),
          ("linear-regression", 14), ("value-used-twice", 12), ("chain-rule", 5),

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from gui_backprop.core.lessons import load_lessons  # noqa: E402
 from gui_backprop.ui.app import application  # noqa: E402
-from gui_backprop.ui.main_window import MainWindow  # noqa: E402
+from gui_backprop.ui.window.main_window import MainWindow  # noqa: E402
 
 SIZE = (1280, 800)
 
@@ -26,9 +26,9 @@ def open_window(lesson: str, position: int = 0) -> MainWindow:
     window = MainWindow(load_lessons(), settings=None)
     window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
     window.resize(*SIZE)
-    window.session.open_lesson(lesson)
+    window.model.open_lesson(lesson)
     if position:
-        window.session.jump(position)
+        window.model.jump(position)
     window.show()
     QApplication.processEvents()
     return window

@@ -83,10 +83,10 @@ def stage(bundle: Path, staging: Path) -> None:
     binary.chmod(0o755)
     share = staging / "usr" / "share"
     (share / "applications").mkdir(parents=True)
-    shutil.copy2(ROOT / "resources" / f"{PACKAGE}.desktop", share / "applications")
+    shutil.copy2(ROOT / "gui_backprop" / "resources" / f"{PACKAGE}.desktop", share / "applications")
     icons = share / "icons" / "hicolor" / "scalable" / "apps"
     icons.mkdir(parents=True)
-    shutil.copy2(ROOT / "resources" / "icons" / f"{PACKAGE}.svg", icons)
+    shutil.copy2(ROOT / "gui_backprop" / "resources" / "icons" / f"{PACKAGE}.svg", icons)
     doc = share / "doc" / PACKAGE
     doc.mkdir(parents=True)
     (doc / "copyright").write_text(COPYRIGHT)

@@ -1,4 +1,4 @@
-"""Render the app icon (resources/icons/gui-backprop.svg) for Windows and macOS.
+"""Render the app icon (gui_backprop/resources/icons/gui-backprop.svg) for Windows and macOS.
 
     python packaging/render_icons.py OUT_DIR
 
@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SVG = ROOT / "resources" / "icons" / "gui-backprop.svg"
+SVG = ROOT / "gui_backprop" / "resources" / "icons" / "gui-backprop.svg"
 
 
 def render_png(svg: Path, png: Path, size: int) -> None:

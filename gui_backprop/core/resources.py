@@ -1,4 +1,4 @@
-"""Find the ``resources/`` folder: beside the source tree, inside a wheel or a frozen app."""
+"""Find the ``resources/`` folder: inside the package (source or wheel) or a frozen app."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ def resources_dir() -> Path:
     """The folder holding lessons, icons and style sheets.
 
     Looked up in order: ``$GUI_BACKPROP_RESOURCES``; a frozen app's bundle
-    (PyInstaller's ``sys._MEIPASS``); ``gui_backprop/resources`` (an installed wheel);
-    the repository's top-level ``resources/`` (a source checkout or editable install).
+    (PyInstaller's ``sys._MEIPASS``); ``gui_backprop/resources`` (a source checkout or
+    an installed wheel).
     """
     candidates = []
     if os.environ.get(ENVIRONMENT_VARIABLE):
@@ -23,7 +23,7 @@ def resources_dir() -> Path:
     if bundle:
         candidates.append(Path(bundle) / "resources")
     package = Path(__file__).resolve().parent.parent
-    candidates += [package / "resources", package.parent / "resources"]
+    candidates.append(package / "resources")
     for candidate in candidates:
         if (candidate / "lessons").is_dir():
             return candidate

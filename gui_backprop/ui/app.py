@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QApplication
 from gui_backprop.core.lessons import Lesson, LessonError, find_lesson, load_lessons
 from gui_backprop.core.resources import resources_dir
 from gui_backprop.core.session_file import Session, SessionError, load_session
-from gui_backprop.ui import settings as keys
-from gui_backprop.ui.error_handler import ErrorHandler, ScreenshotErrorHandler, describe
+from gui_backprop.ui.window import settings_keys as keys
+from gui_backprop.ui.window.error_handler import ErrorHandler, ScreenshotErrorHandler, describe
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
@@ -138,17 +138,17 @@ def _open_start(window, lesson: Lesson | None, opened: tuple[Path, Session] | No
         if message is not None:
             raise UsageError(f"{path.name}: {message}")
     elif lesson is not None:
-        window.session.open_lesson(lesson)
+        window.model.open_lesson(lesson)
     if step is not None or opened is None:
         _check_step(window, step or 0)
-        window.session.jump(step or 0)
+        window.model.jump(step or 0)
 
 
 def _check_step(window, step: int) -> None:
-    count = window.session.step_count
+    count = window.model.step_count
     if not 0 <= step <= count:
         raise UsageError(f"--step must be between 0 and {count} for the lesson "
-                         f"'{window.session.lesson.id}', got {step}")
+                         f"'{window.model.lesson.id}', got {step}")
 
 
 def run_app(args) -> int:
@@ -176,7 +176,7 @@ def run_app(args) -> int:
 
 
 def _run_window(app: QApplication, lessons, lesson, step, size, opened=None) -> int:
-    from gui_backprop.ui.main_window import MainWindow
+    from gui_backprop.ui.window.main_window import MainWindow
 
     configure_logging()
     settings = keys.open_settings()
@@ -201,7 +201,7 @@ def take_screenshot(lessons: list[Lesson], lesson: Lesson | None, step: int | No
                     opened: tuple[Path, Session] | None = None) -> int:
     """Render the window at ``lesson`` (or the session ``opened``), ``step`` and ``size``
     into the PNG ``path``."""
-    from gui_backprop.ui.main_window import MainWindow
+    from gui_backprop.ui.window.main_window import MainWindow
 
     window = None
     saved = False

@@ -52,7 +52,7 @@ def press(qtbot, window, key: Qt.Key, modifiers=Qt.KeyboardModifier.ControlModif
 
 def type_value(qtbot, window, name: str, text: str) -> None:
     """Type ``text`` into the Values field ``name`` and press Enter, as a learner does."""
-    field = window.parameter_panel.field(name)
+    field = window.values_panel.field(name)
     field.selectAll()
     qtbot.keyClicks(field, text)
     qtbot.keyClick(field, Qt.Key.Key_Return)
@@ -73,13 +73,13 @@ def run_program(qtbot, window, text: str) -> None:
 
 def work_of(window) -> dict:
     """The model's state and everything the window shows, for before/after compares."""
-    session = window.session
+    model = window.model
     return {
-        "lesson": session.lesson.id,
-        "program": session.program.source,
-        "values": dict(session.values),
-        "parameters": session.parameters,
-        "learning_rate": session.learning_rate,
+        "lesson": model.lesson.id,
+        "program": model.program.source,
+        "values": dict(model.values),
+        "parameters": model.parameters,
+        "learning_rate": model.learning_rate,
         "title": window.windowTitle(),
         "modified": window.isWindowModified(),
         "editor": window.playground_panel.editor.toPlainText(),

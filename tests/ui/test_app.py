@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QApplication
 
 from gui_backprop.cli import main
 from gui_backprop.ui import app as app_module
-from gui_backprop.ui import error_handler
-from gui_backprop.ui import settings as keys
-from gui_backprop.ui.main_window import MainWindow
+from gui_backprop.ui.window import error_handler
+from gui_backprop.ui.window import settings_keys as keys
+from gui_backprop.ui.window.main_window import MainWindow
 from tests.ui.window_helpers import IGNORE_OFFSCREEN_NOISE, LESSONS, open_window
 
 pytestmark = IGNORE_OFFSCREEN_NOISE
@@ -92,7 +92,7 @@ def test_size_parsing():
 
 def test_geometry_lesson_and_text_size_are_remembered(qtbot, tmp_path):
     window = open_window(qtbot, tmp_path)
-    window.session.open_lesson("linear-regression")
+    window.model.open_lesson("linear-regression")
     window.set_text_size(12)
     window.resize(700, 520)  # the offscreen screen is 800x600; the window's minimum applies
     size = (window.width(), window.height())
@@ -101,7 +101,7 @@ def test_geometry_lesson_and_text_size_are_remembered(qtbot, tmp_path):
     stored = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     assert stored.value(keys.LAST_LESSON) == "linear-regression"
     again = open_window(qtbot, tmp_path, show=False)
-    assert again.session.lesson.id == "linear-regression"
+    assert again.model.lesson.id == "linear-regression"
     assert again.lesson_list.current_lesson_id() == "linear-regression"
     assert again.text_size() == 12
     assert again.explanation.font().pointSize() == 12
@@ -115,7 +115,7 @@ def test_a_stale_or_bad_setting_is_ignored(qtbot, tmp_path):
     stored.setValue(keys.GEOMETRY, b"garbage")
     stored.sync()
     window = open_window(qtbot, tmp_path, show=False)
-    assert window.session.lesson.id == LESSONS[0].id
+    assert window.model.lesson.id == LESSONS[0].id
     assert window.text_size() == QApplication.font().pointSize()
 
 
@@ -131,8 +131,8 @@ def test_run_app_opens_the_remembered_lesson_from_its_settings_file(qtbot, tmp_p
 
     def look_and_quit():
         window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
-        seen["lesson"] = window.session.lesson.id
-        seen["position"] = window.session.position
+        seen["lesson"] = window.model.lesson.id
+        seen["position"] = window.model.position
         seen["visible"] = window.isVisible()
         window.close()
         QApplication.instance().quit()
@@ -205,17 +205,17 @@ def test_an_exception_in_a_slot_shows_the_dialog_and_the_app_goes_on(qtbot, tmp_
         raise RuntimeError("slot failed")
 
     try:
-        window.session.moved.connect(broken)
+        window.model.moved.connect(broken)
         with caplog.at_level(logging.ERROR, logger="gui_backprop"):
             window.controls.next_button.click()
-        window.session.moved.disconnect(broken)
+        window.model.moved.disconnect(broken)
     finally:
         hook.uninstall()
     assert [box.informative for box in fake_box.shown] == ["RuntimeError: slot failed"]
     assert "slot failed" in caplog.text
-    assert window.session.position == 1
+    assert window.model.position == 1
     window.controls.next_button.click()
-    assert window.session.position == 2
+    assert window.model.position == 2
 
 
 def test_keyboard_interrupt_goes_to_the_previous_hook(fake_box):

@@ -10,7 +10,7 @@ from gui_backprop.core.formatting import format_value
 from gui_backprop.core.graph import NodeKind
 from gui_backprop.core.lessons import load_lessons
 from gui_backprop.core.walkthrough import WalkState, Walkthrough
-from gui_backprop.ui.main_window import MainWindow
+from gui_backprop.ui.window.main_window import MainWindow
 
 # The offscreen platform says so whenever a real top-level window sets its minimum size.
 IGNORE_OFFSCREEN_NOISE = pytest.mark.qt_log_ignore("This plugin does not support "
@@ -26,7 +26,7 @@ def open_window(qtbot, tmp_path, lesson: str | None = None, show: bool = True) -
     window = MainWindow(LESSONS, settings)
     qtbot.addWidget(window)
     if lesson is not None:
-        window.session.open_lesson(lesson)
+        window.model.open_lesson(lesson)
     if show:
         window.show()
         qtbot.waitExposed(window)
@@ -43,7 +43,7 @@ def shown(window: MainWindow) -> dict:
     edges = {edge_id: (item.label_text(), item.is_current())
              for edge_id, item in view.edge_items().items()}
     return {
-        "position": window.session.position,
+        "position": window.model.position,
         "nodes": nodes,
         "edges": edges,
         "explanation": window.explanation.explanation(),
@@ -52,7 +52,7 @@ def shown(window: MainWindow) -> dict:
         "position_label": window.controls.position_label.text(),
         "back_enabled": window.controls.back_button.isEnabled(),
         "next_enabled": window.controls.next_button.isEnabled(),
-        "values": {key: field.edit.text() for key, field in window.parameter_panel.fields.items()},
+        "values": {key: field.edit.text() for key, field in window.values_panel.fields.items()},
     }
 
 
@@ -61,13 +61,13 @@ def expected_code_line(window: MainWindow, state: WalkState) -> int | None:
     step = state.step
     if step is None:
         return None
-    session = window.session
-    if session.lesson.code:
+    model = window.model
+    if model.lesson.code:
         return step.code_line
-    it = session.walkthrough.trace.iterations[step.iteration]
+    it = model.walkthrough.trace.iterations[step.iteration]
     node = it.nodes[step.node if step.node is not None else it.edges[step.edge].target]
-    statement = session.program.statements[node.statement].text
-    lines = [line.strip() for line in session.program.source.splitlines()]
+    statement = model.program.statements[node.statement].text
+    lines = [line.strip() for line in model.program.source.splitlines()]
     return lines.index(statement) + 1  # the playground's editor shows the source as typed
 
 
@@ -115,7 +115,7 @@ def assert_shows_state(window: MainWindow, walkthrough: Walkthrough, position: i
         assert view.edge_item(edge.id).is_current() == current, (position, edge.id)
     explanation = window.explanation
     if state.step is None:
-        assert explanation.title_text() == window.session.lesson.title
+        assert explanation.title_text() == window.model.lesson.title
         assert explanation.formula_text() == ""
     else:
         assert explanation.title_text() == state.step.title

@@ -1,0 +1,71 @@
+"""The graph canvas under a heading with zoom and fit buttons, following the lesson model."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+
+from gui_backprop.core.graph import Iteration
+from gui_backprop.core.walkthrough import WalkState
+from gui_backprop.ui.canvas.view import GraphView
+from gui_backprop.ui.lesson_model import LessonModel
+from gui_backprop.ui.widgets.panel_layout import heading
+
+TITLE = "Computational graph"
+
+
+class GraphPanel(QWidget):
+    """Hosts the :class:`GraphView`; shows the model's iteration and state on it."""
+
+    def __init__(self, model: LessonModel, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("graphPanel")
+        self.model = model
+        self.view = GraphView(self)
+        self.title = heading(TITLE, "graphHeading")
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(4)
+        row.addWidget(self.title)
+        row.addStretch(1)
+        for name, text, accessible, slot in (
+                ("zoomOutButton", "−", "Zoom out (Ctrl+minus)", self.view.zoom_out),
+                ("zoomInButton", "+", "Zoom in (Ctrl+plus)", self.view.zoom_in),
+                ("fitButton", "Fit", "Fit the graph to the window (F)", self.view.fit_to_window)):
+            button = QPushButton(text, objectName=name)
+            button.setAccessibleName(accessible)
+            button.setToolTip(accessible)
+            button.setProperty("compact", True)
+            button.clicked.connect(lambda _checked=False, slot=slot: slot())
+            row.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addLayout(row)
+        layout.addWidget(self.view, 1)
+        self._shown: tuple | None = None
+        model.traced.connect(self._forget_shown)
+        model.moved.connect(self._show)
+        self.view.node_activated.connect(model.jump_to_node)
+
+    def _forget_shown(self) -> None:
+        self._shown = None
+
+    def show_training(self, iteration: Iteration, state: WalkState, title: str) -> None:
+        """Show a graph traced outside the walkthrough (training's), under ``title``.
+
+        The walkthrough's next move shows the walkthrough again.
+        """
+        self._shown = None
+        self.title.setText(title)
+        self.view.show_iteration(iteration, state)
+
+    def _show(self) -> None:
+        model = self.model
+        state = model.state
+        self.title.setText(TITLE)
+        shown = (id(model.walkthrough), state.iteration)
+        if shown != self._shown:
+            self._shown = shown
+            self.view.show_iteration(model.iteration, state)
+        else:
+            self.view.show_state(state)

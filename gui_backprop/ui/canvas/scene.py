@@ -1,0 +1,233 @@
+"""The scene behind the graph canvas: one item per node and edge, placed by the layout.
+
+Items are created when the graph's structure changes and only updated otherwise (in
+the manner of orange-canvas-core's scene, which keeps a dict from model node to
+item). Geometry comes from :func:`gui_backprop.core.layout.compute_layout`, scaled by
+the items' real sizes so that edge labels get the room they need between layers.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QGraphicsScene
+
+from gui_backprop.core.graph import Iteration
+from gui_backprop.core.layout import GraphLayout, compute_layout, spread
+from gui_backprop.core.walkthrough import WalkState
+from gui_backprop.ui.canvas.content import edge_content, node_content
+from gui_backprop.ui.canvas.edge_item import EdgeItem
+from gui_backprop.ui.canvas.node_item import NodeItem
+from gui_backprop.ui.canvas.style import CanvasStyle
+from gui_backprop.ui.looks.theme import Theme, current_theme
+
+ROW_GAP = 40.0
+MIN_LAYER_GAP = 64.0
+LABEL_MARGIN = 12.0
+LABEL_SEPARATION = 8.0
+SCENE_MARGIN = 24.0
+BEND_COLUMN_WIDTH = 24.0
+
+
+def structure_of(iteration: Iteration) -> tuple:
+    """What decides the items and the layout: node ids and operations, and the edges."""
+    return (tuple((n.id, n.kind, n.op) for n in iteration.nodes),
+            tuple((e.id, e.source, e.target, e.position) for e in iteration.edges),
+            iteration.output)
+
+
+class GraphScene(QGraphicsScene):
+    """Nodes and edges of one iteration, showing what a walkthrough state reveals."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.canvas_style = CanvasStyle(current_theme(), QApplication.font())
+        self.iteration: Iteration | None = None
+        self.state: WalkState | None = None
+        self.graph_layout: GraphLayout | None = None
+        self.nodes: dict[int, NodeItem] = {}
+        self.edges: dict[int, EdgeItem] = {}
+        self._structure: tuple | None = None
+
+    def set_iteration(self, iteration: Iteration, state: WalkState | None) -> bool:
+        """Show ``iteration`` at ``state``; True when the items were rebuilt."""
+        structure = structure_of(iteration)
+        rebuild = structure != self._structure
+        self.iteration, self.state = iteration, state
+        if rebuild:
+            self._build(iteration, structure)
+        else:
+            self._refresh_contents()
+        self.relayout()
+        return rebuild
+
+    def set_state(self, state: WalkState) -> None:
+        """Reveal what ``state`` says on the current items."""
+        self.state = state
+        self._refresh_contents()
+
+    def set_font(self, font: QFont) -> None:
+        """Derive the canvas fonts from ``font`` and lay the graph out again."""
+        self.canvas_style.set_font(font)
+        self._restyle()
+
+    def set_theme(self, theme: Theme) -> None:
+        """Use ``theme``'s colours."""
+        self.canvas_style.theme = theme
+        self._restyle()
+
+    def _restyle(self) -> None:
+        for item in self.nodes.values():
+            item.set_style(self.canvas_style)
+        for edge in self.edges.values():
+            edge.set_style(self.canvas_style)
+        self.relayout()
+
+    def _build(self, iteration: Iteration, structure: tuple) -> None:
+        self.clear()
+        self.nodes.clear()
+        self.edges.clear()
+        self._structure = structure
+        self.graph_layout = compute_layout(iteration)
+        for node in iteration.nodes:
+            item = NodeItem(node.id, node_content(iteration, node, self.state), self.canvas_style)
+            self.addItem(item)
+            self.nodes[node.id] = item
+        for edge in iteration.edges:
+            item = EdgeItem(edge.id, edge_content(iteration, edge, self.state), self.canvas_style)
+            self.addItem(item)
+            self.addItem(item.label)
+            self.edges[edge.id] = item
+
+    def _refresh_contents(self) -> None:
+        it, state = self.iteration, self.state
+        if it is None:
+            return
+        for node in it.nodes:
+            self.nodes[node.id].set_content(node_content(it, node, state))
+        for edge in it.edges:
+            self.edges[edge.id].set_content(edge_content(it, edge, state))
+
+    # -- geometry --
+    def relayout(self) -> None:
+        """Place nodes, route edges and set labels apart, from the items' current sizes."""
+        it, layout = self.iteration, self.graph_layout
+        if it is None or layout is None:
+            return
+        columns = self._column_widths(layout)
+        row_unit = max((n.size().height() for n in self.nodes.values()), default=40) + ROW_GAP
+        gaps = self._gap_widths(it, layout, len(columns))
+        lefts = [0.0]
+        for index in range(len(columns) - 1):
+            lefts.append(lefts[-1] + columns[index] + gaps[index])
+        for node_id, (layer, row) in layout.positions.items():
+            layer = int(layer)
+            self.nodes[node_id].setPos(lefts[layer] + columns[layer] / 2, row * row_unit)
+        for edge in it.edges:
+            bends = []
+            for layer, row in layout.bends[edge.id]:
+                layer = int(layer)
+                bends += [QPointF(lefts[layer], row * row_unit),
+                          QPointF(lefts[layer] + columns[layer], row * row_unit)]
+            self.edges[edge.id].set_route([self._anchor(edge.id, source=True), *bends,
+                                           self._anchor(edge.id, source=False)])
+        self._place_labels(it, layout, lefts, gaps)
+        rect = self.itemsBoundingRect()
+        self.setSceneRect(rect.adjusted(-SCENE_MARGIN, -SCENE_MARGIN, SCENE_MARGIN,
+                                        SCENE_MARGIN))
+
+    def content_rect(self) -> QRectF:
+        """The rectangle holding every node, edge and label."""
+        return self.itemsBoundingRect()
+
+    def describe(self) -> str:
+        """A sentence for screen readers: the graph's size and what the current step shows."""
+        text = f"{len(self.nodes)} nodes and {len(self.edges)} edges."
+        for node in self.nodes.values():
+            if node.is_current():
+                parts = [node.title_text(), node.value_text(), node.grad_text()]
+                text += " Current: " + ", ".join(p for p in parts if p) + "."
+        for edge in self.edges.values():
+            if edge.is_current():
+                text += f" Current: {edge.label_text()}."
+        return text
+
+    def focus_rect(self) -> QRectF | None:
+        """Where the current step is: its node (with the labels of flowing edges) or
+        its edge's label; ``None`` before the first step."""
+        rect = None
+        for node in self.nodes.values():
+            if node.is_current():
+                rect = node.sceneBoundingRect()
+        for edge in self.edges.values():
+            if edge.is_current() or edge.flow():
+                label = edge.label.sceneBoundingRect()
+                rect = label if rect is None else rect.united(label)
+        return rect
+
+    def _column_widths(self, layout: GraphLayout) -> list[float]:
+        count = 1 + int(max((x for x, _ in layout.positions.values()), default=0))
+        widths = [BEND_COLUMN_WIDTH] * count
+        for node_id, (layer, _row) in layout.positions.items():
+            widths[int(layer)] = max(widths[int(layer)], self.nodes[node_id].size().width())
+        return widths
+
+    def _gap_widths(self, it: Iteration, layout: GraphLayout, count: int) -> list[float]:
+        gaps = [MIN_LAYER_GAP] * max(0, count - 1)
+        for edge in it.edges:
+            label = self.edges[edge.id].label
+            if not edge.tracked:
+                continue
+            gap = int(layout.positions[edge.target][0]) - 1
+            gaps[gap] = max(gaps[gap], label.size().width() + 2 * LABEL_MARGIN)
+        return gaps
+
+    def _anchor(self, edge_id: int, source: bool) -> QPointF:
+        """Where an edge leaves its source (right side) or enters its target (left side).
+
+        Several edges at one side are spread vertically, in the order of the nodes at
+        their other ends, so they do not start or end on top of each other.
+        """
+        it = self.iteration
+        edge = it.edges[edge_id]
+        node_id = edge.source if source else edge.target
+        item = self.nodes[node_id]
+        if source:
+            siblings = sorted(it.uses_of(node_id),
+                              key=lambda e: (self._first_step_row(e.id), e.id))
+        else:
+            siblings = sorted(it.inputs_of(node_id), key=lambda e: e.position)
+        index = [e.id for e in siblings].index(edge_id)
+        height = item.size().height()
+        spacing = min(14.0, height * 0.6 / max(1, len(siblings)))
+        offset = (index - (len(siblings) - 1) / 2) * spacing
+        half = item.size().width() / 2
+        x = item.pos().x() + (half if source else -half)
+        return QPointF(x, item.pos().y() + offset)
+
+    def _first_step_row(self, edge_id: int) -> float:
+        bends = self.graph_layout.bends[edge_id]
+        if bends:
+            return bends[0][1]
+        return self.graph_layout.positions[self.iteration.edges[edge_id].target][1]
+
+    def _place_labels(self, it: Iteration, layout: GraphLayout, lefts: list[float],
+                      gaps: list[float]) -> None:
+        by_gap: dict[int, list[tuple[float, EdgeItem]]] = {}
+        for edge in it.edges:
+            item = self.edges[edge.id]
+            if not edge.tracked:
+                continue
+            layer = int(layout.positions[edge.target][0])
+            x = lefts[layer] - gaps[layer - 1] / 2
+            y = item.point_at_x(x).y()
+            item.label.setPos(x, y)
+            by_gap.setdefault(layer, []).append((y, item))
+        for labels in by_gap.values():
+            labels.sort(key=lambda pair: (pair[0], pair[1].edge_id))
+            heights = [item.label.size().height() for _, item in labels]
+            separations = [(a + b) / 2 + LABEL_SEPARATION
+                           for a, b in zip(heights, heights[1:], strict=False)]
+            placed = spread([y for y, _ in labels], separations)
+            for y, (_, item) in zip(placed, labels, strict=True):
+                item.label.setPos(item.label.pos().x(), y)

@@ -1,0 +1,116 @@
+"""Fonts, sizes and colours shared by every item of the graph canvas."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetricsF
+
+from gui_backprop.ui.looks.theme import Theme
+
+PADDING = 10.0
+LINE_GAP = 3.0
+RADIUS = 9.0
+HALO = 6.0
+MIN_NODE_WIDTH = 84.0
+MAX_TEXT_WIDTH = 260.0
+NODE_WRAP_CHARS = 18
+LABEL_WRAP_CHARS = 15
+LABEL_ELIDE_CHARS = 22
+
+
+def _scaled(font: QFont, factor: float, bold: bool = False) -> QFont:
+    scaled = QFont(font)
+    size = font.pointSizeF() if font.pointSizeF() > 0 else font.pixelSize() * 0.75
+    scaled.setPointSizeF(max(6.0, size * factor))
+    scaled.setBold(bold)
+    return scaled
+
+
+@dataclass
+class CanvasStyle:
+    """The theme and the fonts derived from the application font.
+
+    ``title`` names a node, ``body`` shows values, ``small`` is for subtitles, badges
+    and edge labels. All scale with the base font, so the window's font-size setting
+    scales the whole canvas.
+    """
+
+    theme: Theme
+    base: QFont
+    title: QFont = field(init=False)
+    body: QFont = field(init=False)
+    body_bold: QFont = field(init=False)
+    small: QFont = field(init=False)
+    small_bold: QFont = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.set_font(self.base)
+
+    def set_font(self, font: QFont) -> None:
+        """Derive every canvas font from ``font``."""
+        self.base = QFont(font)
+        self.title = _scaled(font, 1.12, bold=True)
+        self.body = _scaled(font, 1.0)
+        self.body_bold = _scaled(font, 1.0, bold=True)
+        self.small = _scaled(font, 0.86)
+        self.small_bold = _scaled(font, 0.86, bold=True)
+
+    @staticmethod
+    def width(font: QFont, text: str) -> float:
+        """The advance width of ``text`` in ``font``."""
+        return QFontMetricsF(font).horizontalAdvance(text)
+
+    @staticmethod
+    def height(font: QFont) -> float:
+        """The line height of ``font``."""
+        return QFontMetricsF(font).height()
+
+    @staticmethod
+    def elided(font: QFont, text: str, width: float = MAX_TEXT_WIDTH) -> str:
+        """``text`` shortened with an ellipsis to fit ``width``."""
+        return QFontMetricsF(font).elidedText(text, Qt.TextElideMode.ElideMiddle, width)
+
+    @staticmethod
+    def wrap_width(font: QFont, chars: int) -> float:
+        """The width of about ``chars`` characters of ``font`` (digit-wide)."""
+        return QFontMetricsF(font).horizontalAdvance("0" * chars)
+
+    @staticmethod
+    def wrap(font: QFont, text: str, width: float) -> list[str]:
+        """``text`` broken after commas into balanced lines no wider than ``width``.
+
+        Vectors such as ``= [9.61, 24.01, 51.84, 77.44, 123.21]`` wrap between their
+        elements, about as many on each line; a single piece wider than ``width`` stays
+        whole (it is elided when painted).
+        """
+        metrics = QFontMetricsF(font)
+        if not text or metrics.horizontalAdvance(text) <= width:
+            return [text]
+        pieces = text.split(", ")
+        greedy = _chunks_greedy(pieces, width, metrics)
+        per_line = -(-len(pieces) // len(greedy))
+        balanced = [pieces[i:i + per_line] for i in range(0, len(pieces), per_line)]
+        lines = _join_lines(balanced)
+        if len(balanced) == len(greedy) and all(
+                metrics.horizontalAdvance(line) <= width for line in lines):
+            return lines
+        return _join_lines(greedy)
+
+
+def _chunks_greedy(pieces: list[str], width: float, metrics: QFontMetricsF) -> list[list[str]]:
+    chunks = [[pieces[0]]]
+    for piece in pieces[1:]:
+        candidate = ", ".join(chunks[-1] + [piece]) + ","
+        if metrics.horizontalAdvance(candidate) <= width:
+            chunks[-1].append(piece)
+        else:
+            chunks.append([piece])
+    return chunks
+
+
+def _join_lines(chunks: list[list[str]]) -> list[str]:
+    lines = [", ".join(chunk) + ("," if i < len(chunks) - 1 else "")
+             for i, chunk in enumerate(chunks)]
+    return [lines[0]] + ["  " + line for line in lines[1:]]

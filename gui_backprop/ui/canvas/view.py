@@ -1,0 +1,287 @@
+"""The graph canvas of the Backprop Lab window: pan, zoom, click a node.
+
+``GraphView`` shows one iteration's computational graph and reveals values, local
+gradients and gradients as a walkthrough state says. It never computes a number: it
+renders the core's snapshots. Keys the window uses for stepping (Space, arrows,
+Backspace, Home, End) are left to the window.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QFont, QKeyEvent, QMouseEvent, QPainter, QWheelEvent
+from PySide6.QtWidgets import QApplication, QGraphicsView, QWidget
+
+from gui_backprop.core.graph import Iteration
+from gui_backprop.core.walkthrough import WalkState
+from gui_backprop.ui.canvas.edge_item import EdgeItem, EdgeLabelItem
+from gui_backprop.ui.canvas.node_item import NodeItem
+from gui_backprop.ui.canvas.scene import GraphScene
+from gui_backprop.ui.looks.theme import Theme, current_theme
+
+__all__ = ["EdgeItem", "GraphView", "NodeItem", "ViewMode"]
+
+ZOOM_STEP = 1.25
+MIN_SCALE = 0.2
+MAX_SCALE = 5.0
+READABLE_SCALE = 0.8
+MAX_FIT_SCALE = 1.3
+WINDOW_KEYS = frozenset({Qt.Key.Key_Space, Qt.Key.Key_Left, Qt.Key.Key_Right,
+                         Qt.Key.Key_Backspace, Qt.Key.Key_Home, Qt.Key.Key_End})
+
+
+class ViewMode(StrEnum):
+    """How the view picks its zoom when the graph or the window size changes.
+
+    AUTO (the default for a new graph): fit the graph, but never below a readable
+    scale; a wider graph scrolls to follow the current step. FIT_ALL (after
+    :meth:`GraphView.fit_to_window`): always show everything. MANUAL (after zooming):
+    keep the learner's zoom.
+    """
+
+    AUTO = "auto"
+    FIT_ALL = "fit_all"
+    MANUAL = "manual"
+
+
+class GraphView(QGraphicsView):
+    """The computational graph of the current lesson, revealed step by step."""
+
+    node_activated = Signal(int)
+    """A node was clicked; carries the node's id."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("graphView")
+        self.setAccessibleName("Computational graph")
+        self._scene = GraphScene(self)
+        self.setScene(self._scene)
+        self.setRenderHints(QPainter.RenderHint.Antialiasing
+                            | QPainter.RenderHint.TextAntialiasing
+                            | QPainter.RenderHint.SmoothPixmapTransform)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMinimumSize(240, 160)
+        self._press_pos: QPoint | None = None
+        self._mode = ViewMode.AUTO
+        self._font_key = QFont(self.font()).toString()
+        self._apply_theme(current_theme())
+
+    # -- content --
+    def show_iteration(self, iteration: Iteration, state: WalkState | None = None) -> None:
+        """Show a graph; rebuilds items only when the structure (node ids/ops/edges) changed,
+        else updates texts."""
+        rebuilt = self._scene.set_iteration(iteration, state)
+        if rebuilt:
+            self._mode = ViewMode.AUTO
+        self._refit()
+        self._follow_current()
+        self.setAccessibleDescription(self._scene.describe())
+
+    def show_state(self, state: WalkState) -> None:
+        """Reveal what the state says: values of ``state.values``, gradients of
+        ``state.grads``, local gradients of ``state.local_grads``; highlight the current
+        step's node or edge; everything not yet revealed is shown as a grey ``?``.
+
+        The state must belong to the iteration shown: when ``state.iteration`` changes,
+        call :meth:`show_iteration` with that iteration instead."""
+        self._scene.set_state(state)
+        self._follow_current()
+        self.setAccessibleDescription(self._scene.describe())
+
+    @property
+    def iteration(self) -> Iteration | None:
+        """The iteration the canvas shows (``None`` before any)."""
+        return self._scene.iteration
+
+    def node_item(self, node_id: int) -> NodeItem:
+        """The item drawing node ``node_id``."""
+        return self._scene.nodes[node_id]
+
+    def edge_item(self, edge_id: int) -> EdgeItem:
+        """The item drawing edge ``edge_id``."""
+        return self._scene.edges[edge_id]
+
+    def node_items(self) -> dict[int, NodeItem]:
+        """Every node item by node id."""
+        return dict(self._scene.nodes)
+
+    def edge_items(self) -> dict[int, EdgeItem]:
+        """Every edge item by edge id."""
+        return dict(self._scene.edges)
+
+    # -- zoom and pan --
+    def zoom(self) -> float:
+        """The current scale factor (1.0 = natural size)."""
+        return self.transform().m11()
+
+    def view_mode(self) -> ViewMode:
+        """How the view chooses its zoom (see :class:`ViewMode`)."""
+        return self._mode
+
+    def zoom_in(self) -> None:
+        """Enlarge by one step, around the centre of the view."""
+        self._zoom_by(ZOOM_STEP)
+
+    def zoom_out(self) -> None:
+        """Shrink by one step, around the centre of the view."""
+        self._zoom_by(1 / ZOOM_STEP)
+
+    def reset_zoom(self) -> None:
+        """Back to natural size (1:1), centred on the graph."""
+        self._mode = ViewMode.MANUAL
+        self.resetTransform()
+        self.centerOn(self._scene.sceneRect().center())
+
+    def fit_to_window(self) -> None:
+        """Show the whole graph with a margin (never magnified beyond a comfortable size)."""
+        self._mode = ViewMode.FIT_ALL
+        self._fit(MIN_SCALE)
+
+    def visible_scene_rect(self) -> QRectF:
+        """The part of the scene the viewport shows."""
+        return self.mapToScene(self.viewport().rect()).boundingRect()
+
+    def _refit(self) -> None:
+        if self._mode is ViewMode.AUTO:
+            self._fit(READABLE_SCALE)
+        elif self._mode is ViewMode.FIT_ALL:
+            self._fit(MIN_SCALE)
+
+    def _fit(self, smallest: float) -> None:
+        rect = self._scene.sceneRect()
+        viewport = self.viewport().rect()
+        if rect.isEmpty() or viewport.width() <= 0 or viewport.height() <= 0:
+            return
+        scale = min(viewport.width() / rect.width(), viewport.height() / rect.height())
+        scale = max(smallest, min(scale, MAX_FIT_SCALE))
+        self.resetTransform()
+        self.scale(scale, scale)
+        self.centerOn(rect.center())
+
+    def _follow_current(self) -> None:
+        """Scroll the current step into view when the graph does not fit."""
+        focus = self._scene.focus_rect()
+        if focus is None:
+            if self._mode is ViewMode.AUTO:
+                self._show_start()
+            return
+        margin_x = max(24, self.viewport().width() // 6)
+        self.ensureVisible(focus, margin_x, 24)
+
+    def _show_start(self) -> None:
+        """Before the first step, show the inputs (the left end) of a wide graph."""
+        rect = self._scene.sceneRect()
+        visible = self.visible_scene_rect()
+        if visible.width() < rect.width():
+            self.centerOn(rect.left() + visible.width() / 2, self.mapToScene(
+                self.viewport().rect().center()).y())
+
+    def _zoom_by(self, factor: float, anchor: QPointF | None = None) -> None:
+        """Scale by ``factor`` keeping the scene point under ``anchor`` (a viewport
+        position; the centre when ``None``) where it is."""
+        target = max(MIN_SCALE, min(MAX_SCALE, self.zoom() * factor))
+        factor = target / self.zoom()
+        if abs(factor - 1) < 1e-9:
+            return
+        self._mode = ViewMode.MANUAL
+        if anchor is None:
+            anchor = QPointF(self.viewport().rect().center())
+        fixed = self.mapToScene(anchor.toPoint())
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
+        self.scale(factor, factor)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        moved = self.mapFromScene(fixed) - anchor.toPoint()
+        self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + moved.x())
+        self.verticalScrollBar().setValue(self.verticalScrollBar().value() + moved.y())
+
+    # -- fonts and colours --
+    def apply_font(self, font: QFont) -> None:
+        """Scale the canvas's texts to ``font`` (the window's font-size setting)."""
+        self._font_key = QFont(font).toString()
+        self._scene.set_font(font)
+        self._refit()
+
+    def apply_theme(self, theme: Theme) -> None:
+        """Use ``theme``'s colours (follows the application palette by default)."""
+        self._apply_theme(theme)
+
+    def theme(self) -> Theme:
+        """The colours in use."""
+        return self._scene.canvas_style.theme
+
+    def _apply_theme(self, theme: Theme) -> None:
+        self.setBackgroundBrush(theme.color("background"))
+        self._scene.set_theme(theme)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        """Follow the application's font and palette (dark mode)."""
+        kind = event.type()
+        if kind in (QEvent.Type.FontChange, QEvent.Type.ApplicationFontChange):
+            font = self.font()
+            if font.toString() != self._font_key:
+                self.apply_font(font)
+        elif kind in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            theme = current_theme()
+            if theme != self.theme():
+                self._apply_theme(theme)
+        super().changeEvent(event)
+
+    # -- input --
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        """Keep the whole graph in view while the learner has not zoomed by hand."""
+        super().resizeEvent(event)
+        if self._mode is not ViewMode.MANUAL:
+            self._refit()
+            self._follow_current()
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 (Qt override)
+        """Zoom around the mouse pointer."""
+        delta = event.angleDelta().y()
+        if delta == 0:
+            event.ignore()
+            return
+        self._zoom_by(ZOOM_STEP ** (delta / 120), event.position())
+        event.accept()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        """Leave the stepping keys to the window; the rest scroll the view as usual."""
+        plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if event.key() in WINDOW_KEYS and plain:
+            event.ignore()
+            return
+        super().keyPressEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt override)
+        """Remember where a possible click started (dragging pans the view)."""
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._press_pos = event.position().toPoint()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt override)
+        """A press and release at the same spot on a node activates that node."""
+        super().mouseReleaseEvent(event)
+        event.accept()
+        start, self._press_pos = self._press_pos, None
+        if start is None or event.button() != Qt.MouseButton.LeftButton:
+            return
+        pos = event.position().toPoint()
+        if (pos - start).manhattanLength() > QApplication.startDragDistance():
+            return
+        node_id = self.node_at(pos)
+        if node_id is not None:
+            self.node_activated.emit(node_id)
+
+    def node_at(self, pos: QPoint) -> int | None:
+        """The id of the node under viewport position ``pos``, if any."""
+        for item in self.items(pos):
+            if isinstance(item, NodeItem):
+                return item.node_id
+            if isinstance(item, EdgeLabelItem):
+                return None
+        return None

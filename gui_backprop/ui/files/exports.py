@@ -1,0 +1,146 @@
+"""File > Export: the graph (PNG, SVG), the training plots (PNG), the loss history (CSV)
+and the trace as a runnable PyTorch script.
+
+Each asks for a file name (a save dialog), writes, and says where in the status bar;
+a failure is one message box and nothing else.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QSettings
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
+
+from gui_backprop.core.script_export import export_script
+from gui_backprop.ui.canvas.view import GraphView
+from gui_backprop.ui.files.pictures import (
+    ExportError,
+    png_bytes,
+    write_bytes,
+    write_graph_png,
+    write_graph_svg,
+)
+from gui_backprop.ui.files.plot_pictures import bring_into_view, plots_image
+from gui_backprop.ui.lesson_model import LessonModel
+from gui_backprop.ui.training.panel_state import TrainPanelState
+
+FOLDER_KEY = "export/folder"
+
+
+def loss_csv_text(losses: Sequence[float]) -> str:
+    """``step,loss`` rows, every digit kept (``nan`` for a NaN); step 0 is the loss at the
+    starting values, as on the loss plot."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["step", "loss"])
+    for step, loss in enumerate(losses):
+        writer.writerow([step, "nan" if math.isnan(loss) else repr(float(loss))])
+    return out.getvalue()
+
+
+class Exports(QObject):
+    """The Export menu's actions for ``window``; :attr:`training` (the Train panel, for
+    the plots and the loss history) is set by the window."""
+
+    def __init__(self, window: QMainWindow, model: LessonModel, graph_view: GraphView,
+                 settings: QSettings | None = None):
+        super().__init__(window)
+        self.window = window
+        self.model = model
+        self.graph_view = graph_view
+        self.settings = settings
+        self.training: TrainPanelState | None = None
+
+    # -- the actions ----------------------------------------------------------------------
+
+    def graph_png(self) -> Path | None:
+        """Export the graph, as shown, as a PNG at twice its size."""
+        return self._export("Export the graph as PNG", "graph", ".png", "PNG images (*.png)",
+                            lambda path: write_graph_png(self._scene(), self._background(),
+                                                         path), "the graph")
+
+    def graph_svg(self) -> Path | None:
+        """Export the graph, as shown, as an SVG drawing."""
+        title = f"{self.model.lesson.title}: computational graph"
+        return self._export("Export the graph as SVG", "graph", ".svg", "SVG drawings (*.svg)",
+                            lambda path: write_graph_svg(self._scene(), self._background(),
+                                                         path, title), "the graph")
+
+    def pytorch_script(self) -> Path | None:
+        """Export the current trace as a standalone PyTorch script."""
+        trace = self.model.walkthrough.trace
+        title = f"{self.model.lesson.title} (Backprop Lab)"
+        return self._export(
+            "Export as PyTorch script", self.model.lesson.id.replace("-", "_"), ".py",
+            "Python scripts (*.py)",
+            lambda path: write_bytes(path, export_script(trace, title, path.name)
+                                     .encode("utf-8")), "the PyTorch script")
+
+    def loss_csv(self) -> Path | None:
+        """Export the loss history as ``step,loss`` CSV."""
+        losses = self.training.history() if self.training else ()
+        if not losses:
+            self._no_training("no loss history")
+            return None
+        return self._export("Export the loss history as CSV", "loss_history", ".csv",
+                            "CSV files (*.csv)",
+                            lambda path: write_bytes(path, loss_csv_text(losses)
+                                                     .encode("utf-8")), "the loss history")
+
+    def plots_png(self) -> Path | None:
+        """Export the training plots, as the Train tab shows them, as one PNG."""
+        if self.training is None or not self.training.history():
+            self._no_training("nothing plotted")
+            return None
+        panel = self.training.panel
+        bring_into_view(panel)
+        background = panel.palette().color(panel.backgroundRole())
+        image = plots_image(self.training.plots(), background)
+        return self._export("Export the training plots as PNG", "training_plots", ".png",
+                            "PNG images (*.png)", lambda path: write_bytes(path, png_bytes(image)),
+                            "the training plots")
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _no_training(self, what: str) -> None:
+        self._warn("Nothing to export", f"There is {what} yet: train first (the Train tab).")
+
+    def _scene(self):
+        return self.graph_view.scene()
+
+    def _background(self):
+        return self.graph_view.backgroundBrush().color()
+
+    def _export(self, caption: str, stem: str, suffix: str, file_filter: str,
+                write: Callable[[Path], None], what: str) -> Path | None:
+        path = self._ask(caption, f"{stem}{suffix}", file_filter, suffix)
+        if path is None:
+            return None
+        try:
+            write(path)
+        except ExportError as exc:
+            self._warn("Export failed", str(exc))
+            return None
+        if self.settings is not None:
+            self.settings.setValue(FOLDER_KEY, str(path.resolve().parent))
+        self.window.statusBar().showMessage(f"Exported {what} to {path}", 8000)
+        return path
+
+    def _ask(self, caption: str, name: str, file_filter: str, suffix: str) -> Path | None:
+        folder = self.settings.value(FOLDER_KEY) if self.settings is not None else None
+        start = Path(str(folder)) if folder and Path(str(folder)).is_dir() else Path.home()
+        chosen, _ = QFileDialog.getSaveFileName(self.window, caption, str(start / name),
+                                                file_filter)
+        if not chosen:
+            return None
+        path = Path(chosen)
+        return path if path.suffix else path.with_suffix(suffix)
+
+    def _warn(self, title: str, message: str) -> None:
+        self.window.statusBar().showMessage(message, 8000)
+        QMessageBox.warning(self.window, title, message)

@@ -1,0 +1,300 @@
+"""File > Open, Open Recent, Save and Save As for session files (``.bplab``).
+
+What counts as unsaved: the work a file keeps apart from where the learner stands,
+namely the lesson, program, values, parameters, learning rate and training. Stepping
+through the walkthrough is not a change (the position is saved, but never nags).
+Without a file, the lesson as it comes counts as nothing to save.
+
+A file that cannot be read gives one message and leaves the open work as it was.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
+
+from gui_backprop.core.session_file import (
+    SUFFIX,
+    Session,
+    SessionError,
+    load_session,
+    save_session,
+)
+from gui_backprop.core.tracer import resolve_parameters
+from gui_backprop.ui.lesson_model import LessonModel
+from gui_backprop.ui.training.panel_state import TrainPanelState, history_key
+
+APP_TITLE = "Backprop Lab"
+RECENT_KEY = "sessions/recent"
+LAST_FOLDER_KEY = "sessions/folder"
+MAX_RECENT = 8
+FILE_FILTER = f"Backprop Lab sessions (*{SUFFIX});;All files (*)"
+
+
+class SessionFiles(QObject):
+    """Keeps the window's session file: its name, whether the work changed since, the
+    recent files; asks before work would be lost.
+
+    With :meth:`attach_training`, the Train panel's settings and loss history are part
+    of the work too.
+    """
+
+    file_changed = Signal(object)
+    """The window's file (a Path, or None for unsaved work)."""
+
+    def __init__(self, window: QMainWindow, model: LessonModel,
+                 settings: QSettings | None = None):
+        super().__init__(window)
+        self.window = window
+        self.model = model
+        self.settings = settings
+        self.path: Path | None = None
+        self.training: TrainPanelState | None = None
+        self._saved: tuple | None = None  # the work as last saved or opened (None: no file)
+        self.recent_menu: QMenu | None = None
+        # The app's window offers to save on close; a window made by a test or for a
+        # screenshot closes without asking (nothing would answer a dialog there).
+        self.ask_before_closing = False
+        model.lesson_opened.connect(self.update_title)
+        model.traced.connect(self.update_modified)
+
+    def attach_training(self, training: TrainPanelState) -> None:
+        """Keep the Train panel's settings and loss history in the session file."""
+        self.training = training
+        training.changed.connect(self.update_modified)
+        # again after the Train panel has followed a new trace (it may clear its history)
+        self.model.traced.disconnect(self.update_modified)
+        self.model.traced.connect(self.update_modified)
+
+    # -- the work --------
+
+    def current(self) -> Session:
+        """The open work as a session."""
+        model, training = self.model, self.training
+        return Session(model.program.source, dict(model.values), tuple(model.parameters),
+                       model.learning_rate, model.lesson.id, model.position,
+                       training.settings() if training else {},
+                       training.history() if training else ())
+
+    def _work_now(self) -> tuple:
+        """What counts for 'unsaved changes' in the open work: not the position."""
+        model, training = self.model, self.training
+        return self._work_of(model.lesson.id, model.program.source, model.values,
+                             model.parameters, model.learning_rate,
+                             training.settings() if training else {},
+                             training.history_key() if training else history_key(()))
+
+    @staticmethod
+    def _work_of(lesson, program, values, parameters, rate, training, history) -> tuple:
+        return (lesson, program, tuple(sorted(values.items())), tuple(parameters), rate,
+                tuple(sorted(training.items())), history)
+
+    def _work(self, saved: Session) -> tuple:
+        return self._work_of(saved.lesson, saved.program, saved.values, saved.parameters,
+                             saved.learning_rate, saved.training,
+                             history_key(saved.loss_history))
+
+    def _untouched_lesson(self, now: tuple) -> tuple:
+        """The open lesson as it comes, with the training settings as they are: without a
+        file, only edits and training runs are work to save."""
+        lesson = self.model.lesson
+        program = lesson.program
+        return self._work_of(lesson.id, program.source, dict(program.leaves),
+                             resolve_parameters(program, lesson.parameters),
+                             lesson.learning_rate, dict(now[5]), history_key(()))
+
+    def is_modified(self) -> bool:
+        """True when closing now would lose work."""
+        now = self._work_now()
+        return now != (self._saved if self._saved is not None else self._untouched_lesson(now))
+
+    def update_modified(self) -> None:
+        """Show the modified marker in the title when the work changed."""
+        self.window.setWindowModified(self.is_modified())
+
+    def update_title(self) -> None:
+        """``name.bplab[*] — Lesson — Backprop Lab`` (without a file: ``Lesson[*] — ...``)."""
+        parts = [self.model.lesson.title, APP_TITLE]
+        if self.path is not None:
+            parts.insert(0, self.path.name.replace("[*]", "[**]"))  # no stray placeholder
+        parts[0] += "[*]"
+        self.window.setWindowTitle(" — ".join(parts))
+        self.update_modified()
+
+    # -- saving --------
+
+    def save(self) -> bool:
+        """Save to the window's file (asking for a name the first time)."""
+        if self.path is None:
+            return self.save_as()
+        return self._write(self.path)
+
+    def save_as(self) -> bool:
+        """Save under a name the learner chooses."""
+        suggested = self.path or self._folder() / f"{self.model.lesson.id}{SUFFIX}"
+        name, _ = QFileDialog.getSaveFileName(self.window, "Save session", str(suggested),
+                                              FILE_FILTER)
+        if not name:
+            return False
+        path = Path(name)
+        if not path.suffix:
+            path = path.with_suffix(SUFFIX)
+        return self._write(path)
+
+    def _write(self, path: Path) -> bool:
+        session = self.current()
+        try:
+            save_session(session, path)
+        except SessionError as exc:
+            self._warn("Cannot save the session", f"{exc}. The previous file, if any, is "
+                                                  "unchanged.")
+            return False
+        self._adopt(path, session)
+        self._status(f"Saved {path.name}")
+        return True
+
+    # -- opening --------
+
+    def open_file(self, path: str | os.PathLike | None = None) -> bool:
+        """Open a session file (asking which when ``path`` is None); False if not opened."""
+        if not self.maybe_save("opening another session"):
+            return False
+        if path is None:
+            name, _ = QFileDialog.getOpenFileName(self.window, "Open session",
+                                                  str(self._folder()), FILE_FILTER)
+            if not name:
+                return False
+            path = name
+        return self.load(Path(path))
+
+    def load(self, path: Path) -> bool:
+        """Open ``path`` without asking about unsaved work; a bad file changes nothing."""
+        try:
+            saved = load_session(path)
+        except SessionError as exc:
+            self._warn("Cannot open the session", str(exc))
+            return False
+        message = self.open_loaded(path, saved)
+        if message is not None:
+            self._warn("Cannot open the session", f"{path.name}: {message}")
+            return False
+        self._status(f"Opened {path.name}")
+        return True
+
+    def open_loaded(self, path: Path, saved: Session) -> str | None:
+        """Show a session already read from ``path``; the message if it cannot be shown
+        (then nothing changed)."""
+        if self.training is not None:
+            message = self.training.check(saved.training)
+            if message is not None:
+                return message
+        message = self.model.restore(saved)
+        if message is not None:
+            return message
+        if self.training is not None:
+            self.training.restore(dict(saved.training), tuple(saved.loss_history))
+        self._adopt(path, self.current())
+        return None
+
+    def open_recent(self, path: str) -> bool:
+        """Open an entry of Open Recent; a file that is gone leaves the list, with a message."""
+        if not Path(path).is_file():
+            self._forget_recent(path)
+            self._warn("Cannot open the session", f"{Path(path).name} no longer exists "
+                                                  f"(it was in {Path(path).parent}); it has "
+                                                  "been removed from the recent files.")
+            return False
+        return self.open_file(path)
+
+    # -- asking before work is lost --------
+
+    def maybe_save(self, doing: str = "closing") -> bool:
+        """Offer to save unsaved work: True to go on (saved or discarded), False to stay."""
+        if not self.is_modified():
+            return True
+        name = self.path.name if self.path else "your work"
+        answer = QMessageBox.question(
+            self.window, "Unsaved changes",
+            f"Save the changes to {name} before {doing}?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    # -- recent files --------
+
+    def recent_files(self) -> list[str]:
+        """The recently saved or opened files, newest first."""
+        if self.settings is None:
+            return []
+        stored = self.settings.value(RECENT_KEY, [])
+        if isinstance(stored, str):
+            stored = [stored]
+        return [str(item) for item in (stored or []) if str(item)][:MAX_RECENT]
+
+    def _set_recent(self, paths: list[str]) -> None:
+        if self.settings is not None:
+            self.settings.setValue(RECENT_KEY, paths[:MAX_RECENT])
+        self._fill_recent_menu()
+
+    def _remember(self, path: Path) -> None:
+        text = str(path.resolve())
+        self._set_recent([text] + [p for p in self.recent_files() if p != text])
+        if self.settings is not None:
+            self.settings.setValue(LAST_FOLDER_KEY, str(path.resolve().parent))
+
+    def _forget_recent(self, path: str) -> None:
+        self._set_recent([p for p in self.recent_files() if p != path])
+
+    def attach_recent_menu(self, menu: QMenu) -> None:
+        """Fill ``menu`` (File > Open Recent) now and whenever the list changes."""
+        self.recent_menu = menu
+        self._fill_recent_menu()
+
+    def _fill_recent_menu(self) -> None:
+        menu = self.recent_menu
+        if menu is None:
+            return
+        menu.clear()
+        paths = self.recent_files()
+        for number, path in enumerate(paths, start=1):
+            action = menu.addAction(f"&{number}  {Path(path).name}")
+            action.setObjectName(f"action_recent_{number}")
+            action.setToolTip(path)
+            action.setStatusTip(path)
+            action.triggered.connect(lambda _checked=False, path=path: self.open_recent(path))
+        if paths:
+            menu.addSeparator()
+        clear = menu.addAction("&Clear the list")
+        clear.setObjectName("action_recent_clear")
+        clear.setEnabled(bool(paths))
+        clear.triggered.connect(lambda _checked=False: self._set_recent([]))
+        menu.setToolTipsVisible(True)
+
+    # -- helpers --------
+
+    def _adopt(self, path: Path, session: Session) -> None:
+        self.path = path
+        self._saved = self._work(session)
+        self._remember(path)
+        self.update_title()
+        self.file_changed.emit(path)
+
+    def _folder(self) -> Path:
+        if self.path is not None:
+            return self.path.parent
+        stored = self.settings.value(LAST_FOLDER_KEY) if self.settings is not None else None
+        if stored and Path(str(stored)).is_dir():
+            return Path(str(stored))
+        return Path.home()
+
+    def _warn(self, title: str, message: str) -> None:
+        self._status(message)
+        QMessageBox.warning(self.window, title, message)
+
+    def _status(self, message: str) -> None:
+        self.window.statusBar().showMessage(message, 8000)

@@ -1,0 +1,297 @@
+"""The window's model: the open lesson, its settings, its walkthrough and the position.
+
+Widgets never talk to each other: they call this object's methods and listen to its
+signals. Every edit re-traces the program through PyTorch; a bad edit returns a
+message and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Signal
+
+from gui_backprop.core.errors import ProgramError
+from gui_backprop.core.graph import Iteration
+from gui_backprop.core.lessons import Lesson
+from gui_backprop.core.program import Program, parse_program
+from gui_backprop.core.session_file import Session
+from gui_backprop.core.tracer import trace_program
+from gui_backprop.core.values import Value, check_learning_rate, check_value, parse_value
+from gui_backprop.core.walkthrough import Stage, Step, WalkState, Walkthrough
+
+
+class LessonModel(QObject):
+    """One lesson (or playground program) being walked through.
+
+    Signals, in the order they fire after a change:
+    ``lesson_opened(Lesson)`` when another lesson is opened; ``traced(Walkthrough)``
+    after every successful trace; ``moved(int)`` with the position after any move or
+    trace; ``failed(str)`` when an edit was refused (nothing else changed).
+    """
+
+    lesson_opened = Signal(object)
+    traced = Signal(object)
+    moved = Signal(int)
+    failed = Signal(str)
+
+    def __init__(self, lessons: list[Lesson], parent: QObject | None = None):
+        super().__init__(parent)
+        if not lessons:
+            raise ValueError("there are no lessons to open")
+        self.lessons = list(lessons)
+        self.lesson: Lesson = self.lessons[0]
+        self.program: Program = self.lesson.program
+        self.values: dict[str, Value] = dict(self.program.leaves)
+        self.parameters: tuple[str, ...] = ()
+        self.learning_rate: float = self.lesson.learning_rate
+        self.walkthrough: Walkthrough | None = None
+        self.position = 0
+        self._state: WalkState | None = None
+        # Asked with the index of the step Next is about to take; False keeps the position
+        # (the exercise mode asks its question first).
+        self.next_gate: Callable[[int], bool] | None = None
+
+    # -- what is open --------------------------------------------------------------
+
+    @property
+    def state(self) -> WalkState:
+        """What is revealed at the current position."""
+        if self._state is None or self._state.position != self.position:
+            self._state = self.walkthrough.state_at(self.position)
+        return self._state
+
+    @property
+    def step(self) -> Step | None:
+        """The step just taken (``None`` at the start)."""
+        return self.state.step
+
+    @property
+    def iteration(self) -> Iteration:
+        """The iteration the current position belongs to."""
+        return self.walkthrough.trace.iterations[self.state.iteration]
+
+    @property
+    def step_count(self) -> int:
+        """How many steps the walkthrough has."""
+        return len(self.walkthrough) if self.walkthrough else 0
+
+    @property
+    def is_playground(self) -> bool:
+        """True when the open lesson takes the learner's own program."""
+        return self.lesson.playground
+
+    @property
+    def code_text(self) -> str:
+        """The code listing shown beside the graph (the program itself in the playground)."""
+        return self.lesson.code or self.program.source.strip("\n")
+
+    def code_line(self, step: Step | None = None) -> int | None:
+        """The 1-based line of :attr:`code_text` that ``step`` (default: current) runs."""
+        step = self.step if step is None else step
+        if step is None:
+            return None
+        if self.lesson.code:
+            return step.code_line
+        line = self.program_line(step)
+        source = self.program.source
+        blank_head = source[:len(source) - len(source.lstrip("\n"))].count("\n")
+        return None if line is None else line - blank_head
+
+    def program_line(self, step: Step | None = None) -> int | None:
+        """The line of the program's source that computes ``step``'s node (or edge's
+        target, or a parameter's value)."""
+        step = self.step if step is None else step
+        if step is None:
+            return None
+        it = self.walkthrough.trace.iterations[step.iteration]
+        node = step.node if step.node is not None else it.edges[step.edge].target
+        return it.nodes[node].line
+
+    # -- opening and editing -------------------------------------------------------
+
+    def open_lesson(self, lesson: Lesson | str) -> None:
+        """Open a lesson (or its id) at its start, with its own settings."""
+        if isinstance(lesson, str):
+            lesson = next(item for item in self.lessons if item.id == lesson)
+        walkthrough = lesson.walkthrough()
+        self.lesson = lesson
+        self.program = lesson.program
+        self.values = dict(lesson.program.leaves)
+        self.parameters = walkthrough.trace.parameters
+        self.learning_rate = lesson.learning_rate
+        self.lesson_opened.emit(lesson)
+        self._show(walkthrough, 0)
+
+    def restore(self, saved: Session) -> str | None:
+        """Open what a session file describes: its lesson (or, for another program, the
+        playground showing that program), values, parameters, learning rate and position.
+
+        Returns a message and changes nothing when it cannot be opened.
+        """
+        lesson = next((item for item in self.lessons if item.id == saved.lesson), None)
+        if lesson is None or lesson.playground or lesson.program.source != saved.program:
+            lesson = next((item for item in self.lessons if item.playground), None)
+            if lesson is None:
+                return self._refuse("this version has no playground to show the "
+                                    "session's program in")
+        try:
+            program = lesson.program if lesson.program.source == saved.program \
+                else parse_program(saved.program)
+            trace = trace_program(
+                program, values=saved.values, parameters=saved.parameters,
+                learning_rate=saved.learning_rate,
+                output=lesson.output if program is lesson.program else None,
+                iterations=lesson.iterations, zero_grad=lesson.zero_grad)
+        except ProgramError as exc:
+            return self._refuse(f"the session cannot be opened: {exc}")
+        self.lesson = lesson
+        self.program = program
+        self.values = dict(trace.values)
+        self.parameters = trace.parameters
+        self.learning_rate = trace.learning_rate
+        self.lesson_opened.emit(lesson)
+        self._show(Walkthrough(trace, lesson.code_lines), saved.position)
+        return None
+
+    def set_value(self, name: str, text: str) -> str | None:
+        """Give leaf ``name`` a typed value and re-trace; the error message if refused."""
+        try:
+            value = check_value(name, parse_value(text))
+            walkthrough = self._trace(values={**self.values, name: value})
+        except ProgramError as exc:
+            return self._refuse(f"{name}: {exc.message}" if not exc.message.startswith(name)
+                                else exc.message)
+        self.values[name] = value
+        self._show(walkthrough, self.position)
+        return None
+
+    def set_values(self, values: dict[str, Value]) -> str | None:
+        """Give several leaves new values at once (such as trained parameters and the
+        data they were trained on) and re-trace; the error message if refused."""
+        try:
+            walkthrough = self.trace_with(values)
+        except ProgramError as exc:
+            return self._refuse(exc.message)
+        self.values.update({name: walkthrough.trace.values[name] for name in values})
+        self._show(walkthrough, self.position)
+        return None
+
+    def set_learning_rate(self, text: str) -> str | None:
+        """Set the learning rate from text and re-trace; the error message if refused."""
+        try:
+            rate = check_learning_rate(parse_value(text))
+            walkthrough = self._trace(learning_rate=rate)
+        except ProgramError as exc:
+            return self._refuse(exc.message)
+        self.learning_rate = rate
+        self._show(walkthrough, self.position)
+        return None
+
+    def set_program(self, text: str, parameters: list[str] | tuple[str, ...]) -> \
+            ProgramError | None:
+        """Run a learner's program with the chosen parameters; the error if refused.
+
+        The values are the ones written in the program; the position is kept where
+        the new walkthrough still has it.
+        """
+        try:
+            program = parse_program(text)
+            walkthrough = self._trace(program=program, values=dict(program.leaves),
+                                      parameters=tuple(parameters))
+        except ProgramError as exc:
+            self._refuse(str(exc))
+            return exc
+        self.program = program
+        self.values = dict(program.leaves)
+        self.parameters = walkthrough.trace.parameters
+        self._show(walkthrough, self.position)
+        return None
+
+    def trace_with(self, values: dict[str, Value]) -> Walkthrough:
+        """The open work traced at these leaf values, without showing it; raises
+        :class:`ProgramError` for values it refuses."""
+        checked = {name: check_value(name, value) for name, value in values.items()}
+        return self._trace(values={**self.values, **checked})
+
+    def _trace(self, program: Program | None = None, values: dict | None = None,
+               parameters: tuple[str, ...] | None = None,
+               learning_rate: float | None = None) -> Walkthrough:
+        lesson = self.lesson
+        trace = trace_program(
+            program or self.program,
+            values=self.values if values is None else values,
+            parameters=self.parameters if parameters is None else parameters,
+            learning_rate=self.learning_rate if learning_rate is None else learning_rate,
+            output=lesson.output if program is None else None,
+            iterations=lesson.iterations, zero_grad=lesson.zero_grad)
+        return Walkthrough(trace, lesson.code_lines)
+
+    def _refuse(self, message: str) -> str:
+        self.failed.emit(message)
+        return message
+
+    def _show(self, walkthrough: Walkthrough, position: int) -> None:
+        self.walkthrough = walkthrough
+        self._state = None
+        self.position = max(0, min(position, len(walkthrough)))
+        self.traced.emit(walkthrough)
+        self.moved.emit(self.position)
+
+    # -- moving through the walkthrough --------------------------------------------
+
+    def jump(self, position: int) -> None:
+        """Go to ``position`` (clamped to the walkthrough); emits ``moved`` on a change."""
+        position = max(0, min(int(position), self.step_count))
+        if position != self.position:
+            self.position = position
+            self.moved.emit(position)
+
+    def next(self) -> bool:
+        """One step forward; False at the end (or when :attr:`next_gate` holds it)."""
+        if self.position >= self.step_count:
+            return False
+        if self.next_gate is not None and not self.next_gate(self.position):
+            return False
+        self.jump(self.position + 1)
+        return True
+
+    def back(self) -> bool:
+        """Undo one step; False at the start."""
+        if self.position <= 0:
+            return False
+        self.jump(self.position - 1)
+        return True
+
+    def reset(self) -> None:
+        """Back to the start: nothing computed yet."""
+        self.jump(0)
+
+    def jump_to_stage(self, stage: Stage) -> bool:
+        """Go to the first step of ``stage`` in the current iteration (or the first one)."""
+        target = self.walkthrough.first_of(stage, self.state.iteration)
+        if target is None:
+            target = self.walkthrough.first_of(stage)
+        if target is None:
+            return False
+        self.jump(target)
+        return True
+
+    def has_stage(self, stage: Stage) -> bool:
+        """Whether the walkthrough has any step of ``stage``."""
+        return self.walkthrough.first_of(stage) is not None
+
+    def jump_to_node(self, node_id: int) -> bool:
+        """Go to the step about node ``node_id`` in the current iteration and stage.
+
+        Without such a step in the current stage, go to the node's first step in the
+        iteration (its forward step, or its backward step for a leaf).
+        """
+        state = self.state
+        about = [s for s in self.walkthrough.steps
+                 if s.iteration == state.iteration and s.node == node_id]
+        if not about:
+            return False
+        same_stage = [s for s in about if state.step is not None and s.stage is state.step.stage]
+        self.jump((same_stage or about)[0].index + 1)
+        return True

@@ -1,0 +1,342 @@
+"""The Train panel: trains the open program on a worker thread and shows it live.
+
+Training runs on a worker thread (:class:`~gui_backprop.ui.training.controller.
+TrainingController`); the panel stores each snapshot it receives and redraws the
+plots from a timer, so the GUI thread never draws once per training step.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QSplitter, QWidget
+
+from gui_backprop.core.errors import ProgramError
+from gui_backprop.core.program import Program
+from gui_backprop.core.training import Trainer, TrainingProblem, TrainingSnapshot, TrainingStatus
+from gui_backprop.ui.training.controller import TrainingController, TrainingState
+from gui_backprop.ui.training.controls import TrainControls
+from gui_backprop.ui.training.plots.data_plot import DataPlot
+from gui_backprop.ui.training.plots.landscape_plot import LandscapePlot
+from gui_backprop.ui.training.plots.loss_plot import LossPlot
+
+REDRAW_INTERVAL_MS = 66  # 15 frames a second
+PROGRESS_INTERVAL = 0.25  # seconds: faster-changing figures cannot be read anyway
+NARROW_PLOTS = 620  # below this width the data plot and the landscape stack up
+NO_LESSON = "Open a lesson to train its program."
+
+
+class TrainPanel(QWidget):
+    """Trains the current program and shows the loss, the fit and the loss landscape.
+
+    ``parameters_trained(dict)`` fires when a run ends (finished, stopped or diverged)
+    with the parameters of its last snapshot; ``trained_values_requested(dict)`` when
+    the learner asks to walk through the last snapshot's values (data and parameters).
+    """
+
+    status_text_changed = Signal(str)
+    parameters_trained = Signal(dict)
+    trained_values_requested = Signal(dict)
+    training_active_changed = Signal(bool)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("trainPanel")
+        self.setAccessibleName("Train")
+        self.problem: TrainingProblem | None = None
+        self._source_key: tuple | None = None
+        self._latest: TrainingSnapshot | None = None
+        self._shown: TrainingSnapshot | None = None
+        self._progress_shown_at = 0.0
+        self._plots_sized = False
+        self._run_values: dict = {}
+        self.controller = TrainingController(self)
+        self.controls = c = TrainControls()
+        self.form = c.form
+        self.start_button, self.stop_button = c.start_button, c.stop_button
+        self.pause_button, self.resume_button = c.pause_button, c.resume_button
+        self.step_button, self.walk_button = c.step_button, c.walk_button
+        self.log_scale, self.message, self.progress_label = c.log_scale, c.message, \
+            c.progress_label
+        self.loss_plot = LossPlot()
+        self.data_plot = DataPlot()
+        self.landscape_plot = LandscapePlot()
+        self._lower = QSplitter(Qt.Orientation.Horizontal)
+        self._lower.addWidget(self.data_plot)
+        self._lower.addWidget(self.landscape_plot)
+        self._plots = plots = QSplitter(Qt.Orientation.Vertical)
+        plots.addWidget(self.loss_plot)
+        plots.addWidget(self._lower)
+        plots.setStretchFactor(0, 2)
+        plots.setStretchFactor(1, 3)
+        scroller = QScrollArea()  # a small window scrolls the controls, not the window
+        scroller.setWidget(self.controls)
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setObjectName("trainControlsScroller")
+        scroller.setMinimumWidth(120)  # the window's own minimum size must not grow
+        scroller.setMaximumWidth(self.controls.maximumWidth() + 16)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(scroller)
+        layout.addWidget(plots, 1)
+        self._timer = QTimer(self)
+        self._timer.setInterval(REDRAW_INTERVAL_MS)
+        self._timer.timeout.connect(self._refresh)
+        self._connect()
+        self.set_problem(None, NO_LESSON)
+
+    def _connect(self) -> None:
+        c = self.controls
+        for button, slot in ((c.start_button, self.start), (c.stop_button, self.stop),
+                             (c.pause_button, self.controller.pause),
+                             (c.resume_button, self.controller.resume),
+                             (c.step_button, self.step_epoch),
+                             (c.walk_button, self._walk_through)):
+            button.clicked.connect(slot)
+        c.log_scale.toggled.connect(self.loss_plot.set_log_scale)
+        self.loss_plot.set_log_scale(c.log_scale.isChecked())
+        self.form.data_changed.connect(self._show_data_preview)
+        self.controller.snapshot_received.connect(self._on_snapshot)
+        self.controller.landscape_received.connect(self.landscape_plot.set_landscape)
+        self.controller.finished.connect(self._on_finished)
+        self.controller.failed.connect(self._on_failed)
+        self.controller.state_changed.connect(self._update_buttons)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        """Stack the data plot and the landscape when there is no room side by side."""
+        super().resizeEvent(event)
+        self._arrange_plots(event.size().width(), event.size().height())
+
+    def _arrange_plots(self, width: int, height: int, again: bool = False) -> None:
+        """Orient the lower plots for ``width``; share the height out when the
+        orientation changes, the first time, or ``again`` (the learner's sizes stay
+        otherwise)."""
+        narrow = width - self.controls.width() < NARROW_PLOTS
+        orientation = Qt.Orientation.Vertical if narrow else Qt.Orientation.Horizontal
+        if orientation != self._lower.orientation() or not self._plots_sized or again:
+            self._plots_sized = True
+            self._lower.setOrientation(orientation)
+            height = max(height, 300)
+            share = height // 3 if narrow else 2 * height // 5  # the loss plot's part
+            self._plots.setSizes([share, height - share])
+            self._lower.setSizes([1000, 1000])
+
+    @Slot()
+    def _share_height_again(self) -> None:
+        self._arrange_plots(self.width(), self.height(), again=True)
+
+    # -- what to train ---------------------------------------------------------------
+    def set_lesson(self, lesson, values=None) -> None:
+        """Train ``lesson``'s program from ``values`` (the lesson's own by default)."""
+        if lesson is None:
+            self._source_key = None
+            self.set_problem(None, NO_LESSON)
+            return
+        self.set_source(lesson.id, lesson.program, lesson.parameters, values, lesson.output,
+                        lesson.learning_rate)
+
+    def set_source(self, name: str, program: Program, parameters, values, output,
+                   learning_rate: float) -> None:
+        """Train ``program`` with these parameters, from these values.
+
+        Another program (or lesson, or choice of parameters) stops any training and
+        clears the plots; new values or a new learning rate for the same one apply to
+        the next start and leave the plots as they are.
+        """
+        key = (name, program.source, tuple(parameters or ()), output)
+        same = key == self._source_key and self.problem is not None
+        if not same:
+            self._discard_run()
+        self._source_key = key
+        try:
+            problem = TrainingProblem.create(program, parameters, values, output,
+                                             learning_rate)
+        except ProgramError as exc:
+            self.set_problem(None, f"Nothing to train: {exc}")
+            return
+        if not same:
+            self.set_problem(problem)
+            return
+        if problem.learning_rate != self.problem.learning_rate and not self.is_active:
+            self.form.set_defaults(problem.learning_rate)
+        self.problem = problem
+
+    def set_problem(self, problem: TrainingProblem | None, message: str = "") -> None:
+        """Train ``problem`` from now on (``None``: nothing to train, ``message`` says why)."""
+        self._discard_run()
+        self.problem = problem
+        self._latest = self._shown = None
+        self.loss_plot.reset(self.form.epochs.value() + 1)
+        self.landscape_plot.reset(self._landscape_names())
+        self.message.setText(message)
+        self.controls.clear_progress()
+        roles = problem.roles if problem else None
+        if problem is not None:
+            self.form.set_defaults(problem.learning_rate)
+        self.form.set_data_available(problem is not None and problem.accepts_data,
+                                     (roles.input, roles.target) if roles else None)
+        had_lower = self.data_plot.isVisibleTo(self) or self.landscape_plot.isVisibleTo(self)
+        self.data_plot.setVisible(roles is not None)
+        self.landscape_plot.setVisible(self._landscape_names() is not None)
+        if not had_lower and roles is not None:  # hidden plots got no share: give them one
+            QTimer.singleShot(0, self, self._share_height_again)  # once they are laid out
+        self._show_data_preview()
+        self._update_buttons()
+
+    def _landscape_names(self) -> tuple[str, str] | None:
+        problem = self.problem
+        if problem is None or len(problem.parameters) != 2:
+            return None
+        if not all(isinstance(problem.values[n], float) for n in problem.parameters):
+            return None
+        return problem.parameters
+
+    def _show_data_preview(self) -> None:
+        """Show the points the next run will train on."""
+        if self.problem is None or self.problem.roles is None or self.is_active:
+            return
+        try:
+            values = self.problem.values_for(self.form.data_settings())
+        except ProgramError:
+            return
+        roles = self.problem.roles
+        self.data_plot.set_points(_as_array(values[roles.input]),
+                                  _as_array(values[roles.target]), roles.target)
+
+    # -- commands -------------------------------------------------------------------
+    @property
+    def is_active(self) -> bool:
+        """True while a worker runs or waits paused."""
+        return self.controller.state is not TrainingState.IDLE
+
+    @Slot()
+    def start(self, stepping: bool = False) -> None:
+        """Start training from the starting values (stopping any current run)."""
+        if self.problem is None:
+            return
+        try:
+            settings = self.form.settings()
+        except ProgramError as exc:
+            self.message.setText(f"Cannot start: {exc}.")
+            return
+        self._discard_run()
+        trainer = Trainer(self.problem, settings)
+        self._run_values = dict(trainer.values)
+        self.message.setText("")
+        self._latest = self._shown = None
+        self.loss_plot.reset(settings.epochs + 1)
+        self.landscape_plot.reset(self._landscape_names())
+        if trainer.dataset is not None:
+            self.data_plot.set_points(*trainer.dataset, self.problem.roles.target)
+        self.controls.clear_progress()
+        self._progress_shown_at = 0.0
+        self.controller.start(trainer, stepping=stepping)
+        self._timer.start()
+        self.training_active_changed.emit(True)
+
+    @Slot()
+    def step_epoch(self) -> None:
+        """Train one epoch: from a pause, or as the first epoch of a new run."""
+        if self.controller.state is TrainingState.PAUSED:
+            self.controller.step()
+        elif not self.is_active:
+            self.start(stepping=True)
+
+    @Slot()
+    def stop(self) -> None:
+        """Stop training now; the plots end where it stopped (waits for the worker)."""
+        if self.is_active:
+            self.controller.stop(discard=False)
+
+    def _discard_run(self) -> None:
+        """Stop training without reporting its result (restart, new lesson, closing)."""
+        if self.is_active:
+            self.controller.stop(discard=True)
+            self._timer.stop()
+            self.training_active_changed.emit(False)
+
+    def shutdown(self) -> None:
+        """Stop any training; call before the window closes."""
+        self._discard_run()
+        self._timer.stop()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        """Stop training when the panel itself is closed as a window."""
+        self.shutdown()
+        super().closeEvent(event)
+
+    def _walk_through(self) -> None:
+        if self._latest is not None:
+            self.trained_values_requested.emit(self.latest_values())
+
+    def latest_values(self) -> dict:
+        """The leaf values of the newest snapshot: the run's data and its parameters."""
+        if self._latest is None:
+            return {}
+        return {**self._run_values, **self._latest.parameters}
+
+    # -- results --------------------------------------------------------------------
+    @property
+    def latest_snapshot(self) -> TrainingSnapshot | None:
+        """The newest snapshot received (immutable; ``None`` before any training)."""
+        return self._latest
+
+    @Slot(object)
+    def _on_snapshot(self, snapshot: TrainingSnapshot) -> None:
+        self._latest = snapshot
+        self.loss_plot.append(snapshot.first_loss_step, snapshot.losses)
+        names = self._landscape_names()
+        if names is not None:
+            first, second = (snapshot.parameters[n] for n in names)
+            self.landscape_plot.add_point(first, second,
+                                          exact=snapshot.status is not TrainingStatus.RUNNING)
+        if snapshot.status is TrainingStatus.PAUSED:
+            self._refresh()
+
+    @Slot(object)
+    def _on_finished(self, snapshot: TrainingSnapshot | None) -> None:
+        self._finish(snapshot or self._latest)
+
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        self.message.setText(message)
+        self._finish(self._latest)
+
+    def _finish(self, snapshot: TrainingSnapshot | None) -> None:
+        self._timer.stop()
+        if snapshot is not None:
+            self._latest = snapshot
+            self._refresh()
+            if snapshot.message:
+                self.message.setText(snapshot.message)
+            self.parameters_trained.emit(dict(snapshot.parameters))
+        self._update_buttons()
+        self.training_active_changed.emit(False)
+
+    @Slot()
+    def _refresh(self) -> None:
+        """Redraw the plots and the progress from the newest snapshot."""
+        self.loss_plot.redraw()
+        self.landscape_plot.redraw()
+        snapshot = self._latest
+        if snapshot is None or snapshot is self._shown:
+            return
+        self._shown = snapshot
+        running = snapshot.status is TrainingStatus.RUNNING
+        self.data_plot.set_curve(snapshot.curve_x, snapshot.curve_y, exact=not running)
+        now = time.monotonic()
+        if not running or now - self._progress_shown_at >= PROGRESS_INTERVAL:
+            self._progress_shown_at = now
+            self.status_text_changed.emit(self.controls.show_progress(snapshot))
+
+    @Slot()
+    def _update_buttons(self, *_args) -> None:
+        self.controls.show_state(self.controller.state, self.problem is not None,
+                                 self._latest is not None)
+
+
+def _as_array(value) -> np.ndarray:
+    return np.atleast_1d(np.array(value, dtype=float))

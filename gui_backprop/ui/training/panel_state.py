@@ -1,0 +1,129 @@
+"""What a session file keeps of the Train panel: its settings and the loss history.
+
+Reads them from the panel for saving, checks a file's values before anything is
+restored (so a bad one changes nothing), and puts them back: the settings into the
+form, the losses into the loss plot.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import math
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
+
+from gui_backprop.core.errors import ProgramError
+from gui_backprop.core.training import EPOCHS_RANGE, UpdateRule
+from gui_backprop.core.training_data import DataSettings
+from gui_backprop.core.values import check_learning_rate, parse_value
+from gui_backprop.ui.training.panel import TrainPanel
+
+
+def history_key(history) -> tuple[int, str]:
+    """A short fingerprint of a loss history (NaNs equal to each other)."""
+    values = np.asarray(history, dtype=float)
+    nans = np.isnan(values)
+    digest = hashlib.blake2b(np.where(nans, 0.0, values).tobytes() + nans.tobytes(),
+                             digest_size=16).hexdigest()
+    return len(values), digest
+
+
+class TrainPanelState(QObject):
+    """The Train panel as seen by session files and exports.
+
+    ``changed`` fires when something a session file keeps may have changed (a setting,
+    or the loss history at the end of a run).
+    """
+
+    changed = Signal()
+
+    def __init__(self, panel: TrainPanel, parent: QObject | None = None):
+        super().__init__(parent or panel)
+        self.panel = panel
+        form = panel.form
+        for signal in (form.epochs.valueChanged, form.learning_rate.textChanged,
+                       form.rule.currentIndexChanged, form.data_changed,
+                       panel.controls.log_scale.toggled, panel.training_active_changed):
+            signal.connect(lambda *_args: self.changed.emit())
+
+    # -- reading --------
+
+    def settings(self) -> dict:
+        """The form's settings as plain values (a learning rate that is not a number is
+        left out)."""
+        form = self.panel.form
+        training = {"epochs": form.epochs.value(), "update_rule": form.rule.currentData(),
+                    "points": form.points.value(), "noise": form.noise.value(),
+                    "seed": form.seed.value(),
+                    "log_scale": self.panel.controls.log_scale.isChecked()}
+        with contextlib.suppress(ProgramError):
+            training["learning_rate"] = check_learning_rate(parse_value(form.learning_rate.text()))
+        return training
+
+    def history(self) -> tuple[float, ...]:
+        """The loss of every step so far (step 0 is the loss at the starting values)."""
+        return tuple(float(v) for v in self.panel.loss_plot.losses())
+
+    def history_key(self) -> tuple[int, str]:
+        """The fingerprint of :meth:`history` (without copying a long history)."""
+        return history_key(self.panel.loss_plot.losses())
+
+    def plots(self) -> list[QWidget]:
+        """The plots the panel shows (the loss, and the fit and landscape where they apply)."""
+        panel = self.panel
+        return [plot for plot in (panel.loss_plot, panel.data_plot, panel.landscape_plot)
+                if not plot.isHidden()]
+
+    # -- restoring --------
+
+    @staticmethod
+    def check(training: dict) -> str | None:
+        """Why a file's training settings cannot be used (None when they can)."""
+        try:
+            epochs = training.get("epochs", 1000)
+            low, high = EPOCHS_RANGE
+            if isinstance(epochs, bool) or not isinstance(epochs, int) \
+                    or not low <= epochs <= high:
+                raise ProgramError(f"the number of epochs must be a whole number from {low} "
+                                   f"to {high:,}")
+            if "learning_rate" in training:
+                check_learning_rate(training["learning_rate"])
+            rule = training.get("update_rule", UpdateRule.MANUAL.value)
+            if rule not in {item.value for item in UpdateRule}:
+                raise ProgramError(f"'{rule}' is not an update rule")
+            DataSettings(training.get("points", 50), training.get("noise", 1.0),
+                         training.get("seed", 0))
+            if not isinstance(training.get("log_scale", False), bool):
+                raise ProgramError("log_scale must be true or false")
+        except ProgramError as exc:
+            return f"training settings: {exc.message}"
+        return None
+
+    def restore(self, training: dict, history: tuple[float, ...]) -> None:
+        """Put checked settings into the form and the losses into the loss plot (any
+        training that runs is stopped first)."""
+        panel = self.panel
+        panel.shutdown()
+        form = panel.form
+        form.epochs.setValue(training.get("epochs", form.epochs.value()))
+        if "learning_rate" in training:
+            form.set_defaults(training["learning_rate"])
+        rule = form.rule.findData(training.get("update_rule", form.rule.currentData()))
+        form.rule.setCurrentIndex(max(rule, 0))
+        for box, key in ((form.points, "points"), (form.noise, "noise"), (form.seed, "seed")):
+            if key in training:
+                box.setValue(training[key])
+        panel.controls.log_scale.setChecked(bool(training.get("log_scale", False)))
+        plot = panel.loss_plot
+        plot.reset(max(len(history), form.epochs.value() + 1))
+        if history:
+            plot.append(0, np.array(history, dtype=float))
+            last = history[-1]
+            shown = "not a number" if math.isnan(last) else f"{last:.6g}"
+            panel.message.setText(f"The loss history from the session: {len(history) - 1} "
+                                  f"steps, the last loss {shown}.")
+        plot.redraw()
+        self.changed.emit()

@@ -1,0 +1,146 @@
+"""The Train panel's data plot and what its plots share (pyqtgraph), built to stay cheap.
+
+The training thread needs Python's GIL between torch calls, and each time the GUI thread
+takes it, training waits. So these plots keep their work on the GUI thread small:
+
+- What moves while training (the loss curve, the fitted line, the path and the current
+  point) is drawn by plain Qt items (:mod:`~gui_backprop.ui.training.plots.live_items`), which Qt
+  paints in C++ within the one call of pyqtgraph's ``paintEvent``, instead of
+  pyqtgraph's curves with their Python ``paint()``, ``boundingRect()`` and ``setData``.
+- The grid is such an item too (:class:`LivePlotWidget`): pyqtgraph draws its grid as
+  part of each axis, so the axes' cached pixmaps would span the whole plot and every
+  change of range would repaint them, in Python.
+- Each plot is fed from snapshots and redrawn only when the panel's timer asks, never
+  once per training step; axes are cached as pixmaps and their ranges change only in
+  coarse steps (whole decades, the run's full length).
+
+Measured (``make bench`` and ``docs/architecture.md``): fewer, cheaper calls into Python
+matter more than where the pixels are drawn. Letting Qt paint the view in C++ without
+the GIL (bypassing pyqtgraph's Python ``paintEvent``) made training slower, not faster:
+every Python item then takes the GIL on its own, and each hand-over costs the trainer.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QGraphicsItem
+
+from gui_backprop.ui.looks.theme import Theme, current_theme
+from gui_backprop.ui.training.plots.live_items import LiveCurve, LiveGrid
+
+CACHED = QGraphicsItem.CacheMode.DeviceCoordinateCache
+SUBPIXEL = 1e-3  # a change below this fraction of a plot's span is not redrawn
+GRID_ALPHA = 0.3
+
+
+class LivePlotWidget(pg.PlotWidget):
+    """A pyqtgraph plot with a grid drawn by Qt, following the view's range (see above)."""
+
+    def __init__(self, parent=None, **kwargs):
+        super().__init__(parent, **kwargs)
+        view = self.getViewBox()
+        major, minor = QColor(current_theme().muted_text), QColor(current_theme().muted_text)
+        major.setAlphaF(GRID_ALPHA)
+        minor.setAlphaF(GRID_ALPHA / 2.5)
+        self._grid = LiveGrid(pg.mkPen(major, width=1), pg.mkPen(minor, width=1))
+        self._grid.setZValue(-1)  # under everything the plot shows
+        self.addItem(self._grid, ignoreBounds=True)
+        view.sigRangeChanged.connect(self._move_grid)
+        view.sigResized.connect(self._move_grid)
+
+    def _move_grid(self, *_args) -> None:
+        item = self.getPlotItem()
+        self._grid.show_ticks(item.getAxis("bottom"), item.getAxis("left"), item.getViewBox())
+
+
+def style_plot(plot: pg.PlotWidget, theme: Theme, title: str, bottom: str, left: str) -> None:
+    """Colours, title, axis labels; axes cached so a moving curve does not redraw them."""
+    plot.setBackground(theme.background)
+    item = plot.getPlotItem()
+    item.setTitle(title, color=theme.text, size="10pt")
+    for name, text in (("bottom", bottom), ("left", left)):
+        axis = item.getAxis(name)
+        axis.setPen(pg.mkPen(theme.muted_text))
+        axis.setTextPen(pg.mkPen(theme.text))
+        axis.setLabel(text, color=theme.muted_text)
+        axis.setCacheMode(CACHED)
+    item.setMenuEnabled(False)
+    item.hideButtons()
+    plot.setMinimumSize(100, 90)
+
+
+def nice_ceiling(value: float) -> float:
+    """The smallest 1, 2 or 5 times a power of ten that is at least ``value`` (> 0)."""
+    power = 10.0 ** math.floor(math.log10(value))
+    for factor in (1, 2, 5, 10):
+        if factor * power >= value:
+            return factor * power
+    return 10 * power
+
+
+class DataPlot(LivePlotWidget):
+    """The data points and the model's current prediction over their range."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.theme = current_theme()
+        style_plot(self, self.theme, "Data and fitted line", "x", "y")
+        self.setAccessibleName("Data plot")
+        self.setObjectName("trainDataPlot")
+        self._points = pg.ScatterPlotItem(size=7, pen=pg.mkPen(self.theme.background),
+                                          brush=pg.mkBrush(self.theme.positive))
+        self._points.setCacheMode(CACHED)
+        self.addItem(self._points)
+        self._fit = LiveCurve(pg.mkPen(self.theme.negative, width=3))
+        self.addItem(self._fit, ignoreBounds=True)
+        self.getPlotItem().disableAutoRange()
+        self._extent: list[float] | None = None
+
+    def set_points(self, x: np.ndarray, y: np.ndarray, target: str = "y") -> None:
+        """Show the data points (``target`` names the vertical axis).
+
+        The same points again (a new run on the same data) keep the view as it is, so
+        that starting again does not make the axes jump and redraw.
+        """
+        self.getPlotItem().getAxis("left").setLabel(target, color=self.theme.muted_text)
+        self._fit.set_xy([], [])  # the next curve is a first one: it widens the view if need be
+        old_x, old_y = self._points.getData()
+        if old_x is not None and np.array_equal(old_x, x) and np.array_equal(old_y, y):
+            return
+        self._points.setData(x, y)
+        self._extent = [float(np.min(x)), float(np.max(x)), float(np.min(y)), float(np.max(y))]
+        self._show_extent()
+
+    def set_curve(self, x: np.ndarray | None, y: np.ndarray | None, exact: bool = False) -> None:
+        """Show the fitted curve (none when ``x`` is ``None``); the first one widens the view.
+
+        A curve that moved less than a pixel or so is not redrawn unless ``exact``.
+        """
+        if x is None or y is None:
+            self._fit.set_xy([], [])
+            return
+        old_x, old_y = self._fit.xy()
+        first = len(old_x) == 0
+        if not (first or exact) and len(old_y) == len(y) and self._extent is not None:
+            span = self._extent[3] - self._extent[2]
+            if np.all(old_x == x) and np.max(np.abs(old_y - y)) < span * SUBPIXEL:
+                return
+        self._fit.set_xy(x, y)
+        if first and self._extent is not None and np.all(np.isfinite(y)):
+            e = self._extent
+            self._extent = [min(e[0], float(x.min())), max(e[1], float(x.max())),
+                            min(e[2], float(y.min())), max(e[3], float(y.max()))]
+            self._show_extent()
+
+    def _show_extent(self) -> None:
+        x0, x1, y0, y1 = self._extent
+        self.getPlotItem().setRange(xRange=(x0, x1 if x1 > x0 else x0 + 1),
+                                    yRange=(y0, y1 if y1 > y0 else y0 + 1), padding=0.06)
+
+    def curve_data(self) -> tuple[np.ndarray, np.ndarray]:
+        """The fitted curve as drawn."""
+        return self._fit.xy()

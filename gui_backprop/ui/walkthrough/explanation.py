@@ -1,0 +1,150 @@
+"""The explanation of the current step: title, typeset formula, sentence with numbers.
+
+A read-only rich-text browser: it wraps and scrolls the text on its own, and the
+formula is an image (typeset by mathtext) inside the document, with the plain formula
+as its alternative text for screen readers and as a fallback.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QUrl
+from PySide6.QtGui import QFontInfo, QPalette, QTextDocument
+from PySide6.QtWidgets import QFrame, QTextBrowser, QWidget
+
+from gui_backprop.core.lessons import Lesson
+from gui_backprop.core.walkthrough import Step
+from gui_backprop.ui.looks.style_sheet import colours_for
+from gui_backprop.ui.walkthrough.rich_text import lesson_text_html
+from gui_backprop.ui.widgets.math_render import FormulaError, render_fitted
+
+log = logging.getLogger(__name__)
+
+FORMULA_SCALE = 1.6
+MARGIN = 12
+FORMULA_URL = "formula://current"
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """What the panel shows; ``sentence`` and ``stage_text`` are HTML."""
+
+    where: str
+    title: str
+    latex: str = ""
+    formula: str = ""
+    sentence: str = ""
+    stage_text: str = ""
+
+
+class ExplanationPanel(QTextBrowser):
+    """Shows what the current step does and why, with the real numbers."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("explanationPanel")
+        self.setAccessibleName("Explanation of the current step")
+        self.setOpenLinks(False)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.document().setDocumentMargin(MARGIN)
+        self._explanation = Explanation("", "")
+        self._typeset = False
+        self._width = 0
+
+    # -- content -------------------------------------------------------------------
+
+    def show_intro(self, lesson: Lesson, step_count: int) -> None:
+        """The lesson's introduction, before the first step."""
+        self._set(Explanation(
+            where=f"Lesson · {step_count} steps", title=lesson.title,
+            sentence=lesson_text_html(lesson.intro),
+            stage_text="<p>Press <b>Next</b> (or Space) to take the first step.</p>"))
+
+    def show_step(self, step: Step, lesson: Lesson, step_count: int, iterations: int) -> None:
+        """A step: its stage, title, formula, sentence and the lesson's stage text."""
+        where = f"{step.stage.title} · step {step.index + 1} of {step_count}"
+        if iterations > 1:
+            where += f" · iteration {step.iteration + 1} of {iterations}"
+        self._set(Explanation(
+            where=where, title=step.title, latex=step.latex, formula=step.formula,
+            sentence=f"<p>{html.escape(step.text)}</p>",
+            stage_text=lesson_text_html(lesson.stage_texts.get(step.stage, ""))))
+
+    def explanation(self) -> Explanation:
+        """What is shown."""
+        return self._explanation
+
+    def title_text(self) -> str:
+        """The title of the step (or lesson)."""
+        return self._explanation.title
+
+    def formula_text(self) -> str:
+        """The formula as plain text (what a screen reader reads)."""
+        return self._explanation.formula
+
+    def formula_is_typeset(self) -> bool:
+        """True when the formula shows as a typeset image, not as fallback text."""
+        return self._typeset
+
+    def _set(self, explanation: Explanation) -> None:
+        self._explanation = explanation
+        self._render()
+        self.verticalScrollBar().setValue(0)
+
+    # -- rendering -----------------------------------------------------------------------
+
+    def _render(self) -> None:
+        shown = self._explanation
+        colours = colours_for(self.palette())
+        base = self.font().pointSizeF()
+        parts = [
+            f"<p style='color:{colours['accent']}; font-weight:bold; "
+            f"font-size:{base * 0.95:.1f}pt; margin-bottom:2px'>{html.escape(shown.where)}</p>",
+            f"<p style='font-size:{base * 1.35:.1f}pt; font-weight:bold; margin-top:0px'>"
+            f"{html.escape(shown.title)}</p>",
+        ]
+        self._typeset = False
+        if shown.formula:
+            parts.append(self._formula_html(shown))
+        parts.append(shown.sentence)
+        if shown.stage_text:
+            parts.append(f"<div style='color:{colours['muted']}'>{shown.stage_text}</div>")
+        scroll = self.verticalScrollBar().value()
+        self.setHtml("".join(parts))
+        self.verticalScrollBar().setValue(scroll)
+        self.setAccessibleDescription(f"{shown.title}. {shown.formula}")
+
+    def _formula_html(self, shown: Explanation) -> str:
+        color = self.palette().color(QPalette.ColorRole.Text)
+        size = QFontInfo(self.font()).pixelSize() * FORMULA_SCALE
+        available = max(120, self.viewport().width() - 2 * MARGIN - 8)
+        ratio = self.devicePixelRatioF()
+        try:
+            image = render_fitted(shown.latex, size, color, ratio, available)
+        except FormulaError as exc:
+            log.warning("could not typeset %r: %s", shown.latex, exc)
+            return f"<p style='font-size:large'>{html.escape(shown.formula)}</p>"
+        url = QUrl(FORMULA_URL)  # replaced each time, so images never pile up
+        self.document().addResource(QTextDocument.ResourceType.ImageResource, url, image)
+        width, height = round(image.width() / ratio), round(image.height() / ratio)
+        self._typeset = True
+        return (f"<p style='margin-top:4px; margin-bottom:8px'><img src='{url.toString()}' "
+                f"width='{width}' height='{height}' alt='{html.escape(shown.formula)}' "
+                f"title='{html.escape(shown.formula)}'></p>")
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        """Re-typeset when the font or palette changes (text size, dark mode)."""
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.PaletteChange):
+            self._render()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        """A narrower panel may need the formula broken into more lines."""
+        super().resizeEvent(event)
+        if event.size().width() != self._width:
+            self._width = event.size().width()
+            if self._explanation.formula:
+                self._render()

@@ -1,0 +1,254 @@
+"""The Backprop Lab window: lessons and steps left, graph and explanation centre (with the
+Train tab beside them), code (or the playground's editor) and tabs (values, gradient
+check, and room for more) right.
+
+Panels only talk to the :class:`LessonModel`; this class only builds and arranges
+them, and remembers the window between runs.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QSettings, Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QMainWindow,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui_backprop.core.lessons import Lesson
+from gui_backprop.ui.canvas.panel import GraphPanel
+from gui_backprop.ui.editing.gradient_check_panel import GradientCheckPanel
+from gui_backprop.ui.editing.playground_panel import PlaygroundPanel
+from gui_backprop.ui.editing.values_panel import ValuesPanel
+from gui_backprop.ui.exercise.mode import ExerciseMode
+from gui_backprop.ui.exercise.panel import ExercisePanel, explanation_with_exercise
+from gui_backprop.ui.files.exports import Exports
+from gui_backprop.ui.files.sessions import SessionFiles
+from gui_backprop.ui.lesson_model import LessonModel
+from gui_backprop.ui.looks.style_sheet import window_style_sheet
+from gui_backprop.ui.training.lesson_link import TrainLessonLink
+from gui_backprop.ui.training.live_graph import LiveTrainingGraph
+from gui_backprop.ui.training.panel import TrainPanel
+from gui_backprop.ui.training.panel_state import TrainPanelState
+from gui_backprop.ui.walkthrough.code_panel import CodePanel
+from gui_backprop.ui.walkthrough.controls import WalkthroughControls, WalkthroughPlayer
+from gui_backprop.ui.walkthrough.explanation import ExplanationPanel
+from gui_backprop.ui.walkthrough.lesson_list import LessonList
+from gui_backprop.ui.walkthrough.step_list import StepList
+from gui_backprop.ui.widgets.panel_layout import headed, splitter
+from gui_backprop.ui.window import settings_keys as keys
+from gui_backprop.ui.window.menus import WindowMenus
+from gui_backprop.ui.window.shortcut_guard import ShortcutGuard
+
+WINDOW_TITLE = "Backprop Lab"
+DEFAULT_SIZE = (1280, 800)
+LEFT_WIDTH, CENTRE_WIDTH = 210, 680
+RIGHT_WIDTHS = {False: 380, True: 290}  # the right column's width: code listing, playground
+
+
+class MainWindow(QMainWindow):
+    """The main window. ``settings`` (None: nothing is remembered) holds geometry and
+    the last lesson."""
+
+    def __init__(self, lessons: list[Lesson], settings: QSettings | None = None,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(WINDOW_TITLE)
+        self.setAccessibleName(WINDOW_TITLE)
+        self.settings = settings
+        self._default_text_size = QApplication.font().pointSize()
+        self._text_size = self._default_text_size
+        self.model = LessonModel(lessons, self)
+        self.player = WalkthroughPlayer(self.model, self)
+        self._build_panels()
+        self._arrange()
+        self.session_files = SessionFiles(self, self.model, settings)
+        self.exports = Exports(self, self.model, self.graph_view, settings)
+        self.menus = WindowMenus(self)
+        self.shortcut_guard = ShortcutGuard(self)
+        self.model.lesson_opened.connect(self._lesson_opened)
+        self.model.moved.connect(self._moved)
+        self.model.failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
+        self.train_link = TrainLessonLink(self.train_panel, self.model, self.statusBar())
+        self.train_panel.trained_values_requested.connect(
+            lambda _values: self.centre_tabs.setCurrentIndex(0))
+        self.live_graph = LiveTrainingGraph(self.train_panel, self.model, self.graph_panel)
+        self.centre_tabs.currentChanged.connect(lambda _index: self.live_graph.refresh())
+        self.session_training = TrainPanelState(self.train_panel)
+        self.session_files.attach_training(self.session_training)
+        self.exports.training = self.session_training
+        self.resize(*DEFAULT_SIZE)
+        self._apply_style()
+        self._restore()
+
+    def _build_panels(self) -> None:
+        model = self.model
+        self.controls = WalkthroughControls(model, self.player)
+        self.lesson_list = LessonList(model)
+        self.step_list = StepList(model)
+        self.graph_panel = GraphPanel(model)
+        self.graph_view = self.graph_panel.view
+        self.explanation = ExplanationPanel()
+        self.exercise = ExerciseMode(model, self)
+        self.exercise_panel = ExercisePanel(self.exercise, return_focus=self.graph_view)
+        self.code_panel = CodePanel(model)
+        self.values_panel = ValuesPanel(model)
+        self.playground_panel = PlaygroundPanel(model)
+        self.gradient_check_panel = GradientCheckPanel(model)
+        # The playground's editor takes the code panel's place: it is the code there.
+        self.code_stack = QStackedWidget(objectName="codeStack")
+        self.code_stack.addWidget(self.code_panel)
+        self.code_stack.addWidget(self.playground_panel)
+        self.side_tabs = QTabWidget(objectName="sideTabs")
+        self.side_tabs.setAccessibleName("Values and gradient check")
+        self.side_tabs.tabBar().setObjectName("sideTabBar")
+        self.side_tabs.tabBar().setAccessibleName("Side panels")
+        self.side_tabs.setDocumentMode(True)
+        self.side_tabs.addTab(self.values_panel, "Values")
+        self.side_tabs.addTab(self.gradient_check_panel, "Gradient check")
+        self.train_panel = TrainPanel()
+
+    def _arrange(self) -> None:
+        left = QWidget(objectName="leftColumn")
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(8)
+        column.addWidget(headed("Lessons", self.lesson_list), 0)
+        column.addWidget(headed("Steps", self.step_list), 1)
+        centre = splitter(Qt.Orientation.Vertical, "centreSplitter",
+                          (self.graph_panel, 3),
+                          (explanation_with_exercise(self.explanation, self.exercise_panel), 2))
+        right = splitter(Qt.Orientation.Vertical, "rightSplitter",
+                         (self.code_stack, 1), (self.side_tabs, 1))
+        # Train shares the centre with the walkthrough: its plots need the room.
+        self.centre_tabs = QTabWidget(objectName="centreTabs")
+        self.centre_tabs.setDocumentMode(True)
+        self.centre_tabs.setAccessibleName("Walkthrough and training")
+        self.centre_tabs.tabBar().setObjectName("centreTabBar")
+        self.centre_tabs.tabBar().setAccessibleName("Walkthrough or Train")
+        self.centre_tabs.addTab(centre, "Walkthrough")
+        self.centre_tabs.addTab(self.train_panel, "Train")
+        self.main_splitter = splitter(Qt.Orientation.Horizontal, "mainSplitter",
+                                      (left, 0), (self.centre_tabs, 1), (right, 0))
+        self.main_splitter.setSizes([LEFT_WIDTH, CENTRE_WIDTH, RIGHT_WIDTHS[False]])
+        self._right_widths = dict(RIGHT_WIDTHS)
+        centre.setSizes([450, 250])
+        right.setSizes([400, 310])
+        body = QWidget(objectName="centralWidget")
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(6, 0, 6, 6)
+        layout.setSpacing(4)
+        layout.addWidget(self.controls)
+        layout.addWidget(self.main_splitter, 1)
+        self.setCentralWidget(body)
+        self.statusBar().setObjectName("statusBar")
+
+    def add_side_tab(self, widget: QWidget, title: str) -> int:
+        """Add a panel (such as Train) as a tab beside Values; returns its index."""
+        return self.side_tabs.addTab(widget, title)
+
+    # -- following the model ----------------------------------------------------------
+
+    def _lesson_opened(self, lesson: Lesson) -> None:
+        was_playground = self.code_stack.currentWidget() is self.playground_panel
+        self.code_stack.setCurrentWidget(self.playground_panel if lesson.playground
+                                         else self.code_panel)
+        if was_playground != lesson.playground:
+            self._swap_right_width(was_playground, lesson.playground)
+        if self.settings is not None:
+            self.settings.setValue(keys.LAST_LESSON, lesson.id)
+
+    def _swap_right_width(self, old: bool, new: bool) -> None:
+        """The playground's short lines need a narrower right column than a code listing,
+        and its graph the room: each keeps its own width (as the learner last left it)."""
+        left, centre = LEFT_WIDTH, CENTRE_WIDTH
+        if self.main_splitter.isVisible():  # before that, sizes() are not the real ones
+            left, centre, self._right_widths[old] = self.main_splitter.sizes()
+        total = left + centre + self._right_widths[old]
+        right = self._right_widths[new]
+        self.main_splitter.setSizes([left, total - left - right, right])
+
+    def _moved(self) -> None:
+        model = self.model
+        step = model.step
+        if step is None:
+            self.explanation.show_intro(model.lesson, model.step_count)
+        else:
+            self.explanation.show_step(step, model.lesson, model.step_count,
+                                       len(model.walkthrough.trace.iterations))
+
+    def shown_code_line(self) -> int | None:
+        """The highlighted line of the code on screen (the editor's in the playground)."""
+        if self.code_stack.currentWidget() is self.playground_panel:
+            return self.playground_panel.editor.current_line()
+        return self.code_panel.highlighted_line()
+
+    def show_gradient_check(self) -> None:
+        """Bring up the Gradient check tab and run the check."""
+        self.side_tabs.setCurrentWidget(self.gradient_check_panel)
+        self.gradient_check_panel.run_check()
+
+    # -- text size ---------------------------------------------------------------------
+
+    def text_size(self) -> int:
+        """The window's text size in points."""
+        return self._text_size
+
+    def set_text_size(self, points: int) -> None:
+        """Scale every text of the window (View > Text size), for a projector."""
+        self._text_size = int(points)
+        self._apply_style()
+        self.menus.text_size_changed(int(points))
+        if self.settings is not None:
+            self.settings.setValue(keys.TEXT_SIZE, int(points))
+
+    # -- looks ---------------------------------------------------------------------------
+
+    def _apply_style(self) -> None:
+        sheet = window_style_sheet(self.palette(), self._text_size)
+        if sheet != self.styleSheet():
+            self.setStyleSheet(sheet)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        """Follow the system's switch between light and dark."""
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._apply_style()
+
+    # -- remembering ---------------------------------------------------------------------
+
+    def _restore(self) -> None:
+        settings = self.settings
+        lesson = self.model.lessons[0].id
+        size = self._default_text_size
+        if settings is not None:
+            geometry = settings.value(keys.GEOMETRY)
+            if geometry is not None:
+                self.restoreGeometry(geometry)
+            last = settings.value(keys.LAST_LESSON)
+            if any(item.id == last for item in self.model.lessons):
+                lesson = last
+            stored = settings.value(keys.TEXT_SIZE)
+            if stored is not None and str(stored).isdigit() and 6 <= int(stored) <= 48:
+                size = int(stored)
+        self.set_text_size(size)
+        self.model.open_lesson(lesson)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        """Offer to save unsaved work (the app's window; see SessionFiles), stop playing
+        and remember the window."""
+        files = self.session_files
+        if files.ask_before_closing and not files.maybe_save():
+            event.ignore()
+            return
+        self.player.pause()
+        self.train_panel.shutdown()
+        if self.settings is not None:
+            self.settings.setValue(keys.GEOMETRY, self.saveGeometry())
+            self.settings.sync()
+        super().closeEvent(event)

@@ -1,0 +1,178 @@
+"""The window's menus and keyboard shortcuts (one QAction each), and the Help texts."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMessageBox
+
+from gui_backprop.core.walkthrough import Stage
+
+TEXT_SIZES = (8, 9, 10, 11, 12, 14, 16, 18, 20, 24, 28)
+
+
+class WindowMenus(QObject):
+    """Builds the menu bar of ``window``: File, Walkthrough, View, Help.
+
+    ``window`` provides ``model``, ``player``, ``graph_view``, ``set_text_size``,
+    ``text_size`` and ``show_gradient_check``.
+    """
+
+    def __init__(self, window: QMainWindow):
+        super().__init__(window)
+        self.window = window
+        self.actions: dict[str, QAction] = {}
+        bar = window.menuBar()
+        bar.setObjectName("menuBar")
+        bar.setAccessibleName("Menu bar")
+        self.file_menu = bar.addMenu("&File")
+        self.walkthrough_menu = bar.addMenu("&Walkthrough")
+        self.view_menu = bar.addMenu("&View")
+        self.help_menu = bar.addMenu("&Help")
+        self._file()
+        self._walkthrough()
+        self._view()
+        self._help()
+
+    def _add(self, menu, key: str, text: str, slot, shortcuts=(), tip: str = "") -> QAction:
+        action = QAction(text, self.window)
+        action.setObjectName(f"action_{key}")
+        if shortcuts:
+            action.setShortcuts([QKeySequence(s) for s in shortcuts])
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        self.window.addAction(action)  # shortcuts work even while the menu bar is hidden
+        self.actions[key] = action
+        return action
+
+    def _file(self) -> None:
+        menu, files, exports = self.file_menu, self.window.session_files, self.window.exports
+        self._add(menu, "open", "&Open session…", files.open_file, ["Ctrl+O"],
+                  "Open a saved session (.bplab)")
+        recent = menu.addMenu("Open &recent")
+        recent.setObjectName("recentMenu")
+        files.attach_recent_menu(recent)
+        self._add(menu, "save", "&Save session", files.save, ["Ctrl+S"],
+                  "Save the lesson, values, position and training")
+        self._add(menu, "save_as", "Save session &as…", files.save_as, ["Ctrl+Shift+S"])
+        menu.addSeparator()
+        export = menu.addMenu("&Export")
+        export.setObjectName("exportMenu")
+        self.export_menu = export
+        self._add(export, "export_graph_png", "Graph as &PNG image…", exports.graph_png,
+                  tip="The graph as shown, at twice its size")
+        self._add(export, "export_graph_svg", "Graph as &SVG drawing…", exports.graph_svg,
+                  tip="The graph as shown, as a drawing that scales")
+        self._add(export, "export_plots_png", "Training p&lots as PNG image…",
+                  exports.plots_png, tip="The Train tab's plots, at twice their size")
+        self._add(export, "export_loss_csv", "Loss history as &CSV…", exports.loss_csv,
+                  tip="Each training step's loss: step,loss")
+        export.addSeparator()
+        self._add(export, "export_script", "As PyTorch &script…", exports.pytorch_script,
+                  tip="A Python script that computes the same numbers with PyTorch")
+        menu.addSeparator()
+        self._add(menu, "quit", "&Quit", self.window.close, [QKeySequence.StandardKey.Quit])
+
+    def _walkthrough(self) -> None:
+        menu, model, player = self.walkthrough_menu, self.window.model, self.window.player
+        self._add(menu, "next", "&Next step", model.next, ["Space", "Right"])
+        self._add(menu, "back", "&Back one step", model.back, ["Backspace", "Left"])
+        self._add(menu, "play", "&Play / Pause", player.toggle, ["P"])
+        self._add(menu, "reset", "&Reset to the start", model.reset, ["Home"])
+        menu.addSeparator()
+        for number, stage in enumerate(Stage, start=1):
+            self._add(menu, f"stage_{stage.value}", f"Jump to {stage.title.lower()}",
+                      lambda stage=stage: model.jump_to_stage(stage), [f"Ctrl+{number}"])
+        menu.addSeparator()
+        self._add(menu, "gradient_check", "&Gradient check", self.window.show_gradient_check,
+                  ["Ctrl+G"], "Compare autograd's gradients with finite differences")
+        exercise = self.window.exercise
+        action = self._add(menu, "exercise", "P&redict the gradient (exercise)",
+                           lambda: exercise.set_enabled(self.actions["exercise"].isChecked()),
+                           ["Ctrl+E"], "Before a value or gradient is shown, type what "
+                                       "you expect")
+        action.setCheckable(True)
+        exercise.changed.connect(lambda: action.setChecked(exercise.enabled))
+
+    def _view(self) -> None:
+        menu, graph = self.view_menu, self.window.graph_view
+        self._add(menu, "fit", "&Fit graph to window", graph.fit_to_window, ["F"])
+        self._add(menu, "zoom_in", "Zoom &in", graph.zoom_in, ["Ctrl++", "Ctrl+="])
+        self._add(menu, "zoom_out", "Zoom &out", graph.zoom_out, ["Ctrl+-"])
+        self._add(menu, "zoom_reset", "&Actual size", graph.reset_zoom, ["Ctrl+0"])
+        menu.addSeparator()
+        sizes = menu.addMenu("&Text size")
+        sizes.setObjectName("textSizeMenu")
+        self._add(sizes, "text_larger", "&Larger", lambda: self._step_text_size(+1),
+                  ["Ctrl+Shift++", "Ctrl+Shift+="])
+        self._add(sizes, "text_smaller", "&Smaller", lambda: self._step_text_size(-1),
+                  ["Ctrl+Shift+-", "Ctrl+Shift+_"])
+        sizes.addSeparator()
+        group = QActionGroup(self)
+        self.size_actions: dict[int, QAction] = {}
+        for size in TEXT_SIZES:
+            action = self._add(sizes, f"text_{size}", f"{size} pt",
+                               lambda size=size: self.window.set_text_size(size))
+            action.setCheckable(True)
+            group.addAction(action)
+            self.size_actions[size] = action
+
+    def _step_text_size(self, direction: int) -> None:
+        current = self.window.text_size()
+        bigger = [s for s in TEXT_SIZES if s > current]
+        smaller = [s for s in TEXT_SIZES if s < current]
+        if direction > 0 and bigger:
+            self.window.set_text_size(bigger[0])
+        elif direction < 0 and smaller:
+            self.window.set_text_size(smaller[-1])
+
+    def text_size_changed(self, size: int) -> None:
+        """Tick the menu entry of ``size`` (none when it is not in the list)."""
+        for value, action in self.size_actions.items():
+            action.setChecked(value == size)
+
+    def _help(self) -> None:
+        self._add(self.help_menu, "shortcuts", "&Keyboard shortcuts", self.show_shortcuts,
+                  [QKeySequence.StandardKey.HelpContents])
+        self._add(self.help_menu, "about", "&About Backprop Lab", self.show_about)
+
+    # -- help texts ------------------------------------------------------------------------
+
+    def shortcut_rows(self) -> list[tuple[str, str]]:
+        """(keys, what they do) for every action with a shortcut, in menu order."""
+        rows = []
+        for action in self.actions.values():
+            keys = [s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts()]
+            if keys:
+                rows.append((" or ".join(keys), action.text().replace("&", "")))
+        return rows
+
+    def shortcuts_html(self) -> str:
+        """The shortcut table as HTML, for the Help dialog."""
+        rows = "".join(f"<tr><td><b>{html.escape(keys)}</b></td><td>{html.escape(what)}</td></tr>"
+                       for keys, what in self.shortcut_rows())
+        return (f"<table cellspacing='0' cellpadding='4'>{rows}</table>"
+                "<p>The single keys do not act while you type in a field or the playground "
+                "editor. Tab moves between all controls.</p>")
+
+    def show_shortcuts(self) -> None:
+        """The Help > Keyboard shortcuts dialog."""
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts",
+                          self.shortcuts_html(), QMessageBox.StandardButton.Close,
+                          self.window)
+        box.setObjectName("shortcutsDialog")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    def show_about(self) -> None:
+        """The Help > About dialog."""
+        QMessageBox.about(
+            self.window, "About Backprop Lab",
+            "<p><b>Backprop Lab</b> teaches backpropagation step by step. Every value and "
+            "gradient on screen is computed by PyTorch's autograd.</p>")

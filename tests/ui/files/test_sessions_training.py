@@ -1,0 +1,126 @@
+"""The Train panel in session files and exports: settings and loss history survive a save
+and an open, the plots and the loss history export, a training run is work to save."""
+
+import csv
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QMessageBox
+
+from tests.ui.session_helpers import Dialogs, press
+from tests.ui.window_helpers import IGNORE_OFFSCREEN_NOISE, open_window
+
+pytestmark = IGNORE_OFFSCREEN_NOISE
+
+EPOCHS = 150
+
+
+@pytest.fixture
+def dialogs(monkeypatch):
+    return Dialogs(monkeypatch)
+
+
+def _trained(qtbot, tmp_path, lesson="linear-regression"):
+    """A window whose Train tab ran EPOCHS epochs with its own settings."""
+    window = open_window(qtbot, tmp_path, lesson)
+    panel = window.train_panel
+    window.centre_tabs.setCurrentWidget(panel)
+    form = panel.form
+    form.epochs.setValue(EPOCHS)
+    form.learning_rate.selectAll()
+    qtbot.keyClicks(form.learning_rate, "0.02")
+    form.seed.setValue(7)
+    qtbot.mouseClick(panel.controls.log_scale, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(panel.parameters_trained, timeout=60_000):
+        qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
+    assert len(panel.loss_plot.losses()) == EPOCHS + 1
+    return window
+
+
+def _form(window) -> dict:
+    form = window.train_panel.form
+    return {"epochs": form.epochs.value(), "lr": form.learning_rate.text(),
+            "rule": form.rule.currentData(), "points": form.points.value(),
+            "noise": form.noise.value(), "seed": form.seed.value(),
+            "log": window.train_panel.controls.log_scale.isChecked()}
+
+
+def test_training_settings_and_loss_history_survive_save_and_open(qtbot, tmp_path, dialogs):
+    window = _trained(qtbot, tmp_path / "a")
+    assert window.isWindowModified()  # a training run is work
+    dialogs.save_to = tmp_path / "trained.bplab"
+    press(qtbot, window, Qt.Key.Key_S)
+    assert not window.isWindowModified()
+    losses = np.array(window.train_panel.loss_plot.losses())
+
+    other = open_window(qtbot, tmp_path / "b", "chain-rule")
+    dialogs.open_from = tmp_path / "trained.bplab"
+    press(qtbot, other, Qt.Key.Key_O)
+    assert dialogs.warnings == []
+    assert _form(other) == _form(window)
+    assert _form(other)["lr"] == "0.02" and _form(other)["seed"] == 7
+    np.testing.assert_array_equal(other.train_panel.loss_plot.losses(), losses)
+    assert other.train_panel.loss_plot.log_scale == window.train_panel.loss_plot.log_scale
+    assert f"{EPOCHS} steps" in other.train_panel.message.text()
+    assert not other.isWindowModified()
+
+
+def test_changing_a_training_setting_of_a_saved_session_is_a_change(qtbot, tmp_path, dialogs):
+    window = open_window(qtbot, tmp_path, "linear-regression")
+    dialogs.save_to = tmp_path / "s.bplab"
+    press(qtbot, window, Qt.Key.Key_S)
+    window.train_panel.form.epochs.setValue(20)
+    assert window.isWindowModified()
+    window.train_panel.form.epochs.setValue(1000)
+    assert not window.isWindowModified()
+
+
+def test_a_training_run_is_offered_for_saving_and_another_lesson_clears_it(qtbot, tmp_path,
+                                                                           dialogs):
+    window = _trained(qtbot, tmp_path)
+    window.session_files.ask_before_closing = True
+    dialogs.answer = QMessageBox.StandardButton.Cancel
+    window.close()
+    assert len(dialogs.questions) == 1 and window.isVisible()
+    window.model.open_lesson("chain-rule")  # the run belongs to the other lesson
+    assert not window.isWindowModified()
+
+
+def test_the_loss_history_csv_holds_every_loss_exactly(qtbot, tmp_path, dialogs):
+    window = _trained(qtbot, tmp_path)
+    dialogs.save_to = tmp_path / "loss.csv"
+    window.menus.actions["export_loss_csv"].trigger()
+    assert dialogs.warnings == []
+    with (tmp_path / "loss.csv").open(newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["step", "loss"]
+    steps = [int(step) for step, _ in rows[1:]]
+    losses = np.array([float(loss) for _, loss in rows[1:]])
+    assert steps == list(range(EPOCHS + 1))
+    np.testing.assert_array_equal(losses, window.train_panel.loss_plot.losses())
+
+
+def test_the_plots_export_as_one_crisp_png(qtbot, tmp_path, dialogs):
+    window = _trained(qtbot, tmp_path)
+    window.centre_tabs.setCurrentIndex(0)  # the export brings the Train tab back
+    dialogs.save_to = tmp_path / "plots.png"
+    window.menus.actions["export_plots_png"].trigger()
+    assert dialogs.warnings == []
+    assert window.centre_tabs.currentWidget() is window.train_panel
+    image = QImage(str(tmp_path / "plots.png"))
+    plots = window.session_training.plots()
+    assert len(plots) == 3  # loss, data and fit, landscape
+    assert image.width() == 2 * max(plot.width() for plot in plots)
+    colours = {image.pixel(x, y) for y in range(0, image.height(), 4)
+               for x in range(0, image.width(), 4)}
+    assert len(colours) > 100
+
+
+def test_plots_without_training_say_so(qtbot, tmp_path, dialogs):
+    window = open_window(qtbot, tmp_path, "linear-regression")
+    window.menus.actions["export_plots_png"].trigger()
+    [(title, message)] = dialogs.warnings
+    assert title == "Nothing to export" and "train first" in message
+    assert dialogs.file_dialogs == []

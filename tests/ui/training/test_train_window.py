@@ -1,0 +1,157 @@
+"""Training inside the main window: the Train tab follows the lesson, reports to the status
+bar, hands its values to the walkthrough, and stops with the lesson or the window."""
+
+import pytest
+from PySide6.QtCore import Qt
+
+from gui_backprop.core.formatting import format_value
+from gui_backprop.core.training import TrainingStatus
+from gui_backprop.ui.training import worker
+from gui_backprop.ui.training.controller import TrainingState
+from tests.ui.window_helpers import (
+    IGNORE_OFFSCREEN_NOISE,
+    assert_shows_state,
+    grad_shown,
+    open_window,
+)
+
+pytestmark = IGNORE_OFFSCREEN_NOISE
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    win = open_window(qtbot, tmp_path, "linear-regression")
+    win.centre_tabs.setCurrentWidget(win.train_panel)
+    yield win
+    win.close()
+    assert not worker._LIVE_THREADS
+
+
+def click(qtbot, button):
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def test_training_in_the_window_reports_progress_in_the_status_bar(qtbot, window):
+    panel = window.train_panel
+    panel.form.epochs.setValue(300)
+    with qtbot.waitSignal(panel.parameters_trained, timeout=60_000):
+        click(qtbot, panel.start_button)
+    assert window.statusBar().currentMessage().startswith("Finished: epoch 300 of 300 · loss")
+
+
+def test_walk_through_shows_the_trained_values_in_the_walkthrough(qtbot, window):
+    panel = window.train_panel
+    panel.form.points.setValue(20)
+    panel.form.epochs.setValue(500)
+    with qtbot.waitSignal(panel.parameters_trained, timeout=60_000) as blocker:
+        click(qtbot, panel.start_button)
+    trained = blocker.args[0]
+    click(qtbot, panel.walk_button)
+    assert window.centre_tabs.currentIndex() == 0  # back to the walkthrough
+    model = window.model
+    assert model.values["w"] == trained["w"] and model.values["b"] == trained["b"]
+    assert len(model.values["x"]) == 20
+    first = model.walkthrough.trace.first
+    assert first.loss == pytest.approx(panel.latest_snapshot.loss, rel=1e-12)
+    grads = {u.name: u.grad for u in first.updates}
+    assert grads["w"] == pytest.approx(panel.latest_snapshot.gradients["w"], abs=1e-12)
+    assert window.values_panel.field("w").text() != "0.0"
+    # the next run starts from the trained values, on the same points: nothing left to learn
+    assert panel.problem.values["w"] == trained["w"]
+
+
+def test_opening_another_lesson_stops_training(qtbot, window):
+    panel = window.train_panel
+    panel.form.epochs.setValue(1_000_000)
+    click(qtbot, panel.start_button)
+    qtbot.waitUntil(lambda: panel.loss_plot.count > 10, timeout=20_000)
+    window.model.open_lesson("chain-rule")
+    assert panel.controller.state is TrainingState.IDLE and not worker._LIVE_THREADS
+    assert panel.loss_plot.count == 0 and panel.data_plot.isHidden()
+
+
+def test_an_edited_value_applies_to_the_next_run_without_stopping_this_one(qtbot, window):
+    panel = window.train_panel
+    panel.form.epochs.setValue(1_000_000)
+    click(qtbot, panel.start_button)
+    qtbot.waitUntil(lambda: panel.loss_plot.count > 10, timeout=20_000)
+    assert window.model.set_value("w", "3.0") is None
+    assert panel.controller.state is TrainingState.RUNNING
+    assert panel.problem.values["w"] == 3.0
+
+
+def test_closing_the_window_mid_training_stops_the_worker(qtbot, tmp_path):
+    win = open_window(qtbot, tmp_path, "linear-regression")
+    panel = win.train_panel
+    panel.form.epochs.setValue(1_000_000)
+    click(qtbot, panel.start_button)
+    qtbot.waitUntil(lambda: panel.latest_snapshot is not None
+                    and panel.latest_snapshot.status is TrainingStatus.RUNNING, timeout=20_000)
+    win.close()
+    assert panel.controller.state is TrainingState.IDLE
+    assert not worker._LIVE_THREADS
+
+
+def test_the_playground_trains_the_learners_program(qtbot, window):
+    window.model.open_lesson("playground")
+    assert window.model.set_program("x = 2.0\nt = 3.0\nw = 0.5\ny = x * w\n"
+                                      "loss = (y - t) ** 2", ["w"]) is None
+    panel = window.train_panel
+    assert panel.problem.parameters == ("w",) and panel.landscape_plot.isHidden()
+    panel.form.epochs.setValue(2000)
+    with qtbot.waitSignal(panel.parameters_trained, timeout=60_000) as blocker:
+        click(qtbot, panel.start_button)
+    assert blocker.args[0]["w"] == pytest.approx(1.5, abs=1e-6)
+
+
+def test_the_canvas_shows_the_last_snapshots_values_and_gradients(qtbot, window):
+    panel = window.train_panel
+    panel.form.epochs.setValue(300)
+    with qtbot.waitSignal(panel.parameters_trained, timeout=60_000):
+        click(qtbot, panel.start_button)
+    window.centre_tabs.tabBar().setCurrentIndex(0)  # the learner looks at the graph
+    final = panel.latest_snapshot
+    assert window.graph_panel.title.text() == \
+        "Computational graph · trained to epoch 300 of 300"
+    nodes = window.graph_view.iteration
+    view = window.graph_view
+    loss = view.node_item(nodes.node_named("J").id)
+    assert loss.value_text() == f"= {format_value(final.loss)}"
+    for name in ("w", "b"):  # the gradients autograd gives at the trained parameters
+        item = view.node_item(nodes.node_named(name).id)
+        assert item.value_text() == f"= {format_value(final.parameters[name])}"
+        assert item.grad_text() == grad_shown(f"{name}.grad", final.gradients[name])
+    # a step of the walkthrough brings the canvas back to it
+    click(qtbot, window.controls.next_button)
+    assert window.graph_panel.title.text() == "Computational graph"
+    assert_shows_state(window, window.model.walkthrough, 1)
+
+
+def watch_a_long_run_on_the_canvas(qtbot, window):
+    """Start a long run, switch to the Walkthrough tab, wait for the canvas to follow it;
+    returns the canvas heading."""
+    panel = window.train_panel
+    panel.form.epochs.setValue(1_000_000)
+    click(qtbot, panel.start_button)
+    window.centre_tabs.tabBar().setCurrentIndex(0)
+    title = window.graph_panel.title
+    qtbot.waitUntil(lambda: title.text().startswith("Computational graph · training, epoch"),
+                    timeout=20_000)
+    return title
+
+
+def test_the_canvas_follows_a_run_while_it_is_on_screen(qtbot, window):
+    title = watch_a_long_run_on_the_canvas(qtbot, window)
+    first = title.text()
+    qtbot.waitUntil(lambda: title.text() != first, timeout=20_000)  # it moves on
+    click(qtbot, window.controls.next_button)  # the learner steps: the walkthrough again
+    assert title.text() == "Computational graph" and not window.live_graph.following
+    window.train_panel.stop()
+
+
+def test_opening_another_lesson_mid_run_leaves_the_canvas_to_that_lesson(qtbot, window):
+    title = watch_a_long_run_on_the_canvas(qtbot, window)
+    window.lesson_list.setCurrentRow(0)  # the chain rule, clicked in the list
+    assert window.model.lesson.id == "chain-rule"
+    assert title.text() == "Computational graph" and not window.live_graph.following
+    assert_shows_state(window, window.model.walkthrough, window.model.position)
