@@ -24,6 +24,7 @@ import torch
 from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.formatting import format_number
 from gui_backprop.core.forward import make_leaf, plain
+from gui_backprop.core.graph import Trace
 from gui_backprop.core.program import Program
 from gui_backprop.core.tracer import resolve_parameters, resolve_values
 from gui_backprop.core.tracer import trace_program as _validate_by_tracing
@@ -105,6 +106,15 @@ class TrainingProblem:
         roles = find_regression_roles(CompiledProgram(program), params, output_name)
         return cls(program, params, MappingProxyType(dict(leaf_values)), output_name,
                    float(learning_rate), roles)
+
+    @classmethod
+    def from_trace(cls, trace: Trace) -> TrainingProblem:
+        """The problem of a program that was just traced with these settings: a trace
+        that succeeded validates it, so this traces nothing again."""
+        roles = find_regression_roles(CompiledProgram(trace.program), trace.parameters,
+                                      trace.output_name)
+        return cls(trace.program, trace.parameters, MappingProxyType(dict(trace.values)),
+                   trace.output_name, float(trace.learning_rate), roles)
 
     @classmethod
     def from_lesson(cls, lesson, values=None) -> TrainingProblem:

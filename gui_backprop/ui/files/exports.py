@@ -20,12 +20,13 @@ from gui_backprop.core.script_export import export_script
 from gui_backprop.ui.canvas.view import GraphView
 from gui_backprop.ui.files.pictures import (
     ExportError,
+    bring_into_view,
+    plots_image,
     png_bytes,
     write_bytes,
     write_graph_png,
     write_graph_svg,
 )
-from gui_backprop.ui.files.plot_pictures import bring_into_view, plots_image
 from gui_backprop.ui.lesson_model import LessonModel
 from gui_backprop.ui.training.panel_state import TrainPanelState
 
@@ -44,17 +45,17 @@ def loss_csv_text(losses: Sequence[float]) -> str:
 
 
 class Exports(QObject):
-    """The Export menu's actions for ``window``; :attr:`training` (the Train panel, for
-    the plots and the loss history) is set by the window."""
+    """The Export menu's actions for ``window``: the graph from ``graph_view``, the
+    script from ``model``'s trace, the plots and the loss history from ``training``."""
 
     def __init__(self, window: QMainWindow, model: LessonModel, graph_view: GraphView,
-                 settings: QSettings | None = None):
+                 training: TrainPanelState, settings: QSettings | None = None):
         super().__init__(window)
         self.window = window
         self.model = model
         self.graph_view = graph_view
+        self.training = training
         self.settings = settings
-        self.training: TrainPanelState | None = None
 
     # -- the actions ----------------------------------------------------------------------
 
@@ -83,7 +84,7 @@ class Exports(QObject):
 
     def loss_csv(self) -> Path | None:
         """Export the loss history as ``step,loss`` CSV."""
-        losses = self.training.history() if self.training else ()
+        losses = self.training.history()
         if not losses:
             self._no_training("no loss history")
             return None
@@ -94,7 +95,7 @@ class Exports(QObject):
 
     def plots_png(self) -> Path | None:
         """Export the training plots, as the Train tab shows them, as one PNG."""
-        if self.training is None or not self.training.history():
+        if not self.training.history():
             self._no_training("nothing plotted")
             return None
         panel = self.training.panel

@@ -1,8 +1,10 @@
-"""The graph canvas as a picture: PNG (at twice its size, for crisp print) or SVG.
+"""Pictures for export: the graph canvas as PNG (at twice its size, for crisp print) or
+SVG, and the training plots as one PNG.
 
-Both render the scene itself, not a screenshot of the view: the whole graph whatever
-the zoom, with the values, gradients and highlight the walkthrough shows right now,
-on the canvas's own background colour.
+The graph is rendered from the scene itself, not a screenshot of the view: the whole
+graph whatever the zoom, with the values, gradients and highlight the walkthrough shows
+right now, on the canvas's own background colour. The plots are rendered as shown, one
+under the other.
 """
 
 from __future__ import annotations
@@ -10,12 +12,21 @@ from __future__ import annotations
 from contextlib import contextmanager
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
+from PySide6.QtWidgets import (
+    QApplication,
+    QGraphicsItem,
+    QGraphicsScene,
+    QStackedWidget,
+    QTabWidget,
+    QWidget,
+)
 
 PNG_SCALE = 2.0
+PLOT_SCALE = 2.0
+GAP = 12  # between two plots in the picture of the plots
 RENDER_HINTS = (QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
                 | QPainter.RenderHint.SmoothPixmapTransform)
 
@@ -106,3 +117,35 @@ def write_bytes(path: Path, data: bytes) -> None:
         Path(path).write_bytes(data)
     except OSError as exc:
         raise ExportError(f"could not write {Path(path).name}: {exc.strerror or exc}") from None
+
+
+def bring_into_view(widget: QWidget) -> None:
+    """Select the tabs that hold ``widget`` and let it take its size (plots that were
+    never on screen have none yet)."""
+    child, parent = widget, widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QStackedWidget) and isinstance(parent.parentWidget(), QTabWidget):
+            parent.parentWidget().setCurrentWidget(child)
+        child, parent = parent, parent.parentWidget()
+    QApplication.processEvents()
+
+
+def plots_image(plots: list[QWidget], background: QColor, scale: float = PLOT_SCALE) -> QImage:
+    """``plots`` stacked top to bottom, rendered ``scale`` times their size."""
+    width = max(plot.width() for plot in plots)
+    height = sum(plot.height() for plot in plots) + GAP * (len(plots) - 1)
+    image = QImage(round(width * scale), round(height * scale),
+                   QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(background)
+    painter = QPainter(image)
+    try:
+        painter.setRenderHints(RENDER_HINTS)
+        painter.scale(scale, scale)
+        top = 0
+        for plot in plots:
+            # QWidget.render: a plot's own render() draws its scene, not the widget
+            QWidget.render(plot, painter, QPoint(0, top))
+            top += plot.height() + GAP
+    finally:
+        painter.end()
+    return image

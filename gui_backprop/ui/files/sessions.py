@@ -45,29 +45,24 @@ class SessionFiles(QObject):
     file_changed = Signal(object)
     """The window's file (a Path, or None for unsaved work)."""
 
-    def __init__(self, window: QMainWindow, model: LessonModel,
+    def __init__(self, window: QMainWindow, model: LessonModel, training: TrainPanelState,
                  settings: QSettings | None = None):
         super().__init__(window)
         self.window = window
         self.model = model
+        self.training = training
         self.settings = settings
         self.path: Path | None = None
-        self.training: TrainPanelState | None = None
         self._saved: tuple | None = None  # the work as last saved or opened (None: no file)
         self.recent_menu: QMenu | None = None
         # The app's window offers to save on close; a window made by a test or for a
         # screenshot closes without asking (nothing would answer a dialog there).
         self.ask_before_closing = False
         model.lesson_opened.connect(self.update_title)
+        # Either may come first after a new trace: the Train panel reports its own
+        # change (a cleared history) with ``changed``, so the last call sees it all.
         model.traced.connect(self.update_modified)
-
-    def attach_training(self, training: TrainPanelState) -> None:
-        """Keep the Train panel's settings and loss history in the session file."""
-        self.training = training
         training.changed.connect(self.update_modified)
-        # again after the Train panel has followed a new trace (it may clear its history)
-        self.model.traced.disconnect(self.update_modified)
-        self.model.traced.connect(self.update_modified)
 
     # -- the work --------
 
@@ -76,16 +71,14 @@ class SessionFiles(QObject):
         model, training = self.model, self.training
         return Session(model.program.source, dict(model.values), tuple(model.parameters),
                        model.learning_rate, model.lesson.id, model.position,
-                       training.settings() if training else {},
-                       training.history() if training else ())
+                       training.settings(), training.history())
 
     def _work_now(self) -> tuple:
         """What counts for 'unsaved changes' in the open work: not the position."""
         model, training = self.model, self.training
         return self._work_of(model.lesson.id, model.program.source, model.values,
                              model.parameters, model.learning_rate,
-                             training.settings() if training else {},
-                             training.history_key() if training else history_key(()))
+                             training.settings(), training.history_key())
 
     @staticmethod
     def _work_of(lesson, program, values, parameters, rate, training, history) -> tuple:
@@ -187,15 +180,10 @@ class SessionFiles(QObject):
     def open_loaded(self, path: Path, saved: Session) -> str | None:
         """Show a session already read from ``path``; the message if it cannot be shown
         (then nothing changed)."""
-        if self.training is not None:
-            message = self.training.check(saved.training)
-            if message is not None:
-                return message
-        message = self.model.restore(saved)
+        message = self.training.check(saved.training) or self.model.restore(saved)
         if message is not None:
             return message
-        if self.training is not None:
-            self.training.restore(dict(saved.training), tuple(saved.loss_history))
+        self.training.restore(dict(saved.training), tuple(saved.loss_history))
         self._adopt(path, self.current())
         return None
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QStatusBar
 
+from gui_backprop.core.training import TrainingProblem
 from gui_backprop.ui.lesson_model import LessonModel
 from gui_backprop.ui.training.panel import TrainPanel
 
@@ -34,12 +35,11 @@ class TrainLessonLink(QObject):
 
     @Slot()
     def _follow(self, *_args) -> None:
+        # The model's trace has just validated this program and these values: the
+        # problem is built from it, not traced a second time.
         model = self.model
-        lesson = model.lesson
-        own_program = model.program is lesson.program
-        self.panel.set_source(lesson.id, model.program, model.parameters,
-                              model.values, lesson.output if own_program else None,
-                              model.learning_rate)
+        self.panel.set_source(model.lesson.id,
+                              TrainingProblem.from_trace(model.walkthrough.trace))
 
     @Slot(dict)
     def _walk_through(self, values: dict) -> None:

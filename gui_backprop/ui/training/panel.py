@@ -14,7 +14,6 @@ from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QSplitter, QWidget
 
 from gui_backprop.core.errors import ProgramError
-from gui_backprop.core.program import Program
 from gui_backprop.core.training import Trainer, TrainingProblem, TrainingSnapshot, TrainingStatus
 from gui_backprop.ui.training.controller import TrainingController, TrainingState
 from gui_backprop.ui.training.controls import TrainControls
@@ -33,13 +32,16 @@ class TrainPanel(QWidget):
 
     ``parameters_trained(dict)`` fires when a run ends (finished, stopped or diverged)
     with the parameters of its last snapshot; ``trained_values_requested(dict)`` when
-    the learner asks to walk through the last snapshot's values (data and parameters).
+    the learner asks to walk through the last snapshot's values (data and parameters);
+    ``problem_changed`` when it trains something else from now on (the plots and the
+    loss history were cleared).
     """
 
     status_text_changed = Signal(str)
     parameters_trained = Signal(dict)
     trained_values_requested = Signal(dict)
     training_active_changed = Signal(bool)
+    problem_changed = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -135,28 +137,25 @@ class TrainPanel(QWidget):
             self._source_key = None
             self.set_problem(None, NO_LESSON)
             return
-        self.set_source(lesson.id, lesson.program, lesson.parameters, values, lesson.output,
-                        lesson.learning_rate)
-
-    def set_source(self, name: str, program: Program, parameters, values, output,
-                   learning_rate: float) -> None:
-        """Train ``program`` with these parameters, from these values.
-
-        Another program (or lesson, or choice of parameters) stops any training and
-        clears the plots; new values or a new learning rate for the same one apply to
-        the next start and leave the plots as they are.
-        """
-        key = (name, program.source, tuple(parameters or ()), output)
-        same = key == self._source_key and self.problem is not None
-        if not same:
-            self._discard_run()
-        self._source_key = key
         try:
-            problem = TrainingProblem.create(program, parameters, values, output,
-                                             learning_rate)
+            problem = TrainingProblem.create(lesson.program, lesson.parameters, values,
+                                             lesson.output, lesson.learning_rate)
         except ProgramError as exc:
+            self._source_key = None
             self.set_problem(None, f"Nothing to train: {exc}")
             return
+        self.set_source(lesson.id, problem)
+
+    def set_source(self, name: str, problem: TrainingProblem) -> None:
+        """Train ``problem`` (of the lesson or program ``name``).
+
+        Another program (or lesson, or choice of parameters, or output) stops any
+        training and clears the plots; new values or a new learning rate for the same
+        one apply to the next start and leave the plots as they are.
+        """
+        key = (name, problem.program.source, problem.parameters, problem.output)
+        same = key == self._source_key and self.problem is not None
+        self._source_key = key
         if not same:
             self.set_problem(problem)
             return
@@ -185,6 +184,7 @@ class TrainPanel(QWidget):
             QTimer.singleShot(0, self, self._share_height_again)  # once they are laid out
         self._show_data_preview()
         self._update_buttons()
+        self.problem_changed.emit()
 
     def _landscape_names(self) -> tuple[str, str] | None:
         problem = self.problem

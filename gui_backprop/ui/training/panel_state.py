@@ -35,7 +35,7 @@ class TrainPanelState(QObject):
     """The Train panel as seen by session files and exports.
 
     ``changed`` fires when something a session file keeps may have changed (a setting,
-    or the loss history at the end of a run).
+    the loss history at the end of a run, or a new program that cleared it).
     """
 
     changed = Signal()
@@ -46,7 +46,8 @@ class TrainPanelState(QObject):
         form = panel.form
         for signal in (form.epochs.valueChanged, form.learning_rate.textChanged,
                        form.rule.currentIndexChanged, form.data_changed,
-                       panel.controls.log_scale.toggled, panel.training_active_changed):
+                       panel.controls.log_scale.toggled, panel.training_active_changed,
+                       panel.problem_changed):
             signal.connect(lambda *_args: self.changed.emit())
 
     # -- reading --------

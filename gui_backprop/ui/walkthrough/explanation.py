@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QFrame, QTextBrowser, QWidget
 
 from gui_backprop.core.lessons import Lesson
 from gui_backprop.core.walkthrough import Step
+from gui_backprop.ui.lesson_model import LessonModel
 from gui_backprop.ui.looks.style_sheet import colours_for
 from gui_backprop.ui.walkthrough.rich_text import lesson_text_html
 from gui_backprop.ui.widgets.math_render import FormulaError, render_fitted
@@ -41,10 +42,11 @@ class Explanation:
 
 
 class ExplanationPanel(QTextBrowser):
-    """Shows what the current step does and why, with the real numbers."""
+    """Shows what the model's current step does and why, with the real numbers."""
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, model: LessonModel, parent: QWidget | None = None):
         super().__init__(parent)
+        self.model = model
         self.setObjectName("explanationPanel")
         self.setAccessibleName("Explanation of the current step")
         self.setOpenLinks(False)
@@ -53,6 +55,16 @@ class ExplanationPanel(QTextBrowser):
         self._explanation = Explanation("", "")
         self._typeset = False
         self._width = 0
+        model.moved.connect(self._follow)
+
+    def _follow(self, *_args) -> None:
+        model = self.model
+        step = model.step
+        if step is None:
+            self.show_intro(model.lesson, model.step_count)
+        else:
+            self.show_step(step, model.lesson, model.step_count,
+                           len(model.walkthrough.trace.iterations))
 
     # -- content -------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ them, and remembers the window between runs.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSettings, Qt
+from PySide6.QtCore import QEvent, QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -52,7 +52,9 @@ RIGHT_WIDTHS = {False: 380, True: 290}  # the right column's width: code listing
 
 class MainWindow(QMainWindow):
     """The main window. ``settings`` (None: nothing is remembered) holds geometry and
-    the last lesson."""
+    the last lesson. ``text_size_changed(points)`` fires when View › Text size changes."""
+
+    text_size_changed = Signal(int)
 
     def __init__(self, lessons: list[Lesson], settings: QSettings | None = None,
                  parent: QWidget | None = None):
@@ -67,21 +69,22 @@ class MainWindow(QMainWindow):
         self.player = WalkthroughPlayer(self.model, self)
         self._build_panels()
         self._arrange()
-        self.session_files = SessionFiles(self, self.model, settings)
-        self.exports = Exports(self, self.model, self.graph_view, settings)
-        self.menus = WindowMenus(self)
+        self.train_state = TrainPanelState(self.train_panel)
+        self.session_files = SessionFiles(self, self.model, self.train_state, settings)
+        self.exports = Exports(self, self.model, self.graph_view, self.train_state, settings)
+        self.menus = WindowMenus(self, self.model, self.player, self.session_files,
+                                 self.exports, self.graph_view, self.exercise)
+        self.menus.text_size_requested.connect(self.set_text_size)
+        self.menus.gradient_check_requested.connect(self.show_gradient_check)
+        self.text_size_changed.connect(self.menus.show_text_size)
         self.shortcut_guard = ShortcutGuard(self)
         self.model.lesson_opened.connect(self._lesson_opened)
-        self.model.moved.connect(self._moved)
         self.model.failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
         self.train_link = TrainLessonLink(self.train_panel, self.model, self.statusBar())
         self.train_panel.trained_values_requested.connect(
             lambda _values: self.centre_tabs.setCurrentIndex(0))
         self.live_graph = LiveTrainingGraph(self.train_panel, self.model, self.graph_panel)
         self.centre_tabs.currentChanged.connect(lambda _index: self.live_graph.refresh())
-        self.session_training = TrainPanelState(self.train_panel)
-        self.session_files.attach_training(self.session_training)
-        self.exports.training = self.session_training
         self.resize(*DEFAULT_SIZE)
         self._apply_style()
         self._restore()
@@ -93,7 +96,7 @@ class MainWindow(QMainWindow):
         self.step_list = StepList(model)
         self.graph_panel = GraphPanel(model)
         self.graph_view = self.graph_panel.view
-        self.explanation = ExplanationPanel()
+        self.explanation = ExplanationPanel(model)
         self.exercise = ExerciseMode(model, self)
         self.exercise_panel = ExercisePanel(self.exercise, return_focus=self.graph_view)
         self.code_panel = CodePanel(model)
@@ -173,15 +176,6 @@ class MainWindow(QMainWindow):
         right = self._right_widths[new]
         self.main_splitter.setSizes([left, total - left - right, right])
 
-    def _moved(self) -> None:
-        model = self.model
-        step = model.step
-        if step is None:
-            self.explanation.show_intro(model.lesson, model.step_count)
-        else:
-            self.explanation.show_step(step, model.lesson, model.step_count,
-                                       len(model.walkthrough.trace.iterations))
-
     def shown_code_line(self) -> int | None:
         """The highlighted line of the code on screen (the editor's in the playground)."""
         if self.code_stack.currentWidget() is self.playground_panel:
@@ -203,7 +197,7 @@ class MainWindow(QMainWindow):
         """Scale every text of the window (View > Text size), for a projector."""
         self._text_size = int(points)
         self._apply_style()
-        self.menus.text_size_changed(int(points))
+        self.text_size_changed.emit(int(points))
         if self.settings is not None:
             self.settings.setValue(keys.TEXT_SIZE, int(points))
 

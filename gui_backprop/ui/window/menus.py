@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from gui_backprop.core.walkthrough import Stage
+from gui_backprop.ui.canvas.view import GraphView
+from gui_backprop.ui.exercise.mode import ExerciseMode
+from gui_backprop.ui.files.exports import Exports
+from gui_backprop.ui.files.sessions import SessionFiles
+from gui_backprop.ui.lesson_model import LessonModel
+from gui_backprop.ui.walkthrough.controls import WalkthroughPlayer
 
 TEXT_SIZES = (8, 9, 10, 11, 12, 14, 16, 18, 20, 24, 28)
 
@@ -16,13 +22,22 @@ TEXT_SIZES = (8, 9, 10, 11, 12, 14, 16, 18, 20, 24, 28)
 class WindowMenus(QObject):
     """Builds the menu bar of ``window``: File, Walkthrough, View, Help.
 
-    ``window`` provides ``model``, ``player``, ``graph_view``, ``set_text_size``,
-    ``text_size`` and ``show_gradient_check``.
+    The actions call the collaborators passed in. What only the window can do is asked
+    for with a signal: ``text_size_requested(points)`` and ``gradient_check_requested``;
+    the window reports the size in force through :meth:`show_text_size`.
     """
 
-    def __init__(self, window: QMainWindow):
+    text_size_requested = Signal(int)
+    gradient_check_requested = Signal()
+
+    def __init__(self, window: QMainWindow, model: LessonModel, player: WalkthroughPlayer,
+                 files: SessionFiles, exports: Exports, graph_view: GraphView,
+                 exercise: ExerciseMode):
         super().__init__(window)
         self.window = window
+        self.model, self.player, self.files, self.exports = model, player, files, exports
+        self.graph_view, self.exercise = graph_view, exercise
+        self._text_size = 0
         self.actions: dict[str, QAction] = {}
         bar = window.menuBar()
         bar.setObjectName("menuBar")
@@ -51,7 +66,7 @@ class WindowMenus(QObject):
         return action
 
     def _file(self) -> None:
-        menu, files, exports = self.file_menu, self.window.session_files, self.window.exports
+        menu, files, exports = self.file_menu, self.files, self.exports
         self._add(menu, "open", "&Open session…", files.open_file, ["Ctrl+O"],
                   "Open a saved session (.bplab)")
         recent = menu.addMenu("Open &recent")
@@ -79,7 +94,7 @@ class WindowMenus(QObject):
         self._add(menu, "quit", "&Quit", self.window.close, [QKeySequence.StandardKey.Quit])
 
     def _walkthrough(self) -> None:
-        menu, model, player = self.walkthrough_menu, self.window.model, self.window.player
+        menu, model, player = self.walkthrough_menu, self.model, self.player
         self._add(menu, "next", "&Next step", model.next, ["Space", "Right"])
         self._add(menu, "back", "&Back one step", model.back, ["Backspace", "Left"])
         self._add(menu, "play", "&Play / Pause", player.toggle, ["P"])
@@ -89,9 +104,9 @@ class WindowMenus(QObject):
             self._add(menu, f"stage_{stage.value}", f"Jump to {stage.title.lower()}",
                       lambda stage=stage: model.jump_to_stage(stage), [f"Ctrl+{number}"])
         menu.addSeparator()
-        self._add(menu, "gradient_check", "&Gradient check", self.window.show_gradient_check,
+        self._add(menu, "gradient_check", "&Gradient check", self.gradient_check_requested.emit,
                   ["Ctrl+G"], "Compare autograd's gradients with finite differences")
-        exercise = self.window.exercise
+        exercise = self.exercise
         action = self._add(menu, "exercise", "P&redict the gradient (exercise)",
                            lambda: exercise.set_enabled(self.actions["exercise"].isChecked()),
                            ["Ctrl+E"], "Before a value or gradient is shown, type what "
@@ -100,7 +115,7 @@ class WindowMenus(QObject):
         exercise.changed.connect(lambda: action.setChecked(exercise.enabled))
 
     def _view(self) -> None:
-        menu, graph = self.view_menu, self.window.graph_view
+        menu, graph = self.view_menu, self.graph_view
         self._add(menu, "fit", "&Fit graph to window", graph.fit_to_window, ["F"])
         self._add(menu, "zoom_in", "Zoom &in", graph.zoom_in, ["Ctrl++", "Ctrl+="])
         self._add(menu, "zoom_out", "Zoom &out", graph.zoom_out, ["Ctrl+-"])
@@ -117,22 +132,24 @@ class WindowMenus(QObject):
         self.size_actions: dict[int, QAction] = {}
         for size in TEXT_SIZES:
             action = self._add(sizes, f"text_{size}", f"{size} pt",
-                               lambda size=size: self.window.set_text_size(size))
+                               lambda size=size: self.text_size_requested.emit(size))
             action.setCheckable(True)
             group.addAction(action)
             self.size_actions[size] = action
 
     def _step_text_size(self, direction: int) -> None:
-        current = self.window.text_size()
+        current = self._text_size
         bigger = [s for s in TEXT_SIZES if s > current]
         smaller = [s for s in TEXT_SIZES if s < current]
         if direction > 0 and bigger:
-            self.window.set_text_size(bigger[0])
+            self.text_size_requested.emit(bigger[0])
         elif direction < 0 and smaller:
-            self.window.set_text_size(smaller[-1])
+            self.text_size_requested.emit(smaller[-1])
 
-    def text_size_changed(self, size: int) -> None:
-        """Tick the menu entry of ``size`` (none when it is not in the list)."""
+    def show_text_size(self, size: int) -> None:
+        """The window's text size is ``size``: tick its menu entry (none when it is not
+        in the list)."""
+        self._text_size = size
         for value, action in self.size_actions.items():
             action.setChecked(value == size)
 

@@ -3,6 +3,7 @@
 import pytest
 from PySide6.QtCore import Qt
 
+from gui_backprop.core import tracer
 from gui_backprop.core.formatting import format_value
 from gui_backprop.core.lessons import find_lesson
 from gui_backprop.core.walkthrough import Stage
@@ -101,6 +102,31 @@ def test_a_vector_where_the_output_needs_a_number_is_refused(qtbot, tmp_path):
         type_into(qtbot, window.values_panel.field("x"), "[1, 2]")
     assert "single number" in window.values_panel.error_text("x")
     assert window.model.values["x"] == 1.0
+
+
+@pytest.fixture
+def traces(monkeypatch):
+    """Counts the programs traced through autograd (one Trace each)."""
+    made = []
+    real = tracer.Trace
+
+    def counting(*args, **kwargs):
+        made.append(args[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tracer, "Trace", counting)
+    return made
+
+
+@pytest.mark.parametrize("key, text", [("w", "0.5"), (ValuesPanel.LEARNING_RATE, "0.02")])
+def test_an_edit_is_traced_once_for_every_panel(qtbot, tmp_path, traces, key, text):
+    window = open_window(qtbot, tmp_path, "linear-regression")
+    traces.clear()
+    with qtbot.waitSignal(window.model.traced):
+        type_into(qtbot, window.values_panel.field(key), text)
+    assert len(traces) == 1  # the walkthrough, the Train tab and the files all share it
+    assert window.train_panel.problem.values["w"] == window.model.values["w"]
+    assert window.train_panel.problem.learning_rate == window.model.learning_rate
 
 
 def test_unchanged_text_does_not_retrace(qtbot, tmp_path):

@@ -110,7 +110,7 @@ def test_the_plots_export_as_one_crisp_png(qtbot, tmp_path, dialogs):
     assert dialogs.warnings == []
     assert window.centre_tabs.currentWidget() is window.train_panel
     image = QImage(str(tmp_path / "plots.png"))
-    plots = window.session_training.plots()
+    plots = window.train_state.plots()
     assert len(plots) == 3  # loss, data and fit, landscape
     assert image.width() == 2 * max(plot.width() for plot in plots)
     colours = {image.pixel(x, y) for y in range(0, image.height(), 4)

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 
 from gui_backprop.core.lessons import find_lesson, load_lessons
-from gui_backprop.core.training import TrainingStatus
+from gui_backprop.core.training import TrainingProblem, TrainingStatus
 from gui_backprop.ui.training import worker
 from gui_backprop.ui.training.controller import TrainingState
 from gui_backprop.ui.training.panel import TrainPanel
@@ -236,16 +236,17 @@ def test_a_new_program_resets_the_panel_but_new_values_do_not(qtbot, panel):
 
     lesson = find_lesson("linear-regression", LESSONS)
     train(qtbot, panel, 20)
-    panel.set_source(lesson.id, lesson.program, lesson.parameters, {"w": 1.0}, None, 0.02)
+    panel.set_source(lesson.id, TrainingProblem.create(lesson.program, lesson.parameters,
+                                                       {"w": 1.0}, None, 0.02))
     assert panel.loss_plot.count == 21 and panel.form.learning_rate.text() == "0.02"
     other = parse_program("x = [1.0, 2.0]\ny = [2.0, 4.0]\nw = 0.5\n"
                           "loss = mean((w * x - y) ** 2)")
-    panel.set_source(lesson.id, other, ["w"], None, None, 0.02)
+    panel.set_source(lesson.id, TrainingProblem.create(other, ["w"], None, None, 0.02))
     assert panel.loss_plot.count == 0 and panel.landscape_plot.isHidden()
     assert panel.data_plot.isHidden()  # no named prediction such as y_hat = w * x
     named = parse_program("x = [1.0, 2.0]\ny = [2.0, 4.0]\nw = 0.5\ny_hat = w * x\n"
                           "loss = mean((y_hat - y) ** 2)")
-    panel.set_source(lesson.id, named, ["w"], None, None, 0.02)
+    panel.set_source(lesson.id, TrainingProblem.create(named, ["w"], None, None, 0.02))
     assert not panel.data_plot.isHidden() and panel.form.points.isEnabled()
 
 
