@@ -8,6 +8,7 @@ from string import Template
 from PySide6.QtGui import QPalette
 
 from gui_backprop.core.resources import resources_dir
+from gui_backprop.ui.looks.theme import is_dark
 
 STYLE_FILE = "styles/window.qss"
 
@@ -26,14 +27,9 @@ def _template() -> Template:
         return Template("")
 
 
-def is_dark_palette(palette: QPalette) -> bool:
-    """True when the palette's window colour is dark."""
-    return palette.color(QPalette.ColorRole.Window).lightness() < 128
-
-
 def colours_for(palette: QPalette) -> dict[str, str]:
     """The window's named colours (muted, error, accent, ...) that suit ``palette``."""
-    return DARK_COLOURS if is_dark_palette(palette) else LIGHT_COLOURS
+    return DARK_COLOURS if is_dark(palette) else LIGHT_COLOURS
 
 
 def window_style_sheet(palette: QPalette, text_size: float) -> str:

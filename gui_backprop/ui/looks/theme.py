@@ -46,7 +46,7 @@ class Theme:
     @property
     def is_dark(self) -> bool:
         """True for the dark variant."""
-        return QColor(self.background).lightness() < 128
+        return is_dark_colour(QColor(self.background))
 
     def color(self, role: str) -> QColor:
         """A colour by field name, e.g. ``theme.color("current")``."""
@@ -118,9 +118,19 @@ DARK = Theme(
 )
 
 
+def is_dark_colour(colour: QColor) -> bool:
+    """True for a dark background colour: the one test of light or dark in the app."""
+    return colour.lightness() < 128
+
+
+def is_dark(palette: QPalette, role: QPalette.ColorRole = QPalette.ColorRole.Window) -> bool:
+    """True when ``palette``'s ``role`` (the window's background by default) is dark."""
+    return is_dark_colour(palette.color(role))
+
+
 def theme_for_palette(palette: QPalette) -> Theme:
     """The dark theme when the palette's window colour is dark, else the light one."""
-    return DARK if palette.color(QPalette.ColorRole.Window).lightness() < 128 else LIGHT
+    return DARK if is_dark(palette) else LIGHT
 
 
 def current_theme() -> Theme:

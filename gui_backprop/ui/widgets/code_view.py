@@ -19,12 +19,13 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
+from gui_backprop.ui.looks.theme import is_dark
 from gui_backprop.ui.widgets.python_highlighter import PythonHighlighter
 
 
-def is_dark(widget: QWidget) -> bool:
-    """True when the widget's palette has a dark background."""
-    return widget.palette().color(QPalette.ColorRole.Base).lightness() < 128
+def _dark(widget: QWidget) -> bool:
+    """True when the widget's text background is dark."""
+    return is_dark(widget.palette(), QPalette.ColorRole.Base)
 
 
 class _LineNumbers(QWidget):
@@ -52,7 +53,7 @@ class CodeView(QPlainTextEdit):
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.setTabChangesFocus(True)
         self._apply_monospace()
-        self._highlighter = PythonHighlighter(self.document(), is_dark(self))
+        self._highlighter = PythonHighlighter(self.document(), _dark(self))
         self._gutter = _LineNumbers(self)
         self._current_line: int | None = None
         self._error: tuple[int, int | None] | None = None
@@ -129,7 +130,7 @@ class CodeView(QPlainTextEdit):
                            QTextCursor.MoveMode.KeepAnchor)
         fmt = QTextCharFormat()
         fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-        fmt.setUnderlineColor(QColor("#ff7b72" if is_dark(self) else "#d1242f"))
+        fmt.setUnderlineColor(QColor("#ff7b72" if _dark(self) else "#d1242f"))
         selection = QTextEdit.ExtraSelection()
         selection.cursor = cursor
         selection.format = fmt
@@ -140,7 +141,7 @@ class CodeView(QPlainTextEdit):
         if self._current_line is not None:
             selection = QTextEdit.ExtraSelection()
             colour = self.palette().color(QPalette.ColorRole.Highlight)
-            colour.setAlpha(120 if is_dark(self) else 70)
+            colour.setAlpha(120 if _dark(self) else 70)
             selection.format.setBackground(colour)
             selection.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
             cursor = QTextCursor(self.document().findBlockByNumber(self._current_line - 1))
@@ -166,7 +167,7 @@ class CodeView(QPlainTextEdit):
             self._apply_monospace()
             self._update_gutter_width()
         elif event.type() == QEvent.Type.PaletteChange:
-            self._highlighter.set_dark(is_dark(self))
+            self._highlighter.set_dark(_dark(self))
             self._refresh_selections()
 
     # -- the line-number gutter ----------------------------------------------------------

@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 from gui_backprop.core.training_landscape import compute_landscape
-from gui_backprop.ui.training.plots.data_plot import DataPlot, nice_ceiling
+from gui_backprop.ui.training.plots.data_plot import DataPlot
 from gui_backprop.ui.training.plots.landscape_plot import LandscapePlot
+from gui_backprop.ui.training.plots.live_plot import nice_ceiling
 from gui_backprop.ui.training.plots.loss_plot import COLUMNS, LogAxis, LossPlot, PeakEnvelope
 
 

@@ -14,8 +14,8 @@ from PySide6.QtGui import QPainter
 
 from gui_backprop.core.training_landscape import LossLandscape
 from gui_backprop.ui.looks.theme import current_theme
-from gui_backprop.ui.training.plots.data_plot import CACHED, SUBPIXEL, LivePlotWidget, style_plot
 from gui_backprop.ui.training.plots.live_items import LiveCurve, LiveMarker
+from gui_backprop.ui.training.plots.live_plot import CACHED, SUBPIXEL, LivePlotWidget, style_plot
 
 CONTOUR_PEN = (255, 255, 255, 110)
 

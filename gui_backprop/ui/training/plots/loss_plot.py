@@ -20,8 +20,8 @@ import pyqtgraph as pg
 from gui_backprop.core.formatting import format_number
 from gui_backprop.core.training_landscape import SMALLEST_LOSS
 from gui_backprop.ui.looks.theme import current_theme
-from gui_backprop.ui.training.plots.data_plot import LivePlotWidget, nice_ceiling, style_plot
 from gui_backprop.ui.training.plots.live_items import LiveCurve
+from gui_backprop.ui.training.plots.live_plot import LivePlotWidget, nice_ceiling, style_plot
 
 COLUMNS = 2048  # at most; two per pixel of the plot
 MIN_COLUMNS = 512
