@@ -17,7 +17,7 @@ from gui_backprop.core.lessons import Lesson
 from gui_backprop.core.program import Program, parse_program
 from gui_backprop.core.session_file import Session
 from gui_backprop.core.tracer import trace_program
-from gui_backprop.core.values import Value, check_learning_rate, check_value, parse_value
+from gui_backprop.core.values import Value, parse_learning_rate, parse_value
 from gui_backprop.core.walkthrough import Stage, Step, WalkState, Walkthrough
 
 
@@ -157,7 +157,7 @@ class LessonModel(QObject):
     def set_value(self, name: str, text: str) -> str | None:
         """Give leaf ``name`` a typed value and re-trace; the error message if refused."""
         try:
-            value = check_value(name, parse_value(text))
+            value = parse_value(text)  # checked once more, as every value, by the trace
             walkthrough = self._trace(values={**self.values, name: value})
         except ProgramError as exc:
             return self._refuse(f"{name}: {exc.message}" if not exc.message.startswith(name)
@@ -180,7 +180,7 @@ class LessonModel(QObject):
     def set_learning_rate(self, text: str) -> str | None:
         """Set the learning rate from text and re-trace; the error message if refused."""
         try:
-            rate = check_learning_rate(parse_value(text))
+            rate = parse_learning_rate(text)
             walkthrough = self._trace(learning_rate=rate)
         except ProgramError as exc:
             return self._refuse(exc.message)
@@ -211,8 +211,7 @@ class LessonModel(QObject):
     def trace_with(self, values: dict[str, Value]) -> Walkthrough:
         """The open work traced at these leaf values, without showing it; raises
         :class:`ProgramError` for values it refuses."""
-        checked = {name: check_value(name, value) for name, value in values.items()}
-        return self._trace(values={**self.values, **checked})
+        return self._trace(values={**self.values, **values})  # the trace checks them
 
     def _trace(self, program: Program | None = None, values: dict | None = None,
                parameters: tuple[str, ...] | None = None,

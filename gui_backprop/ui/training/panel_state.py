@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QWidget
 from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.training import EPOCHS_RANGE, UpdateRule
 from gui_backprop.core.training_data import DataSettings
-from gui_backprop.core.values import check_learning_rate, parse_value
+from gui_backprop.core.values import check_learning_rate, parse_learning_rate
 from gui_backprop.ui.training.panel import TrainPanel
 
 
@@ -61,7 +61,7 @@ class TrainPanelState(QObject):
                     "seed": form.seed.value(),
                     "log_scale": self.panel.controls.log_scale.isChecked()}
         with contextlib.suppress(ProgramError):
-            training["learning_rate"] = check_learning_rate(parse_value(form.learning_rate.text()))
+            training["learning_rate"] = parse_learning_rate(form.learning_rate.text())
         return training
 
     def history(self) -> tuple[float, ...]:
