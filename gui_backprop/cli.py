@@ -5,6 +5,8 @@
                        [--export-script FILE]
     gui-backprop trace --lesson NAME [--json]
     gui-backprop lessons
+    gui-backprop check-lesson FILE... [--run]
+(the app, ``trace`` and ``lessons`` also take ``--lessons DIR``: a teacher's folder)
 """
 
 from __future__ import annotations
@@ -14,6 +16,14 @@ import json
 import os
 import sys
 from pathlib import Path
+
+from gui_backprop.cli_lessons import (
+    add_lessons_option,
+    lesson_folders,
+    load_with_warnings,
+    run_check_lesson,
+    run_lessons,
+)
 
 EXIT_USAGE = 2
 
@@ -39,6 +49,7 @@ def _trace_parser() -> argparse.ArgumentParser:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--export-script", metavar="FILE",
                         help="also write a standalone PyTorch script that reproduces the numbers")
+    add_lessons_option(parser)
     return parser
 
 
@@ -102,7 +113,7 @@ def run_trace(argv: list[str]) -> int:
         if args.lesson:
             if args.program:
                 raise ProgramError("give either a program or --lesson, not both")
-            lesson = find_lesson(args.lesson)
+            lesson = find_lesson(args.lesson, load_with_warnings(args))
             walkthrough = lesson.walkthrough(values or None, args.grad, lr)
         elif args.program:
             program = parse_program(_program_text(args.program))
@@ -136,20 +147,12 @@ def _write_script(trace, title: str, path: Path) -> bool:
     return True
 
 
-def run_lessons() -> int:
-    """``gui-backprop lessons``: list the lessons."""
-    from gui_backprop.core.lessons import load_lessons
-
-    for index, lesson in enumerate(load_lessons(), start=1):
-        print(f"{index}. {lesson.id:<22} {lesson.title} — {lesson.summary}")
-    return 0
-
-
 def _app_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gui-backprop",
         description="Backprop Lab: learn backpropagation step by step on real PyTorch "
-                    "tensors. Subcommands: 'trace' (headless trace), 'lessons' (list).")
+                    "tensors. Subcommands: 'trace' (headless trace), 'lessons' (list), "
+                    "'check-lesson' (check lesson files).")
     parser.add_argument("session", nargs="?", help="a session file to open")
     parser.add_argument("--lesson", help="the lesson to open (id, number or title)")
     parser.add_argument("--step", type=int, help="walkthrough step to show (default: the "
@@ -157,20 +160,23 @@ def _app_parser() -> argparse.ArgumentParser:
     parser.add_argument("--screenshot", metavar="FILE",
                         help="render the window to a PNG without showing it, then exit")
     parser.add_argument("--size", default="1280x800", help="window size WxH (default 1280x800)")
+    add_lessons_option(parser)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``gui-backprop`` command."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] in ("trace", "lessons"):
+    commands = {"trace": run_trace, "lessons": run_lessons, "check-lesson": run_check_lesson}
+    if argv and argv[0] in commands:
         try:
-            return run_trace(argv[1:]) if argv[0] == "trace" else run_lessons()
+            return commands[argv[0]](argv[1:])
         except BrokenPipeError:
             # the reader (e.g. `| head`) stopped early: not an error worth a traceback
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return 0
     args = _app_parser().parse_args(argv)
+    args.lesson_folders = lesson_folders(args)
     from gui_backprop.ui.app import run_app
 
     return run_app(args)
