@@ -30,7 +30,7 @@ FOLDERS_VARIABLE = "BACKPROP_LAB_LESSONS"
 MAX_FOLDER_LESSONS = 200
 
 __all__ = ["FOLDERS_VARIABLE", "Lesson", "LessonError", "LessonFileError", "LessonProblem",
-           "find_lesson", "lesson_folders_from_environment", "load_all_lessons",
+           "find_lesson", "id_taken", "lesson_folders_from_environment", "load_all_lessons",
            "load_lesson", "load_lesson_folder", "load_lessons"]
 
 
@@ -140,6 +140,12 @@ def lesson_folders_from_environment() -> list[Path]:
     return [Path(part) for part in value.split(os.pathsep) if part.strip()]
 
 
+def id_taken(lesson: Lesson) -> LessonProblem:
+    """The problem of a folder lesson whose id another lesson has already."""
+    return LessonProblem(lesson.path or Path(lesson.id), 1, f"the lesson id '{lesson.id}' is "
+                         "taken by another lesson; rename the file")
+
+
 def load_all_lessons(folders: list[Path] = ()) -> tuple[list[Lesson], list[LessonProblem]]:
     """The built-in lessons, then each folder's lessons (a section per folder, in the
     built-in order within it); with the problems of the files that were skipped. A
@@ -152,8 +158,7 @@ def load_all_lessons(folders: list[Path] = ()) -> tuple[list[Lesson], list[Lesso
         problems += skipped
         for lesson in found:
             if lesson.id in taken:
-                problems.append(LessonProblem(lesson.path, 1, f"the lesson id '{lesson.id}' "
-                                              "is taken by another lesson; rename the file"))
+                problems.append(id_taken(lesson))
                 continue
             taken.add(lesson.id)
             lessons.append(lesson)
