@@ -1,13 +1,17 @@
 """Teachers' lessons: folders that load what they can, and the lesson checker."""
 
 import os
+import tomllib
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gui_backprop.cli import main
 from gui_backprop.core.lesson_check import check_lesson_file
 from gui_backprop.core.lesson_schema import MAX_LESSON_BYTES
+from gui_backprop.core.lesson_writer import lesson_file_text, lesson_id_for, toml_string
 from gui_backprop.core.lessons import (
     find_lesson,
     load_all_lessons,
@@ -175,3 +179,31 @@ def test_the_guides_complete_example_passes_the_checker(tmp_path):
     path = write(tmp_path, "1-doubling.toml", example)
     assert check_lesson_file(path) == []
     assert load_lesson(path).walkthrough().trace.first.updates[0].after == pytest.approx(1.3)
+
+
+# -- writing a lesson ---------------------------------------------------------------------
+
+@given(st.text(max_size=200))
+def test_any_text_a_teacher_types_reads_back_exactly(text):
+    assert tomllib.loads(f"x = {toml_string(text)}")["x"] == text
+
+
+def test_a_lone_surrogate_becomes_a_replacement_character():
+    written = toml_string("a\ud800b")
+    assert tomllib.loads(f"x = {written}")["x"] == "a\ufffdb"
+
+
+@pytest.mark.parametrize("title, expected", [("My First Lesson!", "my-first-lesson"),
+                                             ("Über ∂", "ber"), ("", "my-lesson")])
+def test_a_title_gives_a_file_name(title, expected):
+    assert lesson_id_for(title) == expected
+
+
+def test_a_written_lesson_passes_the_checker_and_walks_through_the_same_numbers(tmp_path):
+    trace = find_lesson("linear-regression", load_all_lessons()[0]).trace(values={"w": 0.5})
+    text = lesson_file_text(trace, "Fit a line", "y = w x + b", "Intro '''", {})
+    path = write(tmp_path, "fit.toml", text)
+    assert check_lesson_file(path) == []
+    again = load_lesson(path).trace()
+    assert [n.value for n in again.first.nodes] == [n.value for n in trace.first.nodes]
+    assert again.first.updates == trace.first.updates
