@@ -17,8 +17,9 @@ from pathlib import Path
 
 from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.program import Program, parse_expression, parse_program
+from gui_backprop.core.questions import KINDS
 from gui_backprop.core.tracer import MAX_ITERATIONS
-from gui_backprop.core.values import check_learning_rate
+from gui_backprop.core.values import check_learning_rate, check_value
 from gui_backprop.core.walkthrough import Stage
 
 MAX_LESSON_BYTES = 256 * 1024
@@ -41,7 +42,10 @@ FIELDS: dict[str, tuple[bool, tuple[type, ...], str]] = {
     "output": (False, (str,), "a variable's name"),
     "formulas": (False, (dict,), "a table [formulas]"),
     "tags": (False, (list,), "a list of strings"),
+    "questions": (False, (list,), "a list of [[questions]] tables"),
+    "ranges": (False, (dict,), "a table [ranges]"),
 }
+QUESTION_FIELDS = {"ask", "of", "wrt", "iteration"}
 CODE_FIELDS = {"listing", "lines"}
 
 
@@ -111,16 +115,24 @@ class _Lines:
 
     _KEY = re.compile(r"""\s*("(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_.-]+)\s*=""")
     _TABLE = re.compile(r"\s*\[\s*([A-Za-z0-9_.\" -]+?)\s*\]\s*(#.*)?$")
+    _ARRAY = re.compile(r"\s*\[\[\s*([A-Za-z0-9_.\" -]+?)\s*\]\]\s*(#.*)?$")
 
     def __init__(self, text: str):
         self.keys: dict[tuple[str, str], int] = {}
         self.tables: dict[str, int] = {}
         self.multiline: set[tuple[str, str]] = set()  # keys whose value opens a """ string
+        self.entries: dict[str, list[int]] = {}  # [[name]] -> the line of each entry
         table = ""
         in_string = False
         for number, line in enumerate(text.splitlines(), start=1):
             if in_string:
                 in_string = line.count('"""') % 2 == 0 and line.count("'''") % 2 == 0
+                continue
+            entry = self._ARRAY.match(line)
+            if entry:  # keys of each entry are found by the entry's line
+                table = entry.group(1).replace('"', "").replace(" ", "")
+                self.entries.setdefault(table, []).append(number)
+                table = f"{table}#{len(self.entries[table])}"
                 continue
             header = self._TABLE.match(line)
             if header:
@@ -189,6 +201,8 @@ def check_lesson_data(path: Path, text: str, data: dict) -> tuple[list[LessonPro
     _check_stages(data, lines, problem)
     _check_code(data, program, lines, problem)
     _check_formulas(data, program, lines, problem)
+    _check_questions(data, program, lines, problem)
+    _check_ranges(data, program, lines, problem)
     return problems, program
 
 
@@ -293,6 +307,59 @@ def _check_formulas(data, program: Program | None, lines: _Lines, problem) -> No
             parse_expression(formula, set(program.names))
         except ProgramError as exc:
             problem(line, f"formula for '{_short(name)}': {exc.message}")
+
+
+def _check_questions(data, program: Program | None, lines: _Lines, problem) -> None:
+    questions = data.get("questions")
+    if not isinstance(questions, list) or program is None:
+        return
+    iterations = data.get("iterations", 1)
+    for number, question in enumerate(questions, start=1):
+        table = f"questions#{number}"
+        entry = lines.entries.get("questions", [])
+        here = entry[number - 1] if number <= len(entry) else lines.of("questions")
+        if not isinstance(question, dict):
+            problem(here, f"question {number} must be a [[questions]] table")
+            continue
+        for name in sorted(question.keys() - QUESTION_FIELDS):
+            problem(lines.of(name, table) if (table, name) in lines.keys else here,
+                    f"question {number}: unknown field '{_short(name)}' "
+                    f"(fields: {', '.join(sorted(QUESTION_FIELDS))})")
+        ask, of, wrt = question.get("ask"), question.get("of"), question.get("wrt")
+        if ask not in KINDS:
+            problem(here, f"question {number}: 'ask' must be one of {', '.join(KINDS)}")
+        if not isinstance(of, str) or of not in program.names:
+            problem(here, f"question {number}: 'of' must name a variable of the program")
+        if ask == "local_grad" and (not isinstance(wrt, str) or wrt not in program.names):
+            problem(here, f"question {number}: a local_grad question needs 'wrt', a "
+                          "variable whose value 'of' is computed from directly")
+        iteration = question.get("iteration", 1)
+        if isinstance(iteration, bool) or not isinstance(iteration, int) \
+                or not isinstance(iterations, int) or not 1 <= iteration <= iterations:
+            problem(here, f"question {number}: 'iteration' must be from 1 to the lesson's "
+                          "iterations")
+
+
+def _check_ranges(data, program: Program | None, lines: _Lines, problem) -> None:
+    ranges = data.get("ranges")
+    if not isinstance(ranges, dict) or program is None:
+        return
+    for name, bounds in ranges.items():
+        line = lines.of(name, "ranges")
+        if name not in program.leaves:
+            problem(line, f"range for '{_short(name)}': not a value of the program")
+            continue
+        numbers = bounds if isinstance(bounds, list) else []
+        try:
+            checked = check_value(f"range for '{name}'", tuple(numbers))
+        except ProgramError as exc:
+            problem(line, exc.message)
+            continue
+        if len(checked) not in (2, 3) or checked[0] > checked[1] \
+                or (len(checked) == 3 and checked[2] <= 0) \
+                or (checked[1] - checked[0]) / (checked[2] if len(checked) == 3 else 0.1) > 1e6:
+            problem(line, f"range for '{name}' must be [low, high] or [low, high, step] "
+                          "with low <= high, a step above 0 and at most a million steps")
 
 
 def _short(text: str) -> str:

@@ -40,7 +40,7 @@ def toml_string(text: str) -> str:
     text = "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in text)
     plain = all(ch in "\n\t" or ch >= " " for ch in text) and "\x7f" not in text
     if "\n" in text and plain and "'''" not in text and not text.endswith("'"):
-        return f"'''\n{text}'''" if text.endswith("\n") else f"'''\n{text}\n'''"
+        return f"'''\n{text}'''"  # the newline after the opening quotes is not text
     # JSON's escapes (\" \\ \n \t \uXXXX) are all valid in a TOML basic string; DEL,
     # which JSON leaves as it is, TOML wants escaped too.
     return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")

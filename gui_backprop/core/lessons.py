@@ -9,7 +9,7 @@ runs, and optionally closed-form gradient formulas to compare with autograd.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from gui_backprop.core.errors import ProgramError
@@ -22,6 +22,7 @@ from gui_backprop.core.lesson_schema import (
     read_lesson_text,
 )
 from gui_backprop.core.program import Program
+from gui_backprop.core.questions import QuestionSpec, ValueRange, pose_questions
 from gui_backprop.core.resources import resources_dir
 from gui_backprop.core.tracer import trace_program
 from gui_backprop.core.walkthrough import Stage, Walkthrough
@@ -56,6 +57,8 @@ class Lesson:
     output: str | None = None
     folder: str = ""  # the teacher's folder it came from ("" for a built-in lesson)
     path: Path | None = None
+    questions: tuple[QuestionSpec, ...] = ()
+    ranges: dict[str, ValueRange] = field(default_factory=dict)
 
     def trace(self, values=None, parameters=None, learning_rate=None):
         """Trace the lesson's program with its settings (each can be overridden)."""
@@ -97,13 +100,32 @@ def load_lesson(path: Path, folder: str = "") -> Lesson:
         code=code.get("listing", "").strip("\n"), code_lines=dict(code.get("lines", {})),
         formulas=dict(data.get("formulas", {})), order=data.get("order", 100),
         playground=data.get("playground", False), output=data.get("output"),
-        folder=folder, path=path)
+        folder=folder, path=path,
+        questions=tuple(QuestionSpec(q["ask"], q["of"], q.get("wrt"), q.get("iteration", 1))
+                        for q in data.get("questions", [])),
+        ranges={name: ValueRange(*map(float, bounds))
+                for name, bounds in data.get("ranges", {}).items()})
     try:
         lesson.trace()
     except ProgramError as exc:
         raise LessonFileError([LessonProblem(path, 1, f"the program does not run: "
                                                       f"{exc}")]) from None
+    for number, spec in enumerate(lesson.questions, start=1):
+        try:  # the answer key exists: 'wrt' feeds 'of' directly, the numbers trace
+            pose_questions(replace(lesson, questions=(spec,)), 0)
+        except (StopIteration, ProgramError) as exc:
+            why = str(exc) or f"'{spec.wrt}' does not feed '{spec.of}' directly"
+            line = _entry_line(text, "questions", number)
+            raise LessonFileError([LessonProblem(path, line, f"question {number}: {why}")]) \
+                from None
     return lesson
+
+
+def _entry_line(text: str, table: str, number: int) -> int:
+    """The line of the ``number``-th ``[[table]]`` header (1 if there is none)."""
+    found = [i for i, line in enumerate(text.splitlines(), start=1)
+             if line.strip().replace(" ", "") == f"[[{table}]]"]
+    return found[number - 1] if number <= len(found) else 1
 
 
 def _sorted(lessons: list[Lesson]) -> list[Lesson]:

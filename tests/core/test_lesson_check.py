@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gui_backprop.cli import main
+from gui_backprop.core.exercise import check_answer
 from gui_backprop.core.lesson_check import check_lesson_file
 from gui_backprop.core.lesson_schema import MAX_LESSON_BYTES
 from gui_backprop.core.lesson_writer import lesson_file_text, lesson_id_for, toml_string
@@ -18,6 +19,7 @@ from gui_backprop.core.lessons import (
     load_lesson,
     load_lesson_folder,
 )
+from gui_backprop.core.questions import pose_questions
 from gui_backprop.core.resources import resources_dir
 
 BUILT_IN = resources_dir() / "lessons"
@@ -207,3 +209,51 @@ def test_a_written_lesson_passes_the_checker_and_walks_through_the_same_numbers(
     again = load_lesson(path).trace()
     assert [n.value for n in again.first.nodes] == [n.value for n in trace.first.nodes]
     assert again.first.updates == trace.first.updates
+
+
+# -- questions per student ----------------------------------------------------------------
+
+QUESTIONS = GOOD.replace("[stages]", """[ranges]
+w = [-2.0, 2.0, 0.5]
+
+[stages]""") + """
+[[questions]]
+ask = "grad"
+of = "w"
+
+[[questions]]
+ask = "local_grad"
+of = "y"
+wrt = "w"
+
+[[questions]]
+ask = "value"
+of = "y"
+"""
+
+
+def test_each_seed_gets_its_own_numbers_and_autograd_grades_them(tmp_path):
+    lesson = load_lesson(write(tmp_path, "q.toml", QUESTIONS))
+    values_1, questions_1 = pose_questions(lesson, 1)
+    assert pose_questions(lesson, 1) == (values_1, questions_1)  # the same seed: the same
+    seeds = {pose_questions(lesson, seed)[0]["w"] for seed in range(20)}
+    assert len(seeds) > 3 and seeds <= {-2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0}
+    w = values_1["w"]
+    grad, local, value = questions_1
+    assert (grad.expected, local.expected, value.expected) == (2.0, 2.0, 2 * w)
+    assert check_answer(value, str(2 * w)).correct
+    assert not check_answer(value, str(2 * w + 1)).correct
+    assert check_answer(grad, "2").correct and "∂y/∂w" in grad.prompt
+
+
+@pytest.mark.parametrize("change, line, words", [
+    (lambda t: t.replace('ask = "value"', 'ask = "colour"'), 43, "'ask' must be one of"),
+    (lambda t: t.replace('of = "y"\nwrt = "w"', 'of = "y"'), 38, "needs 'wrt'"),
+    (lambda t: t.replace('w = [-2.0, 2.0, 0.5]', 'q = [0, 1]'), 12, "range for 'q'"),
+    (lambda t: t.replace('w = [-2.0, 2.0, 0.5]', 'w = [2, 1]'), 12, "low <= high"),
+    (lambda t: t.replace('of = "w"\n', 'of = "w"\nhint = "x"\n'), 37, "unknown field 'hint'"),
+])
+def test_a_broken_question_or_range_is_named_with_its_line(tmp_path, change, line, words):
+    path = write(tmp_path, "q.toml", change(QUESTIONS))
+    problems = check_lesson_file(path)
+    assert problems and problems[0].line == line and words in problems[0].message, problems
