@@ -115,6 +115,7 @@ def _run_iteration(index, program, leaves, params, rate, output_name, zero_grad,
     finally:
         for handle in handles:
             handle.remove()
+        builder.remove_backward_hooks()
     nodes, edges = builder.finish(leaf_grads)
     updates = _update(leaves, params, rate, zero_grad, notes if index == 0 else [])
     output_id = builder.node_of(output)
