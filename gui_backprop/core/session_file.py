@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import stat
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -18,13 +19,14 @@ from pathlib import Path
 from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.program import parse_program
 from gui_backprop.core.tracer import resolve_parameters, resolve_values
-from gui_backprop.core.values import check_learning_rate
+from gui_backprop.core.values import check_learning_rate, check_number, short_text
 
 FORMAT = "backprop-lab-session"
 VERSION = 1
 MAX_FILE_BYTES = 32 * 1024 * 1024
 MAX_HISTORY = 2_000_000
 SUFFIX = ".bplab"
+NAME_CHARS = 80  # a file name longer than this is cut short in messages
 
 
 class SessionError(ValueError):
@@ -79,14 +81,42 @@ def save_session(session: Session, path: str | os.PathLike) -> None:
 def load_session(path: str | os.PathLike) -> Session:
     """Read and validate a session file; raise :class:`SessionError` on any problem."""
     path = Path(path)
+    return parse_session(read_limited(path, MAX_FILE_BYTES), path.name)
+
+
+def read_limited(path: Path, limit: int) -> bytes:
+    """The bytes of the regular file ``path``, at most ``limit`` of them, else
+    :class:`SessionError`.
+
+    Only a regular file is read: a device (``/dev/zero`` has size 0 and never ends), a
+    FIFO (opening it waits for a writer, for ever) or a folder is refused. The file is
+    opened without blocking and checked with ``fstat`` on the descriptor itself, so
+    it cannot be swapped between the check and the read; the read stops at ``limit + 1``
+    bytes whatever the size said.
+    """
+    name = short_text(path.name, NAME_CHARS)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise SessionError(f"{path.name} is too large to be a session file")
-        raw = path.read_bytes()
+        fd = os.open(path, flags)
     except OSError as exc:
-        raise SessionError(f"cannot open {path.name}: {exc.strerror or exc}") from None
-    return parse_session(raw, path.name)
+        raise SessionError(f"cannot open {name}: {exc.strerror or exc}") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise SessionError(f"{name} is not a regular file (a folder, a device or a pipe)")
+        chunks, total = [], 0
+        while total <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+    except OSError as exc:
+        raise SessionError(f"cannot read {name}: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+    if total > limit:
+        raise SessionError(f"{name} is too large to be a session file")
+    return b"".join(chunks)
 
 
 def _reject_constant(name: str):
@@ -94,9 +124,10 @@ def _reject_constant(name: str):
 
 
 def parse_session(raw: bytes, name: str = "the file") -> Session:
-    """Validate the bytes of a session file."""
+    """Validate the bytes of a session file (UTF-8, with or without a byte-order mark)."""
+    name = short_text(name, NAME_CHARS)
     try:
-        data = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+        data = json.loads(raw.decode("utf-8-sig"), parse_constant=_reject_constant)
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise SessionError(f"{name} is not a Backprop Lab session (not valid JSON, "
                            "or cut short)") from None
@@ -143,16 +174,17 @@ def _session_from(data: dict) -> Session:
     for key, value in training.items():
         if not isinstance(value, (int, float, str, bool)) or (
                 isinstance(value, str) and len(value) > 200):
-            raise TypeError(f"training setting '{key}' has the wrong type")
+            raise TypeError(f"training setting '{short_text(key)}' has the wrong type")
     history = data.get("loss_history", [])
     if not isinstance(history, list) or len(history) > MAX_HISTORY:
         raise TypeError("'loss_history' has the wrong type")
     losses = []
     for value in history:
-        if value is None:
+        if value is None:  # how a loss that was NaN or infinite is saved
             losses.append(math.nan)
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            losses.append(float(value))
+            # any size a run can reach (a diverging one nears 1e308), but finite
+            losses.append(check_number("loss_history", value))
         else:
             raise TypeError("'loss_history' must hold numbers")
     return Session(text, values, parameters, rate, lesson, position, dict(training),
