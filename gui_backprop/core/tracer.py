@@ -52,8 +52,8 @@ def resolve_parameters(program: Program, parameters: Iterable[str] | None) -> tu
     chosen = tuple(dict.fromkeys(program_name(name) for name in parameters))
     for name in chosen:
         if name not in leaves:
-            raise ProgramError(f"'{short_text(str(name))}' cannot be a parameter: only values assigned a number "
-                               f"can (here: {', '.join(leaves)})")
+            raise ProgramError(f"'{short_text(str(name))}' cannot be a parameter: only values "
+                               f"assigned a number can (here: {', '.join(leaves)})")
     if not chosen:
         raise ProgramError("choose at least one parameter (requires_grad=True) "
                            "so that there is a gradient to compute")

@@ -6,8 +6,8 @@ a number no larger in size than :data:`MAX_MAGNITUDE`, or a non-empty tuple of a
 values inside float64's range where it matters to the app (a plot's axis with its
 padding, a square, a least-squares line); a trace that overflows further on shows
 ``inf`` as autograd does. Other numbers (a loss history, a training setting) go
-through :func:`check_number` with their own range. Text a learner types (the Values tab, ``--set``, an exercise answer)
-goes through :func:`parse_value`; values that arrive as Python objects (a session file,
+through :func:`check_number` with their own range. Text a learner types (the Values
+tab, ``--set``, an exercise answer) goes through :func:`parse_value`; values that arrive as Python objects (a session file,
 an API call) go through :func:`check_value`. Both give the same verdicts and messages.
 Nothing here evaluates text: literals are read from :mod:`ast` nodes.
 """
