@@ -9,7 +9,8 @@ padding, a square, a least-squares line); a trace that overflows further on show
 through :func:`check_number` with their own range. Text a learner types (the Values
 tab, ``--set``, an exercise answer) goes through :func:`parse_value`; values that
 arrive as Python objects (a session file, an API call) go through
-:func:`check_value`. Both give the same verdicts and messages. Nothing here evaluates text: literals are read from :mod:`ast` nodes.
+:func:`check_value`. Both give the same verdicts and messages. Nothing here
+evaluates text: literals are read from :mod:`ast` nodes.
 """
 
 from __future__ import annotations
