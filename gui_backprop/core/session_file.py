@@ -3,7 +3,7 @@
 Loading trusts nothing: size, JSON syntax, format marker, version, every field's type
 and range are checked, and the program text goes through the same safe parser as
 typed text. Any problem is one :class:`SessionError` with a clear message. Saving is
-atomic: the new content goes to a temporary file that then replaces the old one.
+atomic (:mod:`~gui_backprop.core.atomic_file`).
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import json
 import math
 import os
 import stat
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from gui_backprop.core.atomic_file import write_atomically
 from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.program import parse_program
 from gui_backprop.core.tracer import resolve_parameters, resolve_values
@@ -57,25 +57,14 @@ class Session:
 
 
 def save_session(session: Session, path: str | os.PathLike) -> None:
-    """Write ``session`` to ``path`` atomically (the old file survives any failure)."""
+    """Write ``session`` to ``path`` atomically (the old file survives any failure; see
+    :mod:`~gui_backprop.core.atomic_file`)."""
     path = Path(path)
-    text = session.to_json()
     try:
-        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        write_atomically(path, session.to_json().encode("utf-8"))
     except OSError as exc:
-        raise SessionError(f"cannot save to {path.parent}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        raise SessionError(f"cannot save {path.name}: {exc.strerror or exc}") from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        raise SessionError(f"cannot save {short_text(path.name, NAME_CHARS)}: "
+                           f"{exc.strerror or exc}") from None
 
 
 def load_session(path: str | os.PathLike) -> Session:
