@@ -77,27 +77,43 @@ def test_a_temporary_locked_by_a_live_writer_is_kept(tmp_path):
     assert temporary_pattern("work.bplab").fullmatch(busy.name)
 
 
+def _slow_disk() -> None:
+    """Make flushing to disk take a while (in the child only), so that most kills land
+    while the temporary file exists, as they would on a slow disk."""
+    real = os.fsync
+
+    def fsync(fd):
+        time.sleep(0.03)
+        real(fd)
+
+    os.fsync = fsync
+
+
 @POSIX_ONLY
 def test_killing_a_saving_process_at_random_leaves_old_or_new_and_the_next_save_cleans(
         tmp_path):
     path = tmp_path / "work.bplab"
-    versions = [_session(60_000, 1), _session(90_000, 2)]
+    versions = [_session(2_000, 1), _session(3_000, 2)]
     save_session(versions[0], path)
     path.chmod(0o640)
     rng = random.Random(12)
+    left_behind = 0
     for kill in range(12):
         pid = os.fork()
         if pid == 0:  # the child saves one version after the other until it is killed
             try:
+                _slow_disk()
                 for round_ in range(1_000_000):
                     save_session(versions[(round_ + kill) % 2], path)
             finally:
                 os._exit(0)
-        time.sleep(rng.uniform(0.005, 0.15))
+        time.sleep(rng.uniform(0.02, 0.25))
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
         assert load_session(path) in versions  # whole, one or the other
         assert _modes(path) == 0o640
+        left_behind += len(_temporaries(tmp_path))  # (the next child's save removes them)
+    assert left_behind, "no kill landed while a temporary existed"
     save_session(versions[1], path)
     assert _temporaries(tmp_path) == []
     assert load_session(path) == versions[1] and _modes(path) == 0o640
