@@ -16,6 +16,11 @@ import sys
 from pathlib import Path
 
 EXIT_USAGE = 2
+EXIT_OUTPUT = 1  # the output could not be written
+
+
+class OutputError(Exception):
+    """Standard output cannot take what the command prints (closed, full, failing)."""
 
 
 def _trace_parser() -> argparse.ArgumentParser:
@@ -34,7 +39,7 @@ def _trace_parser() -> argparse.ArgumentParser:
                              "(default: every value)")
     parser.add_argument("--lr", default=None, help="learning rate of the update (default 0.01)")
     parser.add_argument("--output", help="the variable to differentiate (default: the last)")
-    parser.add_argument("--iterations", type=int, default=None,
+    parser.add_argument("--iterations", type=int, default=1,
                         help="training iterations to trace (default 1)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--export-script", metavar="FILE",
@@ -46,15 +51,21 @@ def _parse_sets(items: list[str]) -> dict:
     from gui_backprop.core.errors import ProgramError
     from gui_backprop.core.values import parse_value
 
+    from gui_backprop.core.tracer import program_name
+    from gui_backprop.core.values import short_text
+
     values = {}
     for item in items:
         name, sep, text = item.partition("=")
         if not sep or not name.strip():
-            raise ProgramError(f"--set expects NAME=VALUE, got '{item}'")
+            raise ProgramError(f"--set expects NAME=VALUE, got '{short_text(item, 60)}'")
+        name = program_name(name.strip())
+        if name in values:  # which one was meant? better to ask than to guess
+            raise ProgramError(f"--set {short_text(name)} is given more than once")
         try:
-            values[name.strip()] = parse_value(text)
+            values[name] = parse_value(text)
         except ProgramError as exc:
-            raise ProgramError(f"--set {name.strip()}: {exc.message}") from None
+            raise ProgramError(f"--set {short_text(name)}: {exc.message}") from None
     return values
 
 
@@ -107,7 +118,7 @@ def run_trace(argv: list[str]) -> int:
         elif args.program:
             program = parse_program(_program_text(args.program))
             trace = trace_program(program, values, args.grad, 0.01 if lr is None else lr,
-                                  args.output, args.iterations or 1)
+                                  args.output, args.iterations)
             walkthrough = Walkthrough(trace)
         else:
             raise ProgramError("give a program to trace, or --lesson NAME")
@@ -119,10 +130,26 @@ def run_trace(argv: list[str]) -> int:
         if not _write_script(walkthrough.trace, title, Path(args.export_script)):
             return EXIT_USAGE
     if args.json:
-        print(json.dumps(trace_to_dict(walkthrough), indent=1, ensure_ascii=False))
+        write_output(json.dumps(trace_to_dict(walkthrough), indent=1, ensure_ascii=False))
     else:
-        print(trace_to_table(walkthrough))
+        write_output(trace_to_table(walkthrough))
     return 0
+
+
+def write_output(text: str) -> None:
+    """Print ``text`` and a newline to standard output, flushed; :class:`OutputError`
+    when it cannot be written (closed, a full disk, ``/dev/full``). A reader that stops
+    early (``| head``) raises :class:`BrokenPipeError`, which is not an error."""
+    if sys.stdout is None:  # Python's stdout when the command started with it closed
+        raise OutputError("standard output is closed; nothing was printed")
+    try:
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except (OSError, ValueError) as exc:  # ValueError: the stream was closed in between
+        reason = getattr(exc, "strerror", None) or exc
+        raise OutputError(f"cannot write the output: {reason}") from None
 
 
 def _write_script(trace, title: str, path: Path) -> bool:
@@ -140,8 +167,8 @@ def run_lessons() -> int:
     """``gui-backprop lessons``: list the lessons."""
     from gui_backprop.core.lessons import load_lessons
 
-    for index, lesson in enumerate(load_lessons(), start=1):
-        print(f"{index}. {lesson.id:<22} {lesson.title} — {lesson.summary}")
+    write_output("\n".join(f"{index}. {lesson.id:<22} {lesson.title} — {lesson.summary}"
+                           for index, lesson in enumerate(load_lessons(), start=1)))
     return 0
 
 
@@ -157,7 +184,30 @@ def _app_parser() -> argparse.ArgumentParser:
     parser.add_argument("--screenshot", metavar="FILE",
                         help="render the window to a PNG without showing it, then exit")
     parser.add_argument("--size", default="1280x800", help="window size WxH (default 1280x800)")
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
     return parser
+
+
+def version() -> str:
+    """The installed package's version (``unknown`` when run from an uninstalled copy)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("gui-backprop")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so that the interpreter's own flush
+    at exit cannot fail again (and print a traceback)."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):
+        sys.stdout = None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -168,9 +218,20 @@ def main(argv: list[str] | None = None) -> int:
             return run_trace(argv[1:]) if argv[0] == "trace" else run_lessons()
         except BrokenPipeError:
             # the reader (e.g. `| head`) stopped early: not an error worth a traceback
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            _silence_stdout()
             return 0
+        except OutputError as exc:
+            print(f"gui-backprop: error: {exc}", file=sys.stderr)
+            _silence_stdout()
+            return EXIT_OUTPUT
     args = _app_parser().parse_args(argv)
+    if args.version:
+        try:
+            write_output(f"gui-backprop {version()}")
+        except OutputError as exc:
+            print(f"gui-backprop: error: {exc}", file=sys.stderr)
+            return EXIT_OUTPUT
+        return 0
     from gui_backprop.ui.app import run_app
 
     return run_app(args)
