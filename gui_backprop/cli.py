@@ -49,10 +49,8 @@ def _trace_parser() -> argparse.ArgumentParser:
 
 def _parse_sets(items: list[str]) -> dict:
     from gui_backprop.core.errors import ProgramError
-    from gui_backprop.core.values import parse_value
-
     from gui_backprop.core.tracer import program_name
-    from gui_backprop.core.values import short_text
+    from gui_backprop.core.values import parse_value, short_text
 
     values = {}
     for item in items:
