@@ -35,6 +35,33 @@ from gui_backprop.ui.training.plots.live_items import LiveCurve, LiveGrid
 CACHED = QGraphicsItem.CacheMode.DeviceCoordinateCache
 SUBPIXEL = 1e-3  # a change below this fraction of a plot's span is not redrawn
 GRID_ALPHA = 0.3
+PLOT_LIMIT = 1e300  # what a plot shows is clipped to this size: a range around it, with
+# padding, stays inside float64 (1.8e308), where pyqtgraph refuses an infinite range
+
+
+def shown(values) -> np.ndarray:
+    """``values`` as a plot can draw them: infinities and sizes beyond :data:`PLOT_LIMIT`
+    clipped to it (NaN stays NaN, a gap)."""
+    return np.clip(np.asarray(values, dtype=float), -PLOT_LIMIT, PLOT_LIMIT)
+
+
+def plot_range(low: float, high: float) -> tuple[float, float]:
+    """A range a plot can show for data from ``low`` to ``high`` (either may be NaN or
+    infinite): finite, within :data:`PLOT_LIMIT`, and never empty."""
+    low = 0.0 if math.isnan(low) else min(max(low, -PLOT_LIMIT), PLOT_LIMIT)
+    high = low if math.isnan(high) else min(max(high, -PLOT_LIMIT), PLOT_LIMIT)
+    if high <= low:
+        high = low + max(1.0, abs(low))
+    return low, high
+
+
+def finite_extent(values) -> tuple[float, float]:
+    """The smallest and largest finite value (NaN, NaN when there is none)."""
+    finite = np.asarray(values, dtype=float)
+    finite = finite[np.isfinite(finite)]
+    if finite.size == 0:
+        return math.nan, math.nan
+    return float(finite.min()), float(finite.max())
 
 
 class LivePlotWidget(pg.PlotWidget):
@@ -74,7 +101,10 @@ def style_plot(plot: pg.PlotWidget, theme: Theme, title: str, bottom: str, left:
 
 
 def nice_ceiling(value: float) -> float:
-    """The smallest 1, 2 or 5 times a power of ten that is at least ``value`` (> 0)."""
+    """The smallest 1, 2 or 5 times a power of ten that is at least ``value`` (> 0),
+    for ``value`` up to :data:`PLOT_LIMIT` (larger ones give the limit)."""
+    if not value <= PLOT_LIMIT:
+        return PLOT_LIMIT
     power = 10.0 ** math.floor(math.log10(value))
     for factor in (1, 2, 5, 10):
         if factor * power >= value:
@@ -111,8 +141,9 @@ class DataPlot(LivePlotWidget):
         old_x, old_y = self._points.getData()
         if old_x is not None and np.array_equal(old_x, x) and np.array_equal(old_y, y):
             return
-        self._points.setData(x, y)
-        self._extent = [float(np.min(x)), float(np.max(x)), float(np.min(y)), float(np.max(y))]
+        drawable = np.isfinite(x) & np.isfinite(y)  # a point without a place is not drawn
+        self._points.setData(shown(x[drawable]), shown(y[drawable]))
+        self._extent = [*finite_extent(x), *finite_extent(y)]
         self._show_extent()
 
     def set_curve(self, x: np.ndarray | None, y: np.ndarray | None, exact: bool = False) -> None:
@@ -129,7 +160,7 @@ class DataPlot(LivePlotWidget):
             span = self._extent[3] - self._extent[2]
             if np.all(old_x == x) and np.max(np.abs(old_y - y)) < span * SUBPIXEL:
                 return
-        self._fit.set_xy(x, y)
+        self._fit.set_xy(shown(x), shown(y))
         if first and self._extent is not None and np.all(np.isfinite(y)):
             e = self._extent
             self._extent = [min(e[0], float(x.min())), max(e[1], float(x.max())),
@@ -138,8 +169,8 @@ class DataPlot(LivePlotWidget):
 
     def _show_extent(self) -> None:
         x0, x1, y0, y1 = self._extent
-        self.getPlotItem().setRange(xRange=(x0, x1 if x1 > x0 else x0 + 1),
-                                    yRange=(y0, y1 if y1 > y0 else y0 + 1), padding=0.06)
+        self.getPlotItem().setRange(xRange=plot_range(x0, x1), yRange=plot_range(y0, y1),
+                                    padding=0.06)
 
     def curve_data(self) -> tuple[np.ndarray, np.ndarray]:
         """The fitted curve as drawn."""
