@@ -164,6 +164,8 @@ def _session_from(data: dict) -> Session:
         if not isinstance(value, (int, float, str, bool)) or (
                 isinstance(value, str) and len(value) > 200):
             raise TypeError(f"training setting '{short_text(key)}' has the wrong type")
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            check_number(f"training setting '{short_text(key)}'", value)  # finite, fits a float
     history = data.get("loss_history", [])
     if not isinstance(history, list) or len(history) > MAX_HISTORY:
         raise TypeError("'loss_history' has the wrong type")

@@ -120,8 +120,9 @@ def parse_learning_rate(text: str) -> float:
 
 
 def short_text(text: str, limit: int = 20) -> str:
-    """``text`` stripped and cut to ``limit`` characters for an error message."""
-    text = text.strip()
+    """``text`` stripped, on one line (a character that does not print becomes a space)
+    and cut to ``limit`` characters, for an error message."""
+    text = "".join(c if c.isprintable() else " " for c in text).strip()
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
