@@ -11,6 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from gui_backprop.cli_output import write_output
+
 EXIT_USAGE = 2
 
 
@@ -46,12 +48,13 @@ def run_lessons(argv: list[str]) -> int:
                                      description="List the lessons (id, title, summary).")
     add_lessons_option(parser)
     args = parser.parse_args(argv)
-    folder = None
+    lines, folder = [], None
     for index, lesson in enumerate(load_with_warnings(args), start=1):
         if lesson.folder != folder and lesson.folder:
-            print(f"\n{lesson.folder} ({lesson.path.parent}):")
+            lines.append(f"\n{lesson.folder} ({lesson.path.parent}):")
         folder = lesson.folder
-        print(f"{index}. {lesson.id:<22} {lesson.title} — {lesson.summary}")
+        lines.append(f"{index}. {lesson.id:<22} {lesson.title} — {lesson.summary}")
+    write_output("\n".join(lines))
     return 0
 
 
@@ -73,13 +76,13 @@ def run_check_lesson(argv: list[str]) -> int:
     failed = 0
     for name in args.files:
         problems = check_lesson_file(Path(name), run=args.run)
-        for problem in problems:
-            print(problem)
+        if problems:
+            write_output("\n".join(str(problem) for problem in problems))
         failed += bool(problems)
     checked = len(args.files)
     if failed:
         print(f"{failed} of {checked} lesson file{'s' if checked != 1 else ''} "
               "with problems", file=sys.stderr)
         return EXIT_USAGE
-    print(f"{checked} lesson file{'s' if checked != 1 else ''} checked: fine")
+    write_output(f"{checked} lesson file{'s' if checked != 1 else ''} checked: fine")
     return 0

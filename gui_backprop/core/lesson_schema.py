@@ -8,9 +8,7 @@ module is the schema the checker (``gui-backprop check-lesson``) and the loader 
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +16,7 @@ from pathlib import Path
 from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.program import Program, parse_expression, parse_program
 from gui_backprop.core.questions import KINDS
+from gui_backprop.core.regular_file import UnreadableFile, read_regular_file
 from gui_backprop.core.tracer import MAX_ITERATIONS
 from gui_backprop.core.values import check_learning_rate, check_value
 from gui_backprop.core.walkthrough import Stage
@@ -83,25 +82,10 @@ def read_lesson_text(path: Path) -> str:
         return LessonFileError([LessonProblem(path, 1, message)])
 
     try:
-        # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError as exc:
-        raise refuse(f"cannot read the file: {exc.strerror or exc}") from None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise refuse("not a regular file")
-        chunks, size = [], 0
-        while size <= MAX_LESSON_BYTES:
-            chunk = os.read(fd, MAX_LESSON_BYTES + 1 - size)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        data = b"".join(chunks)
-    finally:
-        os.close(fd)
-    if len(data) > MAX_LESSON_BYTES:
-        raise refuse(f"the file is larger than {MAX_LESSON_BYTES // 1024} kB")
+        data = read_regular_file(path, MAX_LESSON_BYTES)
+    except UnreadableFile as exc:
+        raise refuse(f"the file is {exc}" if str(exc).startswith(("not a", "larger"))
+                     else str(exc).replace(" it:", " the file:")) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication
 from gui_backprop.core.lessons import Lesson, LessonError, find_lesson, load_all_lessons
 from gui_backprop.core.resources import resources_dir
 from gui_backprop.core.session_file import Session, SessionError, load_session
+from gui_backprop.ui.platform_check import window_problem
 from gui_backprop.ui.window import settings_keys as keys
 from gui_backprop.ui.window.error_handler import ErrorHandler, ScreenshotErrorHandler, describe
 
@@ -163,6 +164,10 @@ def run_app(args) -> int:
         size = parse_size(getattr(args, "size", None) or "1280x800")
         if screenshot:
             use_offscreen_platform_if_headless()
+        problem = window_problem()
+        if problem is not None:  # Qt would abort the process (and dump core) instead
+            print(f"gui-backprop: error: {problem}", file=sys.stderr)
+            return EXIT_FAILURE
         app = application()
         lessons, skipped = load_all_lessons(getattr(args, "lesson_folders", None) or [])
         for problem in skipped:

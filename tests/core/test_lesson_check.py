@@ -172,7 +172,7 @@ def test_check_lesson_prints_file_line_message_and_exits_2(capsys, teacher_folde
 def test_check_lesson_of_a_missing_file_is_one_line(capsys, tmp_path):
     assert main(["check-lesson", str(tmp_path / "none.toml")]) == 2
     out, _err = capsys.readouterr()
-    assert out.count("\n") == 1 and ":1: cannot read the file: No such file" in out
+    assert out.count("\n") == 1 and ":1: cannot open the file: No such file" in out
 
 
 def test_the_guides_complete_example_passes_the_checker(tmp_path):
