@@ -26,7 +26,6 @@ from gui_backprop.core.lessons import load_lessons
 from gui_backprop.ui.window.main_window import MainWindow
 
 SAMPLE_MS = 500
-HISTORY_BYTES_PER_STEP = 8  # one float64 loss per step, kept for the plot and the session
 
 
 def rss_mb() -> float:
@@ -49,22 +48,15 @@ class MemoryRun:
     after_gc: float
 
     @property
-    def raw_per_million(self) -> float:
-        """MB of RSS growth per 10^6 steps after the warm-up."""
+    def growth_per_million(self) -> float:
+        """MB of RSS growth per 10^6 steps after the warm-up: all of it (the loss plot's
+        buffer is filled when a run starts, so the history itself does not count here)."""
         return (self.at_end - self.after_warmup) / max(self.steps, 1) * 1e6
 
     @property
-    def growth_per_million(self) -> float:
-        """:attr:`raw_per_million` less the loss history itself, which the app keeps by
-        design (the loss plot's buffer is allocated at the start but its pages become
-        resident as the losses arrive: 8 bytes a step, 8 MB per 10^6)."""
-        return self.raw_per_million - HISTORY_BYTES_PER_STEP
-
-    @property
     def kb_per_trace(self) -> float:
-        """kB of growth (loss history excluded) per canvas trace."""
-        kept = self.at_end - self.after_warmup - self.steps * HISTORY_BYTES_PER_STEP / 1e6
-        return kept / max(self.traces, 1) * 1e3
+        """kB of growth per canvas trace."""
+        return (self.at_end - self.after_warmup) / max(self.traces, 1) * 1e3
 
 
 def following_run(epochs: int, warmup: int) -> MemoryRun:
@@ -130,9 +122,8 @@ def main(argv=None) -> int:
 
 def describe(run: MemoryRun) -> str:
     """The figure's measured part, as one line."""
-    return (f"{run.growth_per_million:+.1f} MB per 10^6 steps beyond the loss history's "
-            f"own 8 ({run.raw_per_million:+.1f} MB in all; {run.kb_per_trace:+.1f} kB per "
-            f"canvas trace; {run.steps:,} steps and {run.traces:,} traces after the warm-up; "
+    return (f"{run.growth_per_million:+.1f} MB per 10^6 steps ({run.kb_per_trace:+.1f} kB "
+            f"per canvas trace; {run.steps:,} steps and {run.traces:,} traces after the warm-up; "
             f"RSS {run.after_warmup:.0f} -> {run.at_end:.0f} MB, {run.after_gc:.0f} MB after "
             "closing and gc)")
 

@@ -138,7 +138,9 @@ class LossPlot(LivePlotWidget):
         """Empty the plot and preallocate room for a run of ``length`` steps."""
         self._length = max(int(length), 2)
         self._steps = np.arange(self._length, dtype=float)
-        self._losses = np.empty(self._length)
+        # Filled (not np.empty): the pages are taken now, so memory does not creep up as
+        # the losses of a long run arrive (make bench's memory figure counts all growth).
+        self._losses = np.full(self._length, np.nan)
         self._envelope = PeakEnvelope(self._length, self._columns())
         self._count = 0
         self._low = self._high = math.nan
@@ -172,7 +174,7 @@ class LossPlot(LivePlotWidget):
     def _grow(self, needed: int) -> None:
         """Double the buffer (only when a run outgrows the length it announced)."""
         self._length = max(needed, 2 * self._length)
-        losses = np.empty(self._length)
+        losses = np.full(self._length, np.nan)
         losses[: self._count] = self._losses[: self._count]
         self._losses, self._steps = losses, np.arange(self._length, dtype=float)
         self._envelope = PeakEnvelope(self._length, self._columns())
