@@ -52,6 +52,7 @@ class PlaygroundPanel(QWidget):
         self.checkbox_grid = QGridLayout(self.checkbox_area)
         self.checkbox_grid.setContentsMargins(0, 0, 0, 0)
         self.checkboxes: dict[str, QCheckBox] = {}
+        self._kinds: dict[str, bool] = {}  # each box's value: a list (True) or a number
         self.run_button = QPushButton("Run", objectName="runButton")
         self.run_button.setAccessibleName("Run the program")
         self.run_button.setToolTip("Trace the program through PyTorch (Ctrl+Enter)")
@@ -84,6 +85,9 @@ class PlaygroundPanel(QWidget):
         with QSignalBlocker(self.editor):
             self.editor.set_code(program.source)
         self._set_checkboxes(tuple(program.leaves), self.model.parameters)
+        self._kinds = {name: isinstance(value, tuple) for name, value in program.leaves.items()}
+        if self.model.draft is not None:  # what the learner was writing, not run yet
+            self.editor.setPlainText(self.model.draft)
         self._show_error(None)
         self.status_label.clear()
 
@@ -97,16 +101,23 @@ class PlaygroundPanel(QWidget):
     # -- parameters ------------------------------------------------------------------
 
     def _text_changed(self) -> None:
+        text = self.editor.toPlainText()
+        self.model.draft = None if text == self.model.program.source else text
         self.editor.clear_error()
         if self.editor.current_line() is not None:
             self.editor.set_current_line(None, move_cursor=False)  # the text no longer ran
         try:
-            leaves = tuple(parse_program(self.editor.toPlainText()).leaves)
+            leaves = parse_program(text).leaves
         except ProgramError:
             return  # keep the boxes of the last program that parsed; Run reports the error
         checked = {name for name, box in self.checkboxes.items() if box.isChecked()}
-        known = set(self.checkboxes)
-        self._set_checkboxes(leaves, tuple(n for n in leaves if n in checked or n not in known))
+        kinds = {name: isinstance(value, tuple) for name, value in leaves.items()}
+        # A new number is ticked (a weight, most likely), a new list is not (data), and
+        # so is a name that changed between the two; the learner can change either.
+        self._set_checkboxes(tuple(leaves), tuple(
+            name for name, is_list in kinds.items()
+            if (name in checked if self._kinds.get(name) == is_list else not is_list)))
+        self._kinds = kinds
 
     def _set_checkboxes(self, names: tuple[str, ...], checked: tuple[str, ...]) -> None:
         if tuple(self.checkboxes) == names:

@@ -79,7 +79,9 @@ class MainWindow(QMainWindow):
         self.text_size_changed.connect(self.menus.show_text_size)
         self.shortcut_guard = ShortcutGuard(self)
         self.model.lesson_opened.connect(self._lesson_opened)
-        self.model.failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
+        self.model.failed.connect(self._show_refusal)
+        self.model.traced.connect(self._clear_refusal)
+        self._refusal = ""
         self.train_link = TrainLessonLink(self.train_panel, self.model, self.statusBar())
         self.train_panel.trained_values_requested.connect(
             lambda _values: self.centre_tabs.setCurrentIndex(0))
@@ -150,6 +152,16 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.main_splitter, 1)
         self.setCentralWidget(body)
         self.statusBar().setObjectName("statusBar")
+
+    def _show_refusal(self, message: str) -> None:
+        self._refusal = message
+        self.statusBar().showMessage(message, 8000)
+
+    def _clear_refusal(self) -> None:
+        """A trace that went through makes the last refusal stale."""
+        if self._refusal and self.statusBar().currentMessage() == self._refusal:
+            self.statusBar().clearMessage()
+        self._refusal = ""
 
     def add_side_tab(self, widget: QWidget, title: str) -> int:
         """Add a panel (such as Train) as a tab beside Values; returns its index."""
