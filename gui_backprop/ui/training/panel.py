@@ -169,6 +169,7 @@ class TrainPanel(QWidget):
         self.problem = problem
         self._latest = self._shown = None
         self.loss_plot.reset(self.form.epochs.value() + 1)
+        self.loss_plot.set_output(problem.output if problem else None)
         self.landscape_plot.reset(self._landscape_names())
         self.message.setText(message)
         self.controls.clear_progress()

@@ -18,6 +18,7 @@ from gui_backprop.ui.training.plots.live_items import LiveCurve, LiveMarker
 from gui_backprop.ui.training.plots.live_plot import CACHED, SUBPIXEL, LivePlotWidget, style_plot
 
 CONTOUR_PEN = (255, 255, 255, 110)
+FAR_TOO_WIDE = 50  # a kept view this many times wider than the path is framed again
 
 
 class LandscapePlot(LivePlotWidget):
@@ -140,6 +141,10 @@ class LandscapePlot(LivePlotWidget):
         """
         low_x, high_x, low_y, high_y = xs.min(), xs.max(), ys.min(), ys.max()
         frame = self._frame
+        if frame is not None and (frame[1] - frame[0] > FAR_TOO_WIDE * max(high_x - low_x, 0.5)
+                                  or frame[3] - frame[2] > FAR_TOO_WIDE
+                                  * max(high_y - low_y, 0.5)):
+            frame = None  # the last run's view (a diverged one) would make this path a dot
         if frame is not None and frame[0] <= low_x and high_x <= frame[1] \
                 and frame[2] <= low_y and high_y <= frame[3]:
             return
