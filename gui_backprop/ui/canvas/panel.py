@@ -22,6 +22,7 @@ class GraphPanel(QWidget):
         self.model = model
         self.view = GraphView(self)
         self.title = heading(TITLE, "graphHeading")
+        self.title.setWordWrap(True)  # at a projector's text size it wraps, the buttons stay
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(4)

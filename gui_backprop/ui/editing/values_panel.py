@@ -71,6 +71,8 @@ class ValuesPanel(QWidget):
         self.hint.setProperty("role", "hint")
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        # A label and its field share a row while they fit, else the field goes below.
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self.form.setHorizontalSpacing(10)
         self.form.setVerticalSpacing(8)

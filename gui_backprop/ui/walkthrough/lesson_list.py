@@ -19,7 +19,10 @@ class LessonList(QListWidget):
         self.setObjectName("lessonList")
         self.setAccessibleName("Lessons")
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # Whole names, wrapped onto more lines where the column is narrow (never "…").
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.setWordWrap(True)
+        self.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.model = model
         for number, lesson in enumerate(model.lessons, start=1):
             item = QListWidgetItem(f"{number}. {lesson.title}")
@@ -33,9 +36,18 @@ class LessonList(QListWidget):
         self._fit_height()
 
     def _fit_height(self) -> None:
-        """As tall as the lessons need (no empty space, no scroll bar)."""
-        rows = sum(self.sizeHintForRow(row) for row in range(self.count()))
+        """As tall as the lessons need (no empty space, no scroll bar), wrapped rows too."""
+        self.doItemsLayout()
+        rows = sum(max(self.visualItemRect(self.item(row)).height(), self.sizeHintForRow(row))
+                   if self.isVisible() else self.sizeHintForRow(row)
+                   for row in range(self.count()))
         self.setMaximumHeight(rows + 2 * self.frameWidth() + 4)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        """A narrower column wraps more titles: refit the height."""
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width():
+            self._fit_height()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
         """Refit the height when the text size changes."""

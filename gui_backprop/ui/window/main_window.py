@@ -12,7 +12,10 @@ from PySide6.QtCore import QEvent, QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QFrame,
     QMainWindow,
+    QScrollArea,
+    QSizePolicy,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
@@ -48,6 +51,17 @@ WINDOW_TITLE = "Backprop Lab"
 DEFAULT_SIZE = (1280, 800)
 LEFT_WIDTH, CENTRE_WIDTH = 210, 680
 RIGHT_WIDTHS = {False: 380, True: 290}  # the right column's width: code listing, playground
+
+
+def scrolled(panel: QWidget) -> QScrollArea:
+    """``panel`` in a scroll area: where it cannot fit (a large text size), it scrolls
+    instead of squeezing its rows over each other."""
+    area = QScrollArea(objectName=f"{panel.objectName()}Scroll")
+    area.setWidget(panel)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    return area
 
 
 class MainWindow(QMainWindow):
@@ -114,7 +128,7 @@ class MainWindow(QMainWindow):
         self.side_tabs.tabBar().setObjectName("sideTabBar")
         self.side_tabs.tabBar().setAccessibleName("Side panels")
         self.side_tabs.setDocumentMode(True)
-        self.side_tabs.addTab(self.values_panel, "Values")
+        self.side_tabs.addTab(scrolled(self.values_panel), "Values")  # scrolls at 28 pt
         self.side_tabs.addTab(self.gradient_check_panel, "Gradient check")
         self.train_panel = TrainPanel()
 
@@ -173,6 +187,10 @@ class MainWindow(QMainWindow):
         was_playground = self.code_stack.currentWidget() is self.playground_panel
         self.code_stack.setCurrentWidget(self.playground_panel if lesson.playground
                                          else self.code_panel)
+        for page in (self.code_panel, self.playground_panel):  # only the page shown counts
+            shown = page is self.code_stack.currentWidget()  # for the column's least width
+            page.setSizePolicy(QSizePolicy.Policy.Preferred if shown
+                               else QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         if was_playground != lesson.playground:
             self._swap_right_width(was_playground, lesson.playground)
         if self.settings is not None:
@@ -209,9 +227,24 @@ class MainWindow(QMainWindow):
         """Scale every text of the window (View > Text size), for a projector."""
         self._text_size = int(points)
         self._apply_style()
+        self._widen_left_column()
         self.text_size_changed.emit(int(points))
         if self.settings is not None:
             self.settings.setValue(keys.TEXT_SIZE, int(points))
+
+    def _widen_left_column(self) -> None:
+        """The lessons and steps column grows with the text (up to a quarter of the
+        window), so that their names stay readable at a projector's size."""
+        sizes = self.main_splitter.sizes()
+        if not self.main_splitter.isVisible():  # before that, sizes() are not the real ones
+            playground = self.code_stack.currentWidget() is self.playground_panel
+            sizes = [LEFT_WIDTH, CENTRE_WIDTH, self._right_widths[playground]]
+        total = sum(sizes)
+        left = min(round(LEFT_WIDTH * self._text_size / max(self._default_text_size, 1)),
+                   total // 4)
+        left = max(left, LEFT_WIDTH)
+        centre = max(sizes[1] - (left - sizes[0]), 0)
+        self.main_splitter.setSizes([left, centre, total - left - centre])
 
     # -- looks ---------------------------------------------------------------------------
 

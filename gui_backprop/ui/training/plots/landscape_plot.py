@@ -27,7 +27,9 @@ class LandscapePlot(LivePlotWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.theme = current_theme()
-        style_plot(self, self.theme, "Loss landscape (darker: lower loss)", "w", "b")
+        # a short title: a long one would set the plot's least width
+        style_plot(self, self.theme, "Loss landscape", "w", "b")
+        self.setToolTip("The loss over two parameters: darker is lower; + marks the lowest")
         self.setAccessibleName("Loss landscape")
         self.setObjectName("trainLandscapePlot")
         self.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)  # a smooth heat map
