@@ -26,8 +26,7 @@ class GraphPanel(QWidget):
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(4)
-        row.addWidget(self.title)
-        row.addStretch(1)
+        row.addWidget(self.title, 1)  # the free room: it wraps only when there is none
         for name, text, accessible, slot in (
                 ("zoomOutButton", "−", "Zoom out (Ctrl+minus)", self.view.zoom_out),
                 ("zoomInButton", "+", "Zoom in (Ctrl+plus)", self.view.zoom_in),
