@@ -10,7 +10,6 @@ from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -23,9 +22,8 @@ from gui_backprop.core.lessons import Lesson
 from gui_backprop.core.program import parse_program
 from gui_backprop.ui.lesson_model import LessonModel
 from gui_backprop.ui.widgets.code_view import CodeView
+from gui_backprop.ui.widgets.flow_layout import FlowLayout
 from gui_backprop.ui.widgets.panel_layout import heading
-
-CHECKBOX_COLUMNS = 4
 
 
 class PlaygroundPanel(QWidget):
@@ -49,8 +47,9 @@ class PlaygroundPanel(QWidget):
         self.parameters_label = QLabel("Parameters (requires_grad=True):",
                                        objectName="playgroundParametersLabel")
         self.checkbox_area = QWidget(objectName="playgroundParameters")
-        self.checkbox_grid = QGridLayout(self.checkbox_area)
-        self.checkbox_grid.setContentsMargins(0, 0, 0, 0)
+        # Rows that wrap: a long name is never cut, a narrow column takes more rows.
+        self.checkbox_flow = FlowLayout(self.checkbox_area, spacing=10)
+        self.checkbox_flow.setContentsMargins(0, 0, 0, 0)
         self.checkboxes: dict[str, QCheckBox] = {}
         self._kinds: dict[str, bool] = {}  # each box's value: a list (True) or a number
         self.run_button = QPushButton("Run", objectName="runButton")
@@ -126,16 +125,15 @@ class PlaygroundPanel(QWidget):
                     box.setChecked(name in checked)
             return
         for box in self.checkboxes.values():
-            self.checkbox_grid.removeWidget(box)
+            self.checkbox_flow.removeWidget(box)
             box.deleteLater()
         self.checkboxes = {}
-        for index, name in enumerate(names):
+        for name in names:
             box = QCheckBox(name, objectName=f"parameterBox_{name}")
             box.setAccessibleName(f"{name} is a parameter")
             box.setToolTip(f"Tick to make {name} a parameter: requires_grad=True")
             box.setChecked(name in checked)
-            self.checkbox_grid.addWidget(box, index // CHECKBOX_COLUMNS,
-                                         index % CHECKBOX_COLUMNS)
+            self.checkbox_flow.addWidget(box)
             self.checkboxes[name] = box
         self.parameters_label.setVisible(bool(names))
 

@@ -75,3 +75,35 @@ def test_on_a_small_screen_the_train_plots_go_under_the_controls(qtbot, tmp_path
         assert plot.isVisible()
         assert plot.width() >= 180 and plot.height() >= 150, (plot.objectName(), plot.size())
     assert panel.controls.isVisible()
+
+
+def test_the_gradient_checks_verdict_is_in_view_beside_long_vectors(qtbot, tmp_path):
+    window = open_window(qtbot, tmp_path, "linear-regression")
+    window.resize(1280, 800)
+    qtbot.mouseClick(window.side_tabs.tabBar(), Qt.MouseButton.LeftButton,
+                     pos=window.side_tabs.tabBar().tabRect(1).center())
+    panel = window.gradient_check_panel
+    qtbot.mouseClick(panel.check_button, Qt.MouseButton.LeftButton)
+    table, header = panel.table, panel.table.horizontalHeader()
+    column = next(c for c in range(table.columnCount())
+                  if table.horizontalHeaderItem(c).text() == "Agree?")
+    qtbot.waitUntil(lambda: table.isVisible() and table.viewport().width() > 0)
+    assert header.sectionViewportPosition(column) + header.sectionSize(column) \
+        <= table.viewport().width()
+    assert table.item(0, column).text() == "✓ yes"
+
+
+def test_the_playgrounds_parameter_names_are_never_cut(qtbot, tmp_path):
+    from tests.ui.session_helpers import run_program
+
+    window = open_window(qtbot, tmp_path, "playground")
+    window.resize(1280, 800)
+    names = ["learning_signal", "bias_term", "weight_one", "weight_two", "target_value"]
+    program = "\n".join(f"{name} = {i + 1}.0" for i, name in enumerate(names))
+    run_program(qtbot, window, program + "\nloss = " + " * ".join(names))
+    boxes = window.playground_panel.checkboxes
+    qtbot.waitUntil(lambda: all(box.isVisible() for box in boxes.values()))
+    area = window.playground_panel.checkbox_area
+    for box in boxes.values():
+        assert box.width() >= box.sizeHint().width(), box.text()
+        assert area.rect().contains(box.geometry()), box.text()
