@@ -46,6 +46,7 @@ class PlaygroundPanel(QWidget):
         self.error_label.hide()
         self.parameters_label = QLabel("Parameters (requires_grad=True):",
                                        objectName="playgroundParametersLabel")
+        self.parameters_label.setWordWrap(True)  # a narrow column at a large text size
         self.checkbox_area = QWidget(objectName="playgroundParameters")
         # Rows that wrap: a long name is never cut, a narrow column takes more rows.
         self.checkbox_flow = FlowLayout(self.checkbox_area, spacing=10)

@@ -199,7 +199,8 @@ class MainWindow(QMainWindow):
     def _swap_right_width(self, old: bool, new: bool) -> None:
         """The playground's short lines need a narrower right column than a code listing,
         and its graph the room: each keeps its own width (as the learner last left it)."""
-        left, centre = LEFT_WIDTH, CENTRE_WIDTH
+        left, centre = self._left_width(LEFT_WIDTH + CENTRE_WIDTH + RIGHT_WIDTHS[old]), \
+            CENTRE_WIDTH
         if self.main_splitter.isVisible():  # before that, sizes() are not the real ones
             left, centre, self._right_widths[old] = self.main_splitter.sizes()
         total = left + centre + self._right_widths[old]
@@ -232,6 +233,11 @@ class MainWindow(QMainWindow):
         if self.settings is not None:
             self.settings.setValue(keys.TEXT_SIZE, int(points))
 
+    def _left_width(self, total: int) -> int:
+        """The left column's width for the text size: grown with it, at most a quarter."""
+        grown = round(LEFT_WIDTH * self._text_size / max(self._default_text_size, 1))
+        return max(LEFT_WIDTH, min(grown, total // 4))
+
     def _widen_left_column(self) -> None:
         """The lessons and steps column grows with the text (up to a quarter of the
         window), so that their names stay readable at a projector's size."""
@@ -240,9 +246,7 @@ class MainWindow(QMainWindow):
             playground = self.code_stack.currentWidget() is self.playground_panel
             sizes = [LEFT_WIDTH, CENTRE_WIDTH, self._right_widths[playground]]
         total = sum(sizes)
-        left = min(round(LEFT_WIDTH * self._text_size / max(self._default_text_size, 1)),
-                   total // 4)
-        left = max(left, LEFT_WIDTH)
+        left = self._left_width(total)
         centre = max(sizes[1] - (left - sizes[0]), 0)
         self.main_splitter.setSizes([left, centre, total - left - centre])
 
