@@ -30,8 +30,10 @@ def fits(widget, text: str, rect: QRect) -> bool:
     return needed.width() <= rect.width() and needed.height() <= rect.height() + 2
 
 
-def test_a_projectors_text_size_keeps_the_window_on_a_1280_screen(qtbot, tmp_path):
-    window = open_window(qtbot, tmp_path, "linear-regression")
+@pytest.mark.parametrize("lesson_id", ["linear-regression", "playground"])
+def test_a_projectors_text_size_keeps_the_window_on_a_1280_screen(qtbot, tmp_path,
+                                                                   lesson_id):
+    window = open_window(qtbot, tmp_path, lesson_id)
     window.resize(1280, 800)
     larger_text(qtbot, window)
     qtbot.waitUntil(lambda: window.width() == 1280)
