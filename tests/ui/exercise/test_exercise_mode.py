@@ -309,3 +309,16 @@ def test_the_forward_hint_names_the_values_to_combine(qtbot, tmp_path):
     qtbot.mouseClick(window.exercise_panel.hint_button, Qt.MouseButton.LeftButton)
     hint = window.exercise_panel.message_text()
     assert "w = 1.0" in hint and "x = 1.0" in hint, hint
+
+
+def test_the_buttons_stay_put_when_the_hint_appears(qtbot, tmp_path):
+    window = _window(qtbot, tmp_path)
+    _press_next(qtbot, window)
+    panel = window.exercise_panel
+    qtbot.waitUntil(lambda: panel.hint_button.isVisible())
+    before = panel.hint_button.mapTo(window, panel.hint_button.rect().topLeft())
+    qtbot.mouseClick(panel.hint_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.message_text().startswith("Hint"))
+    QApplication.processEvents()  # the layout settles
+    after = panel.show_button.mapTo(window, panel.show_button.rect().topLeft())
+    assert after.y() == before.y()
