@@ -109,3 +109,18 @@ def test_the_playgrounds_parameter_names_are_never_cut(qtbot, tmp_path):
     for box in boxes.values():
         assert box.width() >= box.sizeHint().width(), box.text()
         assert area.rect().contains(box.geometry()), box.text()
+
+
+def test_the_train_settings_keep_their_labels_at_a_projectors_text_size(qtbot, tmp_path):
+    window = open_window(qtbot, tmp_path, "linear-regression")
+    window.resize(1280, 800)
+    larger_text(qtbot, window)
+    qtbot.mouseClick(window.centre_tabs.tabBar(), Qt.MouseButton.LeftButton,
+                     pos=window.centre_tabs.tabBar().tabRect(1).center())
+    form = window.train_panel.form
+    qtbot.waitUntil(form.learning_rate.isVisible)
+    for field in (form.epochs, form.learning_rate, form.rule):
+        label = next(w for w in form.findChildren(QLabel) if w.buddy() is field)
+        assert label.width() >= label.sizeHint().width(), label.text()
+        # the label is not drawn over its field
+        assert not label.geometry().intersects(field.geometry()), label.text()
