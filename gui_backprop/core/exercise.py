@@ -56,7 +56,11 @@ def question_for(walkthrough: Walkthrough, step: Step) -> Question | None:
         named = node.label if node.label == node.expression else \
             f"{node.label} = {node.expression}"
         prompt = f"What is the value of {named}?"
-        hint = "Combine the values already on the graph, as the expression says."
+        inputs = [it.nodes[edge.source] for edge in it.inputs_of(node.id)]
+        known = ", ".join(f"{n.label} = {format_value(n.value)}" for n in inputs
+                          if n.value is not None)
+        hint = (f"Work out {node.expression} with {known}." if known else
+                "Combine the values already on the graph, as the expression says.")
         expected = node.value
     elif step.stage is Stage.LOCAL:
         edge = it.edges[step.edge]
@@ -93,19 +97,36 @@ def check_answer(question: Question, text: str) -> Verdict:
                    "(or a list such as [1, 2] for a vector)")
         return Verdict(False, False, message, message)
     expected = question.expected
+    shape = _shape_problem(answer, expected)
+    if shape is not None:  # a format error, like text that is not a number: no point lost
+        return Verdict(False, False, shape, shape)
     if isinstance(expected, tuple):
-        if not isinstance(answer, tuple) or len(answer) != len(expected):
-            headline = f"Not quite: the answer has {len(expected)} values, " \
-                       f"{format_value(expected)}"
-            return Verdict(True, False, f"{headline}. Working: {question.working}", headline)
         correct = all(_close(a, e) for a, e in zip(answer, expected, strict=True))
     else:
-        correct = not isinstance(answer, tuple) and _close(answer, expected)
+        correct = _close(answer, expected)
     if correct:
         headline = f"Right: {format_value(expected)}"
         return Verdict(True, True, f"{headline}. {question.working}", headline)
     headline = f"Not quite: it is {format_value(expected)}"
     return Verdict(True, False, f"{headline}. Working: {question.working}", headline)
+
+
+def _shape_problem(answer: Value, expected: Value) -> str | None:
+    """Why ``answer`` cannot be compared with ``expected`` (a number for a vector, or a
+    vector of another length), without giving the expected values away."""
+    if isinstance(expected, tuple):
+        count = len(expected)
+        example = "[" + ", ".join(["…"] * min(count, 3)) + (", …]" if count > 3 else "]")
+        if not isinstance(answer, tuple):
+            return (f"This one is a vector of {count} values: type them in brackets, "
+                    f"such as {example}")
+        if len(answer) != count:
+            return (f"This one is a vector of {count} values, not {len(answer)}: type "
+                    f"{count} numbers in brackets")
+        return None
+    if isinstance(answer, tuple):
+        return "This one is a single number, not a list: type one number such as -2.0"
+    return None
 
 
 @dataclass

@@ -22,7 +22,8 @@ from gui_backprop.core.tracer import resolve_parameters, resolve_values
 from gui_backprop.core.values import check_learning_rate, check_number, short_text
 
 FORMAT = "backprop-lab-session"
-VERSION = 1
+VERSION = 2  # 2: the other lessons' work ("workspace"); version 1 files still open
+MAX_LESSONS = 50
 MAX_FILE_BYTES = 32 * 1024 * 1024
 MAX_HISTORY = 2_000_000
 SUFFIX = ".bplab"
@@ -31,6 +32,18 @@ NAME_CHARS = 80  # a file name longer than this is cut short in messages
 
 class SessionError(ValueError):
     """A session file cannot be read or written; the message says why."""
+
+
+@dataclass(frozen=True)
+class LessonWork:
+    """One lesson's work as the learner left it: its program, values, parameters,
+    learning rate and position."""
+
+    program: str
+    values: dict
+    parameters: tuple[str, ...]
+    learning_rate: float
+    position: int = 0
 
 
 @dataclass(frozen=True)
@@ -45,6 +58,8 @@ class Session:
     position: int = 0
     training: dict = field(default_factory=dict)
     loss_history: tuple[float, ...] = ()
+    workspace: dict[str, LessonWork] = field(default_factory=dict)
+    """The other lessons' work, by lesson id (the open lesson's is the fields above)."""
 
     def to_json(self) -> str:
         """The file content."""
@@ -53,6 +68,8 @@ class Session:
         data["loss_history"] = [v if math.isfinite(v) else None for v in self.loss_history]
         data["values"] = {k: list(v) if isinstance(v, tuple) else v
                           for k, v in self.values.items()}
+        data["workspace"] = {lesson: {**asdict(work), "parameters": list(work.parameters)}
+                             for lesson, work in self.workspace.items()}
         return json.dumps(data, indent=1, allow_nan=False)
 
 
@@ -159,4 +176,24 @@ def _session_from(data: dict) -> Session:
         else:
             raise TypeError("'loss_history' must hold numbers")
     return Session(text, values, parameters, rate, lesson, position, dict(training),
-                   tuple(losses))
+                   tuple(losses), _workspace_from(data.get("workspace", {})))
+
+
+def _workspace_from(workspace) -> dict[str, LessonWork]:
+    """The other lessons' work, each checked as the open lesson's is."""
+    if not isinstance(workspace, dict) or len(workspace) > MAX_LESSONS:
+        raise TypeError("'workspace' has the wrong type")
+    kept = {}
+    for lesson, entry in workspace.items():
+        if len(lesson) > 100 or not isinstance(entry, dict):
+            raise TypeError(f"the work of lesson '{lesson[:100]}' has the wrong type")
+        text = _require(entry, "program", str)
+        program = parse_program(text)
+        position = entry.get("position", 0)
+        if not isinstance(position, int) or isinstance(position, bool) or position < 0:
+            raise ValueError("'position' must be a whole number of at least 0")
+        kept[lesson] = LessonWork(
+            text, resolve_values(program, _require(entry, "values", dict)),
+            resolve_parameters(program, _require(entry, "parameters", list)),
+            check_learning_rate(_require(entry, "learning_rate", (int, float))), position)
+    return kept

@@ -15,7 +15,7 @@ from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.graph import Iteration
 from gui_backprop.core.lessons import Lesson
 from gui_backprop.core.program import Program, parse_program
-from gui_backprop.core.session_file import Session
+from gui_backprop.core.session_file import LessonWork, Session
 from gui_backprop.core.tracer import trace_program
 from gui_backprop.core.values import Value, parse_learning_rate, parse_value
 from gui_backprop.core.walkthrough import Stage, Step, WalkState, Walkthrough
@@ -50,6 +50,12 @@ class LessonModel(QObject):
         self.walkthrough: Walkthrough | None = None
         self.position = 0
         self._state: WalkState | None = None
+        # The other lessons' work, kept while the learner is elsewhere (and in a session
+        # file): switching lessons never discards anything.
+        self.kept: dict[str, LessonWork] = {}
+        # The playground editor's text when it differs from the program that ran.
+        self.draft: str | None = None
+        self._drafts: dict[str, str] = {}
         # Asked with the index of the step Next is about to take; False keeps the position
         # (the exercise mode asks its question first).
         self.next_gate: Callable[[int], bool] | None = None
@@ -123,9 +129,23 @@ class LessonModel(QObject):
         return [lesson for lesson in lessons if lesson.id in taken]
 
     def open_lesson(self, lesson: Lesson | str) -> None:
-        """Open a lesson (or its id) at its start, with its own settings."""
+        """Open a lesson (or its id) as the learner left it (its own work and position),
+        or at its start with its own settings the first time."""
         if isinstance(lesson, str):
             lesson = next(item for item in self.lessons if item.id == lesson)
+        if self.walkthrough is not None:
+            self._keep_open_work()
+        work = self.kept.pop(lesson.id, None)
+        self.draft = self._drafts.pop(lesson.id, None)  # read by lesson_opened's slots
+        if work is None or self._open_work(lesson, work) is not None:
+            self._open_fresh(lesson)
+
+    def start_over(self) -> None:
+        """The open lesson at its start with its own settings (its work is dropped)."""
+        self.draft = None
+        self._open_fresh(self.lesson)
+
+    def _open_fresh(self, lesson: Lesson) -> None:
         walkthrough = lesson.walkthrough()
         self.lesson = lesson
         self.program = lesson.program
@@ -135,9 +155,24 @@ class LessonModel(QObject):
         self.lesson_opened.emit(lesson)
         self._show(walkthrough, 0)
 
+    def work(self) -> LessonWork:
+        """The open lesson's work."""
+        return LessonWork(self.program.source, dict(self.values), tuple(self.parameters),
+                          self.learning_rate, self.position)
+
+    def workspace(self) -> dict[str, LessonWork]:
+        """Every lesson's work as the learner left it, the open one's included."""
+        return {**self.kept, self.lesson.id: self.work()}
+
+    def _keep_open_work(self) -> None:
+        self.kept[self.lesson.id] = self.work()
+        if self.draft is not None:
+            self._drafts[self.lesson.id] = self.draft
+
     def restore(self, saved: Session) -> str | None:
         """Open what a session file describes: its lesson (or, for another program, the
-        playground showing that program), values, parameters, learning rate and position.
+        playground showing that program), values, parameters, learning rate and position,
+        with the other lessons' work kept for when the learner goes there.
 
         Returns a message and changes nothing when it cannot be opened.
         """
@@ -147,23 +182,40 @@ class LessonModel(QObject):
             if lesson is None:
                 return self._refuse("this version has no playground to show the "
                                     "session's program in")
+        work = LessonWork(saved.program, saved.values, saved.parameters,
+                          saved.learning_rate, saved.position)
+        draft, self.draft = self.draft, None
+        message = self._open_work(lesson, work)
+        if message is not None:
+            self.draft = draft
+            return self._refuse(f"the session cannot be opened: {message}")
+        known = {item.id: item for item in self.lessons}
+        self.kept = {lesson_id: entry for lesson_id, entry in saved.workspace.items()
+                     if lesson_id in known and lesson_id != lesson.id
+                     and (known[lesson_id].playground
+                          or known[lesson_id].program.source == entry.program)}
+        self._drafts = {}
+        return None
+
+    def _open_work(self, lesson: Lesson, work: LessonWork) -> str | None:
+        """Show ``work`` in ``lesson``; the reason (and nothing changed) if it cannot run."""
         try:
-            program = lesson.program if lesson.program.source == saved.program \
-                else parse_program(saved.program)
+            program = lesson.program if lesson.program.source == work.program \
+                else parse_program(work.program)
             trace = trace_program(
-                program, values=saved.values, parameters=saved.parameters,
-                learning_rate=saved.learning_rate,
+                program, values=work.values, parameters=work.parameters,
+                learning_rate=work.learning_rate,
                 output=lesson.output if program is lesson.program else None,
                 iterations=lesson.iterations, zero_grad=lesson.zero_grad)
         except ProgramError as exc:
-            return self._refuse(f"the session cannot be opened: {exc}")
+            return str(exc)
         self.lesson = lesson
         self.program = program
         self.values = dict(trace.values)
         self.parameters = trace.parameters
         self.learning_rate = trace.learning_rate
         self.lesson_opened.emit(lesson)
-        self._show(Walkthrough(trace, lesson.code_lines), saved.position)
+        self._show(Walkthrough(trace, lesson.code_lines), work.position)
         return None
 
     def set_value(self, name: str, text: str) -> str | None:
@@ -204,8 +256,8 @@ class LessonModel(QObject):
             ProgramError | None:
         """Run a learner's program with the chosen parameters; the error if refused.
 
-        The values are the ones written in the program; the position is kept where
-        the new walkthrough still has it.
+        The values are the ones written in the program. A new graph starts at step 0;
+        running the same program with the same parameters again keeps the position.
         """
         try:
             program = parse_program(text)
@@ -214,10 +266,13 @@ class LessonModel(QObject):
         except ProgramError as exc:
             self._refuse(str(exc))
             return exc
+        same = (program.source == self.program.source
+                and walkthrough.trace.parameters == self.parameters)
         self.program = program
         self.values = dict(program.leaves)
         self.parameters = walkthrough.trace.parameters
-        self._show(walkthrough, self.position)
+        self.draft = None
+        self._show(walkthrough, self.position if same else 0)
         return None
 
     def trace_with(self, values: dict[str, Value]) -> Walkthrough:

@@ -22,11 +22,11 @@ class GraphPanel(QWidget):
         self.model = model
         self.view = GraphView(self)
         self.title = heading(TITLE, "graphHeading")
+        self.title.setWordWrap(True)  # at a projector's text size it wraps, the buttons stay
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(4)
-        row.addWidget(self.title)
-        row.addStretch(1)
+        row.addWidget(self.title, 1)  # the free room: it wraps only when there is none
         for name, text, accessible, slot in (
                 ("zoomOutButton", "−", "Zoom out (Ctrl+minus)", self.view.zoom_out),
                 ("zoomInButton", "+", "Zoom in (Ctrl+plus)", self.view.zoom_in),

@@ -175,12 +175,16 @@ class GraphView(QGraphicsView):
         self.ensureVisible(focus, margin_x, 24)
 
     def _show_start(self) -> None:
-        """Before the first step, show the inputs (the left end) of a wide graph."""
+        """Before the first step, a graph too wide to read whole shows its output (the
+        loss the walkthrough is about) at the right, with as much of the rest as fits."""
         rect = self._scene.sceneRect()
         visible = self.visible_scene_rect()
-        if visible.width() < rect.width():
-            self.centerOn(rect.left() + visible.width() / 2, self.mapToScene(
-                self.viewport().rect().center()).y())
+        iteration = self._scene.iteration
+        if visible.width() >= rect.width() or iteration is None:
+            return
+        output = self.node_item(iteration.output).sceneBoundingRect()
+        self.centerOn(min(rect.right(), output.right() + 24) - visible.width() / 2,
+                      output.center().y())
 
     def _zoom_by(self, factor: float, anchor: QPointF | None = None) -> None:
         """Scale by ``factor`` keeping the scene point under ``anchor`` (a viewport

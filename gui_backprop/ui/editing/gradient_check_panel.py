@@ -18,7 +18,8 @@ from gui_backprop.core.formatting import format_number, format_value
 from gui_backprop.core.gradient_check import GradientCheck, check_gradients
 from gui_backprop.ui.lesson_model import LessonModel
 
-COLUMNS = ("Parameter", "Autograd", "Finite difference", "Difference", "Agree?")
+# The verdict beside the name: long vectors widen the number columns, never hide it.
+COLUMNS = ("Parameter", "Agree?", "Autograd", "Finite difference", "Difference")
 
 
 class GradientCheckPanel(QWidget):
@@ -71,12 +72,12 @@ class GradientCheckPanel(QWidget):
         self.result = result
         self.table.setRowCount(len(result.parameters))
         for row, check in enumerate(result.parameters):
-            cells = (check.name, format_value(check.autograd, 10),
-                     format_value(check.estimate, 10), format_number(check.difference, 3),
-                     "✓ yes" if check.agrees else "✗ no")
+            cells = (check.name, "✓ yes" if check.agrees else "✗ no",
+                     format_value(check.autograd, 10), format_value(check.estimate, 10),
+                     format_number(check.difference, 3))
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                if column:
+                if column > 1:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight
                                           | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, column, item)

@@ -10,7 +10,6 @@ from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -23,9 +22,8 @@ from gui_backprop.core.lessons import Lesson
 from gui_backprop.core.program import parse_program
 from gui_backprop.ui.lesson_model import LessonModel
 from gui_backprop.ui.widgets.code_view import CodeView
+from gui_backprop.ui.widgets.flow_layout import FlowLayout
 from gui_backprop.ui.widgets.panel_layout import heading
-
-CHECKBOX_COLUMNS = 4
 
 
 class PlaygroundPanel(QWidget):
@@ -48,10 +46,13 @@ class PlaygroundPanel(QWidget):
         self.error_label.hide()
         self.parameters_label = QLabel("Parameters (requires_grad=True):",
                                        objectName="playgroundParametersLabel")
+        self.parameters_label.setWordWrap(True)  # a narrow column at a large text size
         self.checkbox_area = QWidget(objectName="playgroundParameters")
-        self.checkbox_grid = QGridLayout(self.checkbox_area)
-        self.checkbox_grid.setContentsMargins(0, 0, 0, 0)
+        # Rows that wrap: a long name is never cut, a narrow column takes more rows.
+        self.checkbox_flow = FlowLayout(self.checkbox_area, spacing=10)
+        self.checkbox_flow.setContentsMargins(0, 0, 0, 0)
         self.checkboxes: dict[str, QCheckBox] = {}
+        self._kinds: dict[str, bool] = {}  # each box's value: a list (True) or a number
         self.run_button = QPushButton("Run", objectName="runButton")
         self.run_button.setAccessibleName("Run the program")
         self.run_button.setToolTip("Trace the program through PyTorch (Ctrl+Enter)")
@@ -84,6 +85,9 @@ class PlaygroundPanel(QWidget):
         with QSignalBlocker(self.editor):
             self.editor.set_code(program.source)
         self._set_checkboxes(tuple(program.leaves), self.model.parameters)
+        self._kinds = {name: isinstance(value, tuple) for name, value in program.leaves.items()}
+        if self.model.draft is not None:  # what the learner was writing, not run yet
+            self.editor.setPlainText(self.model.draft)
         self._show_error(None)
         self.status_label.clear()
 
@@ -97,16 +101,23 @@ class PlaygroundPanel(QWidget):
     # -- parameters ------------------------------------------------------------------
 
     def _text_changed(self) -> None:
+        text = self.editor.toPlainText()
+        self.model.draft = None if text == self.model.program.source else text
         self.editor.clear_error()
         if self.editor.current_line() is not None:
             self.editor.set_current_line(None, move_cursor=False)  # the text no longer ran
         try:
-            leaves = tuple(parse_program(self.editor.toPlainText()).leaves)
+            leaves = parse_program(text).leaves
         except ProgramError:
             return  # keep the boxes of the last program that parsed; Run reports the error
         checked = {name for name, box in self.checkboxes.items() if box.isChecked()}
-        known = set(self.checkboxes)
-        self._set_checkboxes(leaves, tuple(n for n in leaves if n in checked or n not in known))
+        kinds = {name: isinstance(value, tuple) for name, value in leaves.items()}
+        # A new number is ticked (a weight, most likely), a new list is not (data), and
+        # so is a name that changed between the two; the learner can change either.
+        self._set_checkboxes(tuple(leaves), tuple(
+            name for name, is_list in kinds.items()
+            if (name in checked if self._kinds.get(name) == is_list else not is_list)))
+        self._kinds = kinds
 
     def _set_checkboxes(self, names: tuple[str, ...], checked: tuple[str, ...]) -> None:
         if tuple(self.checkboxes) == names:
@@ -115,16 +126,15 @@ class PlaygroundPanel(QWidget):
                     box.setChecked(name in checked)
             return
         for box in self.checkboxes.values():
-            self.checkbox_grid.removeWidget(box)
+            self.checkbox_flow.removeWidget(box)
             box.deleteLater()
         self.checkboxes = {}
-        for index, name in enumerate(names):
+        for name in names:
             box = QCheckBox(name, objectName=f"parameterBox_{name}")
             box.setAccessibleName(f"{name} is a parameter")
             box.setToolTip(f"Tick to make {name} a parameter: requires_grad=True")
             box.setChecked(name in checked)
-            self.checkbox_grid.addWidget(box, index // CHECKBOX_COLUMNS,
-                                         index % CHECKBOX_COLUMNS)
+            self.checkbox_flow.addWidget(box)
             self.checkboxes[name] = box
         self.parameters_label.setVisible(bool(names))
 

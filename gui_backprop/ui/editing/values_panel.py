@@ -1,7 +1,8 @@
 """A field per value of the program and one for the learning rate.
 
-An edit goes to the lesson model, which re-traces. A refused edit puts the message beside
-the field and the field back to the value in use; nothing else changes.
+An edit goes to the lesson model, which re-traces. A refused edit keeps what the learner
+typed, marked, with the reason and the value still in use beside the field; nothing
+else changes.
 """
 
 from __future__ import annotations
@@ -70,6 +71,8 @@ class ValuesPanel(QWidget):
         self.hint.setProperty("role", "hint")
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        # A label and its field share a row while they fit, else the field goes below.
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self.form.setHorizontalSpacing(10)
         self.form.setVerticalSpacing(8)
@@ -91,6 +94,8 @@ class ValuesPanel(QWidget):
         for name, value in model.values.items():
             self.fields[name].set_text(value_text(value))
         self.fields[self.LEARNING_RATE].set_text(format_number(model.learning_rate, 12))
+        for field in self.fields.values():  # each shows the value in use again
+            field.show_error(None)
 
     def _build(self, model: LessonModel) -> None:
         while self.form.rowCount():
@@ -143,9 +148,8 @@ class ValuesPanel(QWidget):
             error = model.set_value(key, text)
         if error is None:
             self.fields[key].show_error(None)
-        else:
-            field.show_error(f"{error} (kept {current})")
-            field.set_text(current)
+        else:  # the learner's text stays, to correct it
+            field.show_error(f"{error}. Still using {current}.")
 
     def field(self, key: str) -> QLineEdit:
         """The line edit of value ``key`` (or :attr:`LEARNING_RATE`)."""

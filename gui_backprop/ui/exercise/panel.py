@@ -96,8 +96,10 @@ class ExercisePanel(QFrame):
         box.setContentsMargins(0, 2, 0, 4)
         box.setSpacing(6)
         box.addWidget(self.prompt)
-        box.addLayout(answer_row)
+        # The feedback above the answer row: the bar grows upwards from the bottom of
+        # the column, so a hint or a verdict never moves the field and its buttons.
         box.addWidget(self.message)
+        box.addLayout(answer_row)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 4, 10, 6)
         layout.setSpacing(4)

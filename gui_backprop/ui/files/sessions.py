@@ -1,9 +1,11 @@
 """File > Open, Open Recent, Save and Save As for session files (``.bplab``).
 
-What counts as unsaved: the work a file keeps apart from where the learner stands,
-namely the lesson, program, values, parameters, learning rate and training. Stepping
-through the walkthrough is not a change (the position is saved, but never nags).
-Without a file, the lesson as it comes counts as nothing to save.
+A session holds the whole workspace: every lesson's program, values, parameters,
+learning rate and position, and the Train tab of the open one. What counts as unsaved
+is an edit to any lesson, or the training; where the learner stands does not (stepping,
+or going to another lesson, is navigation inside the workspace: the position and the
+open lesson are saved, but never nag). Without a file, the lessons as they come count
+as nothing to save.
 
 A file that cannot be read gives one message and leaves the open work as it was.
 """
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
 
 from gui_backprop.core.session_file import (
     SUFFIX,
+    LessonWork,
     Session,
     SessionError,
     load_session,
@@ -67,42 +70,57 @@ class SessionFiles(QObject):
     # -- the work --------
 
     def current(self) -> Session:
-        """The open work as a session."""
+        """The open work as a session (the other lessons' work included)."""
         model, training = self.model, self.training
         return Session(model.program.source, dict(model.values), tuple(model.parameters),
                        model.learning_rate, model.lesson.id, model.position,
-                       training.settings(), training.history())
+                       training.settings(), training.history(), dict(model.kept))
 
-    def _work_now(self) -> tuple:
-        """What counts for 'unsaved changes' in the open work: not the position."""
-        model, training = self.model, self.training
-        return self._work_of(model.lesson.id, model.program.source, model.values,
-                             model.parameters, model.learning_rate,
-                             training.settings(), training.history_key())
+    def _edits(self, workspace: dict[str, LessonWork]) -> tuple:
+        """The lessons whose work differs from the lesson as it comes (positions aside:
+        stepping, and going from lesson to lesson, is not a change)."""
+        lessons = {lesson.id: lesson for lesson in self.model.lessons}
+        edits = []
+        for lesson_id, work in sorted(workspace.items()):
+            lesson = lessons.get(lesson_id)
+            key = (work.program, tuple(sorted(work.values.items())), tuple(work.parameters),
+                   work.learning_rate)
+            if lesson is None or key != self._untouched(lesson):
+                edits.append((lesson_id, key))
+        return tuple(edits)
 
     @staticmethod
-    def _work_of(lesson, program, values, parameters, rate, training, history) -> tuple:
-        return (lesson, program, tuple(sorted(values.items())), tuple(parameters), rate,
-                tuple(sorted(training.items())), history)
+    def _untouched(lesson) -> tuple:
+        program = lesson.program
+        return (program.source, tuple(sorted(program.leaves.items())),
+                resolve_parameters(program, lesson.parameters), lesson.learning_rate)
+
+    def _work_now(self) -> tuple:
+        """What counts for 'unsaved changes': every lesson's edits, and the Train tab
+        (whose settings and loss history belong to the open lesson)."""
+        model, training = self.model, self.training
+        return (self._edits(model.workspace()), model.lesson.id,
+                tuple(sorted(training.settings().items())), training.history_key())
 
     def _work(self, saved: Session) -> tuple:
-        return self._work_of(saved.lesson, saved.program, saved.values, saved.parameters,
-                             saved.learning_rate, saved.training,
-                             history_key(saved.loss_history))
-
-    def _untouched_lesson(self, now: tuple) -> tuple:
-        """The open lesson as it comes, with the training settings as they are: without a
-        file, only edits and training runs are work to save."""
-        lesson = self.model.lesson
-        program = lesson.program
-        return self._work_of(lesson.id, program.source, dict(program.leaves),
-                             resolve_parameters(program, lesson.parameters),
-                             lesson.learning_rate, dict(now[5]), history_key(()))
+        workspace = {**saved.workspace, saved.lesson: LessonWork(
+            saved.program, saved.values, saved.parameters, saved.learning_rate)}
+        return (self._edits(workspace), saved.lesson, tuple(sorted(saved.training.items())),
+                history_key(saved.loss_history))
 
     def is_modified(self) -> bool:
         """True when closing now would lose work."""
-        now = self._work_now()
-        return now != (self._saved if self._saved is not None else self._untouched_lesson(now))
+        edits, lesson, settings, history = self._work_now()
+        if self._saved is None:  # without a file: only edits and training runs are work
+            return bool(edits) or history[0] > 0
+        saved_edits, saved_lesson, saved_settings, saved_history = self._saved
+        if edits != saved_edits:
+            return True
+        if lesson == saved_lesson:
+            return (settings, history) != (saved_settings, saved_history)
+        # In another lesson the Train tab is that lesson's: a run is lost (the file's)
+        # or new (this lesson's); its settings are the lesson's own.
+        return saved_history[0] > 0 or history[0] > 0
 
     def update_modified(self) -> None:
         """Show the modified marker in the title when the work changed."""

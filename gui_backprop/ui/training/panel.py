@@ -11,7 +11,14 @@ import time
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QSplitter, QWidget
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QFrame,
+    QHBoxLayout,
+    QScrollArea,
+    QSplitter,
+    QWidget,
+)
 
 from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.training import Trainer, TrainingProblem, TrainingSnapshot, TrainingStatus
@@ -24,6 +31,10 @@ from gui_backprop.ui.training.plots.loss_plot import LossPlot
 REDRAW_INTERVAL_MS = 66  # 15 frames a second
 PROGRESS_INTERVAL = 0.25  # seconds: faster-changing figures cannot be read anyway
 NARROW_PLOTS = 620  # below this width the data plot and the landscape stack up
+QWIDGETSIZE_MAX = (1 << 24) - 1  # Qt's "no maximum"
+CRAMPED_PLOTS = 320  # plots narrower than this beside the controls go under them
+CONTROLS_SHARE_CRAMPED = 0.3  # of the height, for the controls above the plots
+SIDE_BY_SIDE_CRAMPED = 380  # under the controls, the lower plots side by side from here
 NO_LESSON = "Open a lesson to train its program."
 
 
@@ -80,7 +91,8 @@ class TrainPanel(QWidget):
         scroller.setObjectName("trainControlsScroller")
         scroller.setMinimumWidth(120)  # the window's own minimum size must not grow
         scroller.setMaximumWidth(self.controls.maximumWidth() + 16)
-        layout = QHBoxLayout(self)
+        self._scroller = scroller
+        self._layout = layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(scroller)
         layout.addWidget(plots, 1)
@@ -116,7 +128,15 @@ class TrainPanel(QWidget):
         """Orient the lower plots for ``width``; share the height out when the
         orientation changes, the first time, or ``again`` (the learner's sizes stay
         otherwise)."""
-        narrow = width - self.controls.width() < NARROW_PLOTS
+        beside = self.controls.sizeHint().width() + 16
+        cramped = width - beside < CRAMPED_PLOTS  # a small window: controls above plots
+        self._layout.setDirection(QBoxLayout.Direction.TopToBottom if cramped
+                                  else QBoxLayout.Direction.LeftToRight)
+        self._scroller.setMaximumWidth(QWIDGETSIZE_MAX if cramped else beside)
+        self._scroller.setMaximumHeight(int(height * CONTROLS_SHARE_CRAMPED) if cramped
+                                        else QWIDGETSIZE_MAX)
+        narrow = width < SIDE_BY_SIDE_CRAMPED if cramped \
+            else width - self.controls.width() < NARROW_PLOTS
         orientation = Qt.Orientation.Vertical if narrow else Qt.Orientation.Horizontal
         if orientation != self._lower.orientation() or not self._plots_sized or again:
             self._plots_sized = True
@@ -169,6 +189,7 @@ class TrainPanel(QWidget):
         self.problem = problem
         self._latest = self._shown = None
         self.loss_plot.reset(self.form.epochs.value() + 1)
+        self.loss_plot.set_output(problem.output if problem else None)
         self.landscape_plot.reset(self._landscape_names())
         self.message.setText(message)
         self.controls.clear_progress()

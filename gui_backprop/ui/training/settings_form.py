@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -28,6 +28,9 @@ RULES = (
     (UpdateRule.MANUAL, "w -= lr * w.grad (by hand)"),
     (UpdateRule.SGD, "torch.optim.SGD"),
 )
+
+
+LARGE_TEXT_POINTS = 14  # from this size on, each field goes under its label
 
 
 class TrainSettingsForm(QWidget):
@@ -82,6 +85,7 @@ class TrainSettingsForm(QWidget):
         training.addRow("&Update", self.rule)
         self.data_group = QGroupBox("Synthetic data")
         data = QFormLayout(self.data_group)
+        self._forms = (training, data)
         data.addRow("Poin&ts", self.points)
         data.addRow("&Noise", self.noise)
         data.addRow("See&d", self.seed)
@@ -125,3 +129,13 @@ class TrainSettingsForm(QWidget):
                                 update_rule=UpdateRule(self.rule.currentData()),
                                 data=self.data_settings(),
                                 snapshot_interval=1.0 / SNAPSHOTS_PER_SECOND)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        """At a large text size (a projector) put each field under its label: side by
+        side they would not fit the controls' column."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            large = self.font().pointSizeF() >= LARGE_TEXT_POINTS
+            for form in self._forms:
+                form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows if large
+                                      else QFormLayout.RowWrapPolicy.DontWrapRows)

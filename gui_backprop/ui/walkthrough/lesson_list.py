@@ -22,7 +22,10 @@ class LessonList(QListWidget):
         self.setObjectName("lessonList")
         self.setAccessibleName("Lessons")
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # Whole names, wrapped onto more lines where the column is narrow (never "…").
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.setWordWrap(True)
+        self.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.model = model
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._fill()
@@ -58,10 +61,19 @@ class LessonList(QListWidget):
         return item
 
     def _fit_height(self) -> None:
-        """As tall as the lessons need (no empty space, no scroll bar), up to
-        :data:`MOST_ROWS` rows: a long course scrolls, the steps keep their room."""
-        rows = sum(self.sizeHintForRow(row) for row in range(min(self.count(), MOST_ROWS)))
+        """As tall as the lessons need (no empty space, no scroll bar), wrapped rows too, up
+        to :data:`MOST_ROWS` rows: a long course scrolls, the steps keep their room."""
+        self.doItemsLayout()
+        rows = sum(max(self.visualItemRect(self.item(row)).height(), self.sizeHintForRow(row))
+                   if self.isVisible() else self.sizeHintForRow(row)
+                   for row in range(min(self.count(), MOST_ROWS)))
         self.setMaximumHeight(rows + 2 * self.frameWidth() + 4)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        """A narrower column wraps more titles: refit the height."""
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width():
+            self._fit_height()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
         """Refit the height when the text size changes."""

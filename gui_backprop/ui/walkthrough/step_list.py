@@ -23,7 +23,10 @@ class StepList(QListWidget):
         self.setAccessibleName("Steps of the walkthrough")
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setUniformItemSizes(False)
-        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # Whole names, wrapped onto more lines where the column is narrow (never "…").
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.setWordWrap(True)
+        self.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.model = model
         self._rows: dict[int, int] = {}

@@ -12,7 +12,10 @@ from PySide6.QtCore import QEvent, QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QFrame,
     QMainWindow,
+    QScrollArea,
+    QSizePolicy,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
@@ -52,6 +55,17 @@ LEFT_WIDTH, CENTRE_WIDTH = 210, 680
 RIGHT_WIDTHS = {False: 380, True: 290}  # the right column's width: code listing, playground
 
 
+def scrolled(panel: QWidget) -> QScrollArea:
+    """``panel`` in a scroll area: where it cannot fit (a large text size), it scrolls
+    instead of squeezing its rows over each other."""
+    area = QScrollArea(objectName=f"{panel.objectName()}Scroll")
+    area.setWidget(panel)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    return area
+
+
 class MainWindow(QMainWindow):
     """The main window. ``settings`` (None: nothing is remembered) holds geometry and
     the last lesson. ``text_size_changed(points)`` fires when View › Text size changes."""
@@ -84,7 +98,9 @@ class MainWindow(QMainWindow):
         self.text_size_changed.connect(self.menus.show_text_size)
         self.shortcut_guard = ShortcutGuard(self)
         self.model.lesson_opened.connect(self._lesson_opened)
-        self.model.failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
+        self.model.failed.connect(self._show_refusal)
+        self.model.traced.connect(self._clear_refusal)
+        self._refusal = ""
         self.train_link = TrainLessonLink(self.train_panel, self.model, self.statusBar())
         self.train_panel.trained_values_requested.connect(
             lambda _values: self.centre_tabs.setCurrentIndex(0))
@@ -117,7 +133,7 @@ class MainWindow(QMainWindow):
         self.side_tabs.tabBar().setObjectName("sideTabBar")
         self.side_tabs.tabBar().setAccessibleName("Side panels")
         self.side_tabs.setDocumentMode(True)
-        self.side_tabs.addTab(self.values_panel, "Values")
+        self.side_tabs.addTab(scrolled(self.values_panel), "Values")  # scrolls at 28 pt
         self.side_tabs.addTab(self.gradient_check_panel, "Gradient check")
         self.train_panel = TrainPanel()
 
@@ -156,6 +172,16 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(body)
         self.statusBar().setObjectName("statusBar")
 
+    def _show_refusal(self, message: str) -> None:
+        self._refusal = message
+        self.statusBar().showMessage(message, 8000)
+
+    def _clear_refusal(self) -> None:
+        """A trace that went through makes the last refusal stale."""
+        if self._refusal and self.statusBar().currentMessage() == self._refusal:
+            self.statusBar().clearMessage()
+        self._refusal = ""
+
     def add_side_tab(self, widget: QWidget, title: str) -> int:
         """Add a panel (such as Train) as a tab beside Values; returns its index."""
         return self.side_tabs.addTab(widget, title)
@@ -166,6 +192,10 @@ class MainWindow(QMainWindow):
         was_playground = self.code_stack.currentWidget() is self.playground_panel
         self.code_stack.setCurrentWidget(self.playground_panel if lesson.playground
                                          else self.code_panel)
+        for page in (self.code_panel, self.playground_panel):  # only the page shown counts
+            shown = page is self.code_stack.currentWidget()  # for the column's least width
+            page.setSizePolicy(QSizePolicy.Policy.Preferred if shown
+                               else QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         if was_playground != lesson.playground:
             self._swap_right_width(was_playground, lesson.playground)
         if self.settings is not None:
@@ -174,7 +204,8 @@ class MainWindow(QMainWindow):
     def _swap_right_width(self, old: bool, new: bool) -> None:
         """The playground's short lines need a narrower right column than a code listing,
         and its graph the room: each keeps its own width (as the learner last left it)."""
-        left, centre = LEFT_WIDTH, CENTRE_WIDTH
+        left, centre = self._left_width(LEFT_WIDTH + CENTRE_WIDTH + RIGHT_WIDTHS[old]), \
+            CENTRE_WIDTH
         if self.main_splitter.isVisible():  # before that, sizes() are not the real ones
             left, centre, self._right_widths[old] = self.main_splitter.sizes()
         total = left + centre + self._right_widths[old]
@@ -202,9 +233,27 @@ class MainWindow(QMainWindow):
         """Scale every text of the window (View > Text size), for a projector."""
         self._text_size = int(points)
         self._apply_style()
+        self._widen_left_column()
         self.text_size_changed.emit(int(points))
         if self.settings is not None:
             self.settings.setValue(keys.TEXT_SIZE, int(points))
+
+    def _left_width(self, total: int) -> int:
+        """The left column's width for the text size: grown with it, at most a quarter."""
+        grown = round(LEFT_WIDTH * self._text_size / max(self._default_text_size, 1))
+        return max(LEFT_WIDTH, min(grown, total // 4))
+
+    def _widen_left_column(self) -> None:
+        """The lessons and steps column grows with the text (up to a quarter of the
+        window), so that their names stay readable at a projector's size."""
+        sizes = self.main_splitter.sizes()
+        if not self.main_splitter.isVisible():  # before that, sizes() are not the real ones
+            playground = self.code_stack.currentWidget() is self.playground_panel
+            sizes = [LEFT_WIDTH, CENTRE_WIDTH, self._right_widths[playground]]
+        total = sum(sizes)
+        left = self._left_width(total)
+        centre = max(sizes[1] - (left - sizes[0]), 0)
+        self.main_splitter.setSizes([left, centre, total - left - centre])
 
     # -- looks ---------------------------------------------------------------------------
 

@@ -85,15 +85,22 @@ def test_a_bad_value_is_refused_beside_its_field_and_nothing_changes(qtbot, tmp_
         type_into(qtbot, field, text)
     assert message in failed.args[0].lower()
     error = window.values_panel.error_text(key)
-    assert message in error.lower() and "kept" in error
+    assert message in error.lower() and "Still using" in error
     assert window.values_panel.fields[key].error.isVisible()
-    assert shown(window) == before
+    # The learner's text stays, marked, to be corrected; everything else is as it was.
+    assert field.text() == text and field.property("invalid") is True
+    now = shown(window)
+    assert now["values"].pop(key) == text
+    before["values"].pop(key)
+    assert now == before
     assert window.model.values == {"x": 1.0, "y": 2.0, "w": 1.0}
     assert window.model.learning_rate == 0.01
     # The next good edit clears the message.
     with qtbot.waitSignal(window.model.traced):
         type_into(qtbot, field, "0.2" if key == ValuesPanel.LEARNING_RATE else "1.5")
     assert window.values_panel.error_text(key) == ""
+    assert field.property("invalid") is False
+    assert window.statusBar().currentMessage() == ""  # the refusal is no longer true
 
 
 def test_a_vector_where_the_output_needs_a_number_is_refused(qtbot, tmp_path):
@@ -181,6 +188,8 @@ def test_editing_the_program_clears_the_highlight_until_it_runs(qtbot, tmp_path)
     assert editor.current_line() is None
     with qtbot.waitSignal(window.model.traced):
         qtbot.mouseClick(window.playground_panel.run_button, Qt.MouseButton.LeftButton)
+    assert window.model.position == 0 and editor.current_line() is None  # a new graph
+    window.model.jump(1)
     assert editor.current_line() == 5
     assert editor.textCursor().blockNumber() == 6  # the learner's cursor stayed put
 
@@ -288,7 +297,7 @@ def test_the_gradient_check_agrees_for_every_lesson(qtbot, tmp_path, lesson_id):
     assert panel.table.rowCount() == len(parameters)
     for row, name in enumerate(parameters):
         assert panel.table.item(row, 0).text() == name
-        assert panel.table.item(row, 4).text() == "✓ yes"
+        assert panel.table.item(row, 1).text() == "✓ yes"
     assert panel.summary.text().startswith("Autograd and the finite differences agree")
 
 
@@ -298,7 +307,7 @@ def test_the_gradient_check_of_a_stale_grad_explains_it(qtbot, tmp_path):
     qtbot.keyClick(window.graph_view, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
     panel = window.gradient_check_panel
     assert window.side_tabs.currentWidget() is panel
-    assert panel.table.item(0, 1).text() == "-1.96"
+    assert panel.table.item(0, 2).text() == "-1.96"
     assert "(iteration 2)" in panel.summary.text()
     assert "w.grad holds -3.96" in panel.summary.text()
 

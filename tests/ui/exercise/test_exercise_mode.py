@@ -279,3 +279,46 @@ def test_step_list_tooltips_do_not_give_away_future_answers(qtbot):
             assert item.toolTip() == item.data(FORMULA_ROLE)
         else:
             assert item.toolTip() == PENDING_TIP
+
+
+def test_a_vector_of_the_wrong_length_is_a_format_error_not_a_wrong_answer(qtbot, tmp_path):
+    window = _window(qtbot, tmp_path, "linear-regression")
+    walkthrough = window.model.walkthrough
+    step = next(s for s in walkthrough.steps if s.stage is Stage.FORWARD
+                and isinstance(question_for(walkthrough, s).expected, tuple))
+    window.model.jump(step.index)
+    _press_next(qtbot, window)
+    panel = window.exercise_panel
+    expected = window.exercise.question.expected
+    _answer(qtbot, window, "[1.0, 2.0]")
+    assert f"vector of {len(expected)} values, not 2" in panel.message_text()
+    assert format_value(expected) not in panel.message_text()  # the answer is not given away
+    assert panel.score_label.text() == "Score: 0 / 0" and panel.question_shown()
+    panel.answer.selectAll()
+    _answer(qtbot, window, "3.0")
+    assert f"vector of {len(expected)} values" in panel.message_text()
+    assert panel.score_label.text() == "Score: 0 / 0"
+    panel.answer.selectAll()
+    _answer(qtbot, window, typed_answer(expected))
+    assert panel.score_label.text() == "Score: 1 / 1"
+
+
+def test_the_forward_hint_names_the_values_to_combine(qtbot, tmp_path):
+    window = _window(qtbot, tmp_path)
+    _press_next(qtbot, window)  # y_pred = w * x, with w = 1.0 and x = 1.0
+    qtbot.mouseClick(window.exercise_panel.hint_button, Qt.MouseButton.LeftButton)
+    hint = window.exercise_panel.message_text()
+    assert "w = 1.0" in hint and "x = 1.0" in hint, hint
+
+
+def test_the_buttons_stay_put_when_the_hint_appears(qtbot, tmp_path):
+    window = _window(qtbot, tmp_path)
+    _press_next(qtbot, window)
+    panel = window.exercise_panel
+    qtbot.waitUntil(lambda: panel.hint_button.isVisible())
+    before = panel.hint_button.mapTo(window, panel.hint_button.rect().topLeft())
+    qtbot.mouseClick(panel.hint_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.message_text().startswith("Hint"))
+    QApplication.processEvents()  # the layout settles
+    after = panel.show_button.mapTo(window, panel.show_button.rect().topLeft())
+    assert after.y() == before.y()

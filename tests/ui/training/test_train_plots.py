@@ -112,3 +112,87 @@ def test_a_new_run_on_the_same_points_keeps_the_data_view(data_plot):
     assert plot.getPlotItem().viewRange() == widened and len(plot.curve_data()[0]) == 0
     plot.set_curve(curve_x, 0 * curve_x + 40)  # starting values far off: it still widens
     assert plot.getPlotItem().viewRange()[1][1] > 40
+
+
+# -- issue 11, items 10-12: what the axes say, and each run framed on its own ------------
+
+
+def _left_ticks(plot):
+    axis = plot.getPlotItem().getAxis("left")
+    (low, high) = plot.getPlotItem().viewRange()[1]
+    ticks = axis.tickValues(low, high, 200)
+    return [text for spacing, values in ticks for text in axis.tickStrings(values, 1.0, spacing)]
+
+
+def test_the_loss_axis_is_named_after_the_output_and_log_needs_positive_values(qtbot):
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    plot.set_output("z")
+    plot.set_log_scale(True)
+    assert plot.getPlotItem().getAxis("left").labelText == "z"
+    plot.reset(101)
+    plot.append(0, np.sin(np.linspace(0.0, 3.0, 100)) ** 2 - 0.5)  # goes below zero
+    plot.redraw()
+    assert plot.log_scale and not plot.shows_log  # asked for, but log of <= 0 does not exist
+    assert not plot.getPlotItem().getAxis("left").logMode
+    assert "linear: z ≤ 0 has no log" in plot.title()
+    _, y = plot.shown_data()
+    assert y.min() < 0  # the values themselves, not a log of them
+    plot.reset(101)  # a new run with a positive loss may be drawn on a log axis again
+    plot.append(0, np.linspace(10.0, 0.1, 100))
+    plot.redraw()
+    assert plot.shows_log and plot.getPlotItem().getAxis("left").logMode
+    assert "linear" not in plot.title()
+
+
+def test_ticks_are_plain_numbers_without_a_scale_factor(data_plot):
+    plot = data_plot
+    x = np.linspace(0.0, 5.0, 20)
+    plot.set_points(x * 1e27, x * 1e27)
+    for name in ("left", "bottom"):
+        axis = plot.getPlotItem().getAxis(name)
+        assert "×" not in axis.labelString() and "e+" not in axis.labelString()
+        assert axis.autoSIPrefixScale == 1.0
+    ticks = _left_ticks(plot)
+    assert ticks and all(float(text) == 0 or 1e26 <= abs(float(text)) < 1e28
+                         for text in ticks), ticks  # each is the number itself
+    plot.set_points(x * 1e-3, x * 1e-3)
+    assert all(float(text) < 0.01 for text in _left_ticks(plot))
+
+
+def test_a_run_after_a_diverged_one_frames_its_own_data(data_plot):
+    plot = data_plot
+    x = np.linspace(0.0, 5.0, 20)
+    plot.set_points(x, 2 * x + 1)
+    plot.set_curve(CURVE_X, -5e58 * CURVE_X)  # a fit that diverged at once
+    assert plot.getPlotItem().viewRange()[1][0] < -1e58
+    plot.set_points(x, 2 * x + 1)  # the next run, on the same data
+    (y0, y1) = plot.getPlotItem().viewRange()[1]
+    assert -2 < y0 < 1 and 11 < y1 < 13
+
+
+def test_a_path_after_a_diverged_run_is_framed_not_a_dot(qtbot):
+    plot = LandscapePlot()
+    qtbot.addWidget(plot)
+    plot.reset(("w", "b"))
+    for point in [(0.0, 0.0), (1e30, -1e30)]:
+        plot.add_point(*point)
+    plot.redraw()
+    plot.reset(("w", "b"))  # the same parameters: the last view would be kept
+    for point in [(0.0, 0.0), (1.0, 0.5), (2.0, 1.0)]:
+        plot.add_point(*point)
+    plot.redraw()
+    (x0, x1), (y0, y1) = plot.getPlotItem().viewRange()
+    assert x1 - x0 < 10 and y1 - y0 < 10
+
+
+def test_the_train_tabs_loss_axis_names_each_lessons_output(qtbot, tmp_path):
+    from tests.ui.window_helpers import open_window
+
+    window = open_window(qtbot, tmp_path, "chain-rule", show=False)
+    for lesson in ("chain-rule", "linear-regression"):
+        window.model.open_lesson(lesson)
+        output = window.model.walkthrough.trace.output_name
+        axis = window.train_panel.loss_plot.getPlotItem().getAxis("left")
+        assert axis.labelText == output
+        assert output in window.train_panel.loss_plot.title()

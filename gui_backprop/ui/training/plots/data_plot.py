@@ -17,6 +17,16 @@ from gui_backprop.ui.training.plots.live_plot import (
     style_plot,
 )
 
+FAR_TOO_WIDE = 50  # a kept view this many times the data's size is framed again
+
+
+def _far_wider(kept: list[float] | None, data: list[float]) -> bool:
+    """True when the view kept from the last run dwarfs the data (after a divergence)."""
+    if kept is None:
+        return True
+    return any(kept[i + 1] - kept[i] > FAR_TOO_WIDE * max(data[i + 1] - data[i], 1e-9)
+               for i in (0, 2))
+
 
 class DataPlot(LivePlotWidget):
     """The data points and the model's current prediction over their range."""
@@ -45,11 +55,14 @@ class DataPlot(LivePlotWidget):
         self.getPlotItem().getAxis("left").setLabel(target, color=self.theme.muted_text)
         self._fit.set_xy([], [])  # the next curve is a first one: it widens the view if need be
         old_x, old_y = self._points.getData()
-        if old_x is not None and np.array_equal(old_x, x) and np.array_equal(old_y, y):
+        extent = [*finite_extent(x), *finite_extent(y)]
+        if old_x is not None and np.array_equal(old_x, x) and np.array_equal(old_y, y) \
+                and not _far_wider(self._extent, extent):
             return
         drawable = np.isfinite(x) & np.isfinite(y)  # a point without a place is not drawn
         self._points.setData(shown(x[drawable]), shown(y[drawable]))
-        self._extent = [*finite_extent(x), *finite_extent(y)]
+        # Each run frames its own data, not the range a diverged fit widened the view to.
+        self._extent = extent
         self._show_extent()
 
     def set_curve(self, x: np.ndarray | None, y: np.ndarray | None, exact: bool = False) -> None:

@@ -18,6 +18,7 @@ from gui_backprop.ui.training.plots.live_items import LiveCurve, LiveMarker
 from gui_backprop.ui.training.plots.live_plot import CACHED, SUBPIXEL, LivePlotWidget, style_plot
 
 CONTOUR_PEN = (255, 255, 255, 110)
+FAR_TOO_WIDE = 50  # a kept view this many times wider than the path is framed again
 
 
 class LandscapePlot(LivePlotWidget):
@@ -26,7 +27,9 @@ class LandscapePlot(LivePlotWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.theme = current_theme()
-        style_plot(self, self.theme, "Loss landscape (darker: lower loss)", "w", "b")
+        # a short title: a long one would set the plot's least width
+        style_plot(self, self.theme, "Loss landscape", "w", "b")
+        self.setToolTip("The loss over two parameters: darker is lower; + marks the lowest")
         self.setAccessibleName("Loss landscape")
         self.setObjectName("trainLandscapePlot")
         self.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)  # a smooth heat map
@@ -140,6 +143,10 @@ class LandscapePlot(LivePlotWidget):
         """
         low_x, high_x, low_y, high_y = xs.min(), xs.max(), ys.min(), ys.max()
         frame = self._frame
+        if frame is not None and (frame[1] - frame[0] > FAR_TOO_WIDE * max(high_x - low_x, 0.5)
+                                  or frame[3] - frame[2] > FAR_TOO_WIDE
+                                  * max(high_y - low_y, 0.5)):
+            frame = None  # the last run's view (a diverged one) would make this path a dot
         if frame is not None and frame[0] <= low_x and high_x <= frame[1] \
                 and frame[2] <= low_y and high_y <= frame[3]:
             return

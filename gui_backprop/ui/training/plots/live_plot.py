@@ -29,6 +29,7 @@ import pyqtgraph as pg
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsItem
 
+from gui_backprop.core.formatting import format_number
 from gui_backprop.ui.looks.theme import Theme, current_theme
 from gui_backprop.ui.training.plots.live_items import LiveGrid
 
@@ -64,10 +65,38 @@ def finite_extent(values) -> tuple[float, float]:
     return float(finite.min()), float(finite.max())
 
 
+def tick_text(value: float, spacing: float) -> str:
+    """A tick's number as written: short, in full (``0.25``, ``1500``, ``2e+58``), never
+    scaled by a factor shown elsewhere."""
+    if value == 0 or abs(value) < abs(spacing) * 1e-6:
+        return "0"
+    if 1e-3 <= abs(value) < 1e5:
+        decimals = max(0, -math.floor(math.log10(abs(spacing)) + 1e-9)) if spacing else 3
+        return f"{value:.{min(decimals, 6)}f}"
+    return format_number(value, 3).removesuffix(".0")
+
+
+class NumberAxis(pg.AxisItem):
+    """An axis whose ticks are the numbers themselves: pyqtgraph's automatic SI scaling
+    (a label such as "w (×1e+27)" and ticks to multiply by it) is off."""
+
+    def __init__(self, orientation: str, **kwargs):
+        super().__init__(orientation, **kwargs)
+        self.enableAutoSIPrefix(False)
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph's name
+        """Each tick as its plain number."""
+        if self.logMode:
+            return self.logTickStrings(values, scale, spacing)
+        return [tick_text(value * scale, (spacing or 0.0) * scale) for value in values]
+
+
 class LivePlotWidget(pg.PlotWidget):
     """A pyqtgraph plot with a grid drawn by Qt, following the view's range (see above)."""
 
     def __init__(self, parent=None, **kwargs):
+        axes = {"left": NumberAxis("left"), "bottom": NumberAxis("bottom")}
+        kwargs["axisItems"] = {**axes, **kwargs.get("axisItems", {})}
         super().__init__(parent, **kwargs)
         view = self.getViewBox()
         major, minor = QColor(current_theme().muted_text), QColor(current_theme().muted_text)

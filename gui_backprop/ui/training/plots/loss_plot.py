@@ -23,6 +23,7 @@ from gui_backprop.ui.looks.theme import current_theme
 from gui_backprop.ui.training.plots.live_items import LiveCurve
 from gui_backprop.ui.training.plots.live_plot import (
     LivePlotWidget,
+    NumberAxis,
     finite_extent,
     nice_ceiling,
     plot_range,
@@ -34,7 +35,7 @@ COLUMNS = 2048  # at most; two per pixel of the plot
 MIN_COLUMNS = 512
 
 
-class LogAxis(pg.AxisItem):
+class LogAxis(NumberAxis):
     """A log axis labelled with plain numbers (100, 1, 0.01), spaced so they never crowd."""
 
     MIN_LABEL_SPACING = 28  # pixels between labels
@@ -96,7 +97,8 @@ class LossPlot(LivePlotWidget):
     def __init__(self, parent=None):
         super().__init__(parent, axisItems={"left": LogAxis("left")})
         self.theme = current_theme()
-        style_plot(self, self.theme, "Loss", "step (epoch)", "loss J")
+        style_plot(self, self.theme, "Loss", "step (epoch)", "loss")
+        self._output = ""
         self.setAccessibleName("Loss plot")
         self.setObjectName("trainLossPlot")
         # a one-pixel pen: wider pens are stroked, about five times slower to paint
@@ -122,6 +124,30 @@ class LossPlot(LivePlotWidget):
     def log_scale(self) -> bool:
         """True when the loss axis is logarithmic."""
         return self._log
+
+    @property
+    def shows_log(self) -> bool:
+        """True when the axis is logarithmic now: asked for, and every value is positive
+        (the log of 0 or of a negative output does not exist)."""
+        return self._log and not self._low <= 0
+
+    def set_output(self, name: str | None) -> None:
+        """Name the plot and its value axis after the program's output (the loss)."""
+        self._output = name or ""
+        self.getPlotItem().getAxis("left").setLabel(name or "loss",
+                                                    color=self.theme.muted_text)
+        self._show_title()
+
+    def _show_title(self) -> None:
+        title = f"Loss {self._output}" if self._output else "Loss"
+        if self._log and not self.shows_log:  # short: a long title widens the plot
+            title += f" · linear: {self._output or 'it'} ≤ 0 has no log"
+        if title != self.title():
+            self.getPlotItem().setTitle(title, color=self.theme.text, size="10pt")
+
+    def title(self) -> str:
+        """The plot's title as shown."""
+        return self.getPlotItem().titleLabel.text
 
     @property
     def following(self) -> bool:
@@ -186,7 +212,7 @@ class LossPlot(LivePlotWidget):
         """Show log10 of the loss (the axis labels the values)."""
         if enabled != self._log:
             self._log = enabled
-            self.getPlotItem().getAxis("left").setLogMode(enabled)
+            self._show_title()
             self._follow = True
             self._shown_range = None
             self._dirty = True
@@ -204,7 +230,13 @@ class LossPlot(LivePlotWidget):
             y = np.append(y, self._losses[count - 1])
         else:
             x, y = self._steps[:count], self._losses[:count]
-        if self._log:
+        log = self.shows_log
+        axis = self.getPlotItem().getAxis("left")
+        if axis.logMode != log:
+            axis.setLogMode(log)
+            self._shown_range = None
+            self._show_title()
+        if log:
             y = np.log10(np.maximum(y, SMALLEST_LOSS))
         y = shown(y)
         if self._follow:
@@ -218,7 +250,7 @@ class LossPlot(LivePlotWidget):
     def _show_range(self) -> None:
         if not math.isfinite(self._low):
             y_range = (0.0, 1.0)
-        elif self._log:
+        elif self.shows_log:
             low = math.floor(math.log10(max(self._low, SMALLEST_LOSS)))
             high = math.ceil(math.log10(max(self._high, SMALLEST_LOSS)))
             y_range = (low, max(high, low + 1))
