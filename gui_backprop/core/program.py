@@ -66,7 +66,7 @@ class Program:
         for stmt in self.statements:
             if stmt.target == name:
                 return stmt
-        raise ProgramError(f"'{name}' is not assigned in the program")
+        raise ProgramError(f"'{short_text(name, 40)}' is not assigned in the program")
 
 
 def _check_nesting(source: str) -> None:
@@ -87,7 +87,7 @@ def _check_nesting(source: str) -> None:
 def check_name(name: str, node: ast.AST | None = None) -> None:
     """Raise :class:`ProgramError` unless ``name`` may be used as a variable."""
     if not _NAME_PATTERN.match(name) or keyword.iskeyword(name):
-        raise error_at(f"'{name}' is not a valid variable name", node)
+        raise error_at(f"'{short_text(name, 40)}' is not a valid variable name", node)
     if name.startswith("__"):
         raise error_at(f"names starting with '__' are not allowed ('{name}')", node)
     if len(name) > MAX_NAME_LENGTH:
@@ -140,7 +140,7 @@ class _ExpressionChecker:
     def _check_use(self, node: ast.Name) -> None:
         check_name(node.id, node)
         if node.id not in self.defined:
-            raise error_at(f"'{node.id}' is used before it is assigned", node)
+            raise error_at(f"'{short_text(node.id, 40)}' is used before it is assigned", node)
 
     def _check_call(self, node: ast.Call) -> None:
         if not isinstance(node.func, ast.Name):
@@ -148,7 +148,7 @@ class _ExpressionChecker:
         name = node.func.id
         if name not in FUNCTIONS:
             known = ", ".join(sorted(FUNCTIONS))
-            raise error_at(f"unknown function '{name}'; available: {known}", node)
+            raise error_at(f"unknown function '{short_text(name, 40)}'; available: {known}", node)
         if node.keywords:
             raise error_at(f"{name}() takes no keyword arguments", node)
         if len(node.args) != 1 or isinstance(node.args[0], ast.Starred):

@@ -186,3 +186,11 @@ def test_a_huge_set_vector_on_the_command_line_is_refused(capsys):
     assert time.perf_counter() - start < LIMIT_SECONDS
     out, err = capsys.readouterr()
     assert out == "" and err.count("\n") == 1 and "x" in err
+
+
+@pytest.mark.parametrize("source", ["y = " + "f" * 5000 + "(1.0)",
+                                    "y = " + "q" * 5000 + " * 2"])
+def test_a_huge_name_is_cut_short_in_the_message(source):
+    with pytest.raises(ProgramError) as caught:
+        parse_program(source)
+    assert len(str(caught.value)) < 200
