@@ -1,8 +1,9 @@
 """Lessons are data: one TOML file each under ``resources/lessons/``.
 
 A lesson holds a title, an introduction, the program, which leaves are parameters,
-the learning rate, a text per stage, a PyTorch code listing with the line each stage
-runs, and optionally closed-form gradient formulas to compare with autograd.
+the learning rate, a text per stage, comments for lines of the PyTorch code listing
+(the listing itself is written from the trace, see ``code_listing.py``), and optionally
+closed-form gradient formulas to compare with autograd.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from gui_backprop.core.resources import resources_dir
 from gui_backprop.core.tracer import trace_program
 from gui_backprop.core.walkthrough import Stage, Walkthrough
 
-_REQUIRED = {"title", "summary", "intro", "program", "stages", "code"}
+_REQUIRED = {"title", "summary", "intro", "program", "stages"}
 _OPTIONAL = {"order", "parameters", "learning_rate", "iterations", "zero_grad",
-             "playground", "output", "formulas", "tags"}
+             "playground", "output", "formulas", "tags", "code_comments"}
 
 
 class LessonError(ValueError):
@@ -40,8 +41,7 @@ class Lesson:
     iterations: int
     zero_grad: bool
     stage_texts: dict[Stage, str]
-    code: str
-    code_lines: dict[str, int]
+    code_comments: dict[str, str]
     formulas: dict[str, str] = field(default_factory=dict)
     order: int = 100
     playground: bool = False
@@ -56,8 +56,8 @@ class Lesson:
             output=self.output, iterations=self.iterations, zero_grad=self.zero_grad)
 
     def walkthrough(self, values=None, parameters=None, learning_rate=None) -> Walkthrough:
-        """The lesson's walkthrough, code lines included."""
-        return Walkthrough(self.trace(values, parameters, learning_rate), self.code_lines)
+        """The lesson's walkthrough, its code listing included."""
+        return Walkthrough(self.trace(values, parameters, learning_rate), self.code_comments)
 
 
 def _lesson_id(path: Path) -> str:
@@ -94,13 +94,7 @@ def _lesson_from(path: Path, data: dict) -> Lesson:
     bad = set(stages) - {s.value for s in Stage}
     if bad:
         raise LessonError(f"{path.name}: unknown stages {sorted(bad)}")
-    code = data["code"]
-    listing = code.get("listing", "").strip("\n")
-    lines = {str(k): int(v) for k, v in code.get("lines", {}).items()}
-    count = len(listing.splitlines())
-    for key, line in lines.items():
-        if not 1 <= line <= count:
-            raise LessonError(f"{path.name}: code line {key} = {line} is outside the listing")
+    comments = {str(k): str(v) for k, v in data.get("code_comments", {}).items()}
     formulas = {str(k): str(v) for k, v in data.get("formulas", {}).items()}
     for key, formula in formulas.items():
         try:
@@ -115,10 +109,14 @@ def _lesson_from(path: Path, data: dict) -> Lesson:
         learning_rate=float(data.get("learning_rate", 0.01)),
         iterations=int(data.get("iterations", 1)), zero_grad=bool(data.get("zero_grad", True)),
         stage_texts={Stage(k): v.strip() for k, v in stages.items()},
-        code=listing, code_lines=lines, formulas=formulas,
+        code_comments=comments, formulas=formulas,
         order=int(data.get("order", 100)), playground=bool(data.get("playground", False)),
         output=data.get("output"))
-    lesson.trace()
+    known = lesson.walkthrough().listing.lines
+    for key in comments:
+        if key not in known:
+            raise LessonError(f"{path.name}: code comment for '{key}': the listing has no "
+                              f"such line (lines: {', '.join(known)})")
     return lesson
 
 

@@ -33,10 +33,9 @@ def _operation_with_values(it: Iteration, node: Node) -> f.Formula:
     if node.op in f.SYMBOLS:
         sym, lsym = f.SYMBOLS[node.op], f.LATEX_SYMBOLS[node.op]
         if node.op == "pow":
-            return (f.Formula(f"{labels[0].text} ^ {labels[1].text}",
-                              f"{{{labels[0].latex}}}^{{{labels[1].latex}}}"),
-                    f.Formula(f"{values[0].text} ^ {values[1].text}",
-                              f"{{{values[0].latex}}}^{{{values[1].latex}}}"))
+            constant = operands[1].value if operands[1].kind is NodeKind.CONSTANT else None
+            return (f.power(labels[0], labels[1], constant),
+                    f.power(values[0], values[1], constant))
         return (f.Formula(f"{labels[0].text} {sym} {labels[1].text}",
                           f"{labels[0].latex} {lsym} {labels[1].latex}"),
                 f.Formula(f"{values[0].text} {sym} {values[1].text}",

@@ -39,6 +39,7 @@ class Explanation:
     formula: str = ""
     sentence: str = ""
     stage_text: str = ""
+    code_note: str = ""
 
 
 class ExplanationPanel(QTextBrowser):
@@ -55,6 +56,10 @@ class ExplanationPanel(QTextBrowser):
         self._explanation = Explanation("", "")
         self._typeset = False
         self._width = 0
+        # setHtml may show or hide the scroll bar, which resizes the viewport and asks for
+        # a render from inside this one; that nested render showed the text twice.
+        self._rendering = False
+        self._render_again = False
         model.moved.connect(self._follow)
 
     def _follow(self, *_args) -> None:
@@ -83,7 +88,8 @@ class ExplanationPanel(QTextBrowser):
         self._set(Explanation(
             where=where, title=step.title, latex=step.latex, formula=step.formula,
             sentence=f"<p>{html.escape(step.text)}</p>",
-            stage_text=lesson_text_html(lesson.stage_texts.get(step.stage, ""))))
+            stage_text=lesson_text_html(lesson.stage_texts.get(step.stage, "")),
+            code_note=step.code_note))
 
     def explanation(self) -> Explanation:
         """What is shown."""
@@ -109,6 +115,20 @@ class ExplanationPanel(QTextBrowser):
     # -- rendering -----------------------------------------------------------------------
 
     def _render(self) -> None:
+        if self._rendering:
+            self._render_again = True
+            return
+        self._rendering = True
+        try:
+            for _attempt in range(2):  # once more if the width changed while filling
+                self._render_again = False
+                self._fill()
+                if not self._render_again:
+                    break
+        finally:
+            self._rendering = False
+
+    def _fill(self) -> None:
         shown = self._explanation
         colours = colours_for(self.palette())
         base = self.font().pointSizeF()
@@ -122,6 +142,8 @@ class ExplanationPanel(QTextBrowser):
         if shown.formula:
             parts.append(self._formula_html(shown))
         parts.append(shown.sentence)
+        if shown.code_note:
+            parts.append(f"<p style='font-family:monospace'>{html.escape(shown.code_note)}</p>")
         if shown.stage_text:
             parts.append(f"<div style='color:{colours['muted']}'>{shown.stage_text}</div>")
         scroll = self.verticalScrollBar().value()
