@@ -76,13 +76,20 @@ class Edge:
 
 @dataclass(frozen=True)
 class ParameterUpdate:
-    """What ``w -= lr * w.grad`` and ``w.grad.zero_()`` did to one parameter."""
+    """What ``w -= lr * w.grad`` and ``w.grad.zero_()`` did to one parameter.
+
+    When ``grad`` held gradients of earlier passes too (nobody zeroed it),
+    ``pass_grad`` is this pass's own gradient and ``after_if_zeroed`` the value the
+    update would have given with it: what zeroing would have made right.
+    """
 
     name: str
     before: Value
     grad: Value
     after: Value
     grad_after_zero: Value | None
+    pass_grad: Value | None = None
+    after_if_zeroed: Value | None = None
 
 
 @dataclass(frozen=True)

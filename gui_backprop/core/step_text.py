@@ -116,6 +116,14 @@ def backward_text(it: Iteration, node: Node, trace: Trace) -> StepText:
                      + f" = {_v(edge.contribution, parens=False)}")
     result = f.number(node.grad)
     formula = f.equals(d, f.plus(symbolic), f.plus(numeric), result)
+    before = it.grad_before.get(node.name) if node.kind is NodeKind.LEAF else None
+    if _holds(before):
+        # the node shows .grad, which is this sum: the formula says so too
+        grad_attr = f.symbol(node.name)
+        stored = f.Formula(f"{grad_attr.text}.grad", rf"{grad_attr.latex}.\mathrm{{grad}}")
+        formula = f.Formula(f"{formula.text};  ", formula.latex + r",\quad ") + f.equals(
+            stored, f.plus([f.number(before), f.number(node.grad, parens=True)]),
+            f.number(node.grad_attr))
     if len(uses) == 1:
         sentence = (f"Chain rule: multiply the gradient arriving from "
                     f"{it.nodes[uses[0].target].label} (upstream) by the local gradient: "
@@ -129,9 +137,13 @@ def backward_text(it: Iteration, node: Node, trace: Trace) -> StepText:
     return StepText(title, sentence, formula)
 
 
+def _holds(grad) -> bool:
+    return grad is not None and any(v != 0 for v in _elements(grad))
+
+
 def _leaf_note(it: Iteration, node: Node) -> str:
     before = it.grad_before.get(node.name)
-    if before is not None and any(v != 0 for v in _elements(before)):
+    if _holds(before):
         return (f" {node.name}.grad still held {_v(before, parens=False)} from the previous pass "
                 f"(it was not zeroed), and PyTorch adds to it: {node.name}.grad is now "
                 f"{_v(node.grad_attr, parens=False)}.")
@@ -156,6 +168,12 @@ def update_text(update: ParameterUpdate, learning_rate: float) -> StepText:
     sentence = (f"Inside torch.no_grad(), move {name} a small step against its gradient: "
                 f"{numeric} = {_v(update.after, parens=False)}. The update itself is not "
                 "recorded in the graph.")
+    if update.after_if_zeroed is not None:
+        sentence += (f" But {name}.grad held old gradients too: with {name}.grad zeroed, "
+                     f"this pass's gradient {_v(update.pass_grad, parens=False)} would have "
+                     f"given {_v(update.before)} - {_v(learning_rate)} × "
+                     f"{_v(update.pass_grad)} = {_v(update.after_if_zeroed, parens=False)}, "
+                     f"the {name} that would have been right.")
     return StepText(f"Update {name}", sentence, formula)
 
 
