@@ -33,7 +33,8 @@ LINE_RULE = {
 
 INDENT = "    "
 COMMENT = "  # "
-COMMENT_COLUMN = 28
+COMMENT_COLUMN = 24
+MAX_WIDTH = 56  # wider listings need a horizontal scroll in the code panel
 
 
 @dataclass(frozen=True)
@@ -97,8 +98,13 @@ class _AsTraced(ast.NodeTransformer):
         return node
 
 
-def _with_comment(line: str, comment: str | None) -> str:
-    return f"{line:<{COMMENT_COLUMN - 2}}{COMMENT}{comment}" if comment else line
+def _with_comment(line: str, comment: str | None) -> list[str]:
+    if not comment:
+        return [line]
+    if len(line) + len(COMMENT) + len(comment) > MAX_WIDTH:  # its own line, above
+        indent = line[:len(line) - len(line.lstrip())]
+        return [f"{indent}# {comment}", line]
+    return [f"{line:<{COMMENT_COLUMN - 2}}{COMMENT}{comment}"]
 
 
 def code_listing(trace: Trace, comments: Mapping[str, str] | None = None) -> CodeListing:
@@ -109,7 +115,7 @@ def code_listing(trace: Trace, comments: Mapping[str, str] | None = None) -> Cod
     lines: dict[str, int] = {}
 
     def add(key: str | None, text: str, indent: str = "") -> None:
-        rows.append(_with_comment(indent + text, comments.get(key) if key else None))
+        rows.extend(_with_comment(indent + text, comments.get(key) if key else None))
         if key is not None:
             lines[key] = len(rows)
 

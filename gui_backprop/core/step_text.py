@@ -8,6 +8,7 @@ from gui_backprop.core import formulas as f
 from gui_backprop.core.formatting import format_value
 from gui_backprop.core.functions import OPERATIONS
 from gui_backprop.core.graph import Edge, Iteration, Node, NodeKind, ParameterUpdate, Trace
+from gui_backprop.core.nonfinite import is_finite
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,8 @@ def forward_text(it: Iteration, node: Node) -> StepText:
     if node.grad_fn:
         sentence += (f" PyTorch records the operation in the graph as {node.grad_fn}, "
                      "to use in the backward pass.")
+    if node.note:
+        sentence += f" Not a finite number: {node.note}. PyTorch carries on without a warning."
     return StepText(title, sentence, formula)
 
 
@@ -133,6 +136,8 @@ def backward_text(it: Iteration, node: Node, trace: Trace) -> StepText:
                     f"add up: " + "; ".join(paths) + f". Together: {result.text}.")
     if node.kind is NodeKind.LEAF:
         sentence += _leaf_note(it, node)
+    if node.grad_note:
+        sentence += f" Not a finite number: {node.grad_note}."
     title = f"Backward: {d.text}"
     return StepText(title, sentence, formula)
 
@@ -168,6 +173,11 @@ def update_text(update: ParameterUpdate, learning_rate: float) -> StepText:
     sentence = (f"Inside torch.no_grad(), move {name} a small step against its gradient: "
                 f"{numeric} = {_v(update.after, parens=False)}. The update itself is not "
                 "recorded in the graph.")
+    if not is_finite(update.after):
+        sentence += (f" Careful: {name} is now {_v(update.after, parens=False)}, because its "
+                     f"gradient {_v(update.grad, parens=False)} is not finite. This is not "
+                     "a step downhill: every later number is undefined too; change the "
+                     "values or the program.")
     if update.after_if_zeroed is not None:
         sentence += (f" But {name}.grad held old gradients too: with {name}.grad zeroed, "
                      f"this pass's gradient {_v(update.pass_grad, parens=False)} would have "

@@ -92,6 +92,21 @@ class LessonModel(QObject):
         step = self.step if step is None else step
         return None if step is None else step.code_line
 
+    def code_note(self, step: Step | None = None) -> str:
+        """Which line of the code on screen ``step`` highlights, and why (the PyTorch
+        listing's rule; in the playground, the line of the learner's program)."""
+        step = self.step if step is None else step
+        if step is None:
+            return ""
+        if not self.is_playground:
+            return step.code_note
+        line = self.program_line(step)
+        if line is None:
+            return ""
+        text = self.program.source.splitlines()[line - 1].strip()
+        return f"Your program: line {line}, {text}. The playground highlights the line of " \
+               "the step's node."
+
     def program_line(self, step: Step | None = None) -> int | None:
         """The line of the program's source that computes ``step``'s node (or edge's
         target, or a parameter's value)."""

@@ -69,7 +69,7 @@ class ExplanationPanel(QTextBrowser):
             self.show_intro(model.lesson, model.step_count)
         else:
             self.show_step(step, model.lesson, model.step_count,
-                           len(model.walkthrough.trace.iterations))
+                           len(model.walkthrough.trace.iterations), model.code_note(step))
 
     # -- content -------------------------------------------------------------------
 
@@ -80,8 +80,10 @@ class ExplanationPanel(QTextBrowser):
             sentence=lesson_text_html(lesson.intro),
             stage_text="<p>Press <b>Next</b> (or Space) to take the first step.</p>"))
 
-    def show_step(self, step: Step, lesson: Lesson, step_count: int, iterations: int) -> None:
-        """A step: its stage, title, formula, sentence and the lesson's stage text."""
+    def show_step(self, step: Step, lesson: Lesson, step_count: int, iterations: int,
+                  code_note: str = "") -> None:
+        """A step: its stage, title, formula, sentence, which code line it highlights
+        and the lesson's stage text."""
         where = f"{step.stage.title} · step {step.index + 1} of {step_count}"
         if iterations > 1:
             where += f" · iteration {step.iteration + 1} of {iterations}"
@@ -89,7 +91,7 @@ class ExplanationPanel(QTextBrowser):
             where=where, title=step.title, latex=step.latex, formula=step.formula,
             sentence=f"<p>{html.escape(step.text)}</p>",
             stage_text=lesson_text_html(lesson.stage_texts.get(step.stage, "")),
-            code_note=step.code_note))
+            code_note=code_note))
 
     def explanation(self) -> Explanation:
         """What is shown."""
