@@ -41,8 +41,9 @@ MAX_WIDTH = 56  # wider listings need a horizontal scroll in the code panel
 class CodeListing:
     """The listing's text and the 1-based line of each key.
 
-    Keys: ``forward.<name>`` for each computed variable, ``backward`` for the
-    ``backward()`` call, ``update.<name>`` and ``zero_grad.<name>`` for each parameter.
+    Keys: ``value.<name>`` for each leaf, ``forward.<name>`` for each computed variable,
+    ``backward`` for the ``backward()`` call, ``update.<name>`` and ``zero_grad.<name>``
+    for each parameter, ``no_zero_grad`` where a lesson leaves zeroing out.
     """
 
     text: str
@@ -126,8 +127,9 @@ def code_listing(trace: Trace, comments: Mapping[str, str] | None = None) -> Cod
     loop = len(trace.iterations) > 1
     body = INDENT if loop else ""
     if loop:
-        taken = set(program.names)
-        step = next(n for n in ("step", "step_", "step__", "i_step") if n not in taken)
+        step = "step"
+        while step in program.names:
+            step += "_"
         rows.append(f"for {step} in range({len(trace.iterations)}):")
     for stmt in program.statements:
         if stmt.literal is not None:
@@ -149,6 +151,6 @@ def code_listing(trace: Trace, comments: Mapping[str, str] | None = None) -> Cod
             for name in updated:
                 add(f"zero_grad.{name}", f"{name}.grad.zero_()", body)
         else:
-            add("no_zero_grad", "# " + ", ".join(f"{name}.grad.zero_()" for name in updated)
-                + " is left out: the gradients add up", body)
+            add("no_zero_grad", "# no " + ", ".join(f"{name}.grad.zero_()" for name in updated)
+                + ": the gradients add up", body)
     return CodeListing("\n".join(rows).rstrip(), lines)
