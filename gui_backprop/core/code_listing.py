@@ -34,7 +34,7 @@ LINE_RULE = {
 INDENT = "    "
 COMMENT = "  # "
 COMMENT_COLUMN = 24
-MAX_WIDTH = 56  # wider listings need a horizontal scroll in the code panel
+MAX_WIDTH = 46  # wider listings need a horizontal scroll in the code panel
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,8 @@ class _AsTraced(ast.NodeTransformer):
 def _with_comment(line: str, comment: str | None) -> list[str]:
     if not comment:
         return [line]
-    if len(line) + len(COMMENT) + len(comment) > MAX_WIDTH:  # its own line, above
+    if max(len(line), COMMENT_COLUMN - 2) + len(COMMENT) + len(comment) > MAX_WIDTH:
+        # a comment that would need a horizontal scroll goes on its own line, above
         indent = line[:len(line) - len(line.lstrip())]
         return [f"{indent}# {comment}", line]
     return [f"{line:<{COMMENT_COLUMN - 2}}{COMMENT}{comment}"]
