@@ -27,6 +27,21 @@ pytestmark = IGNORE_OFFSCREEN_NOISE
 
 LEAF_LINE = re.compile(r"^(\w+) = torch\.tensor\((.*?)(, requires_grad=True)?\)", re.M)
 UPDATE_LINE = re.compile(r"^\s*(\w+) -= (\S+) \* \1\.grad", re.M)
+NUMBER = re.compile(r"\d+(?:\.\d+)?(?:e-?\d+)?")
+
+
+def _numbers(text: str) -> set[str]:
+    return set(NUMBER.findall(text))
+
+
+def on_screen_numbers(window: MainWindow) -> set[str]:
+    """Every number the canvas and the Values panel show (signs aside)."""
+    view = window.graph_view
+    texts = [f"{item.title_text()} {item.subtitle_text()} {item.value_text()} "
+             f"{item.grad_text()}" for item in view.node_items().values()]
+    texts += [item.label_text() for item in view.edge_items().values()]
+    texts += [field.edit.text() for field in window.values_panel.fields.values()]
+    return _numbers(" ".join(texts))
 
 
 def _result(formula: str) -> str:
@@ -63,6 +78,10 @@ def assert_step_agrees(window: MainWindow) -> None:
         assert shown.code_note == ""
         return
     view = window.graph_view
+    history = " ".join(format_value(v) for v in model.iteration.grad_before.values()
+                       if v is not None)  # what .grad held before this pass: said in words
+    missing = _numbers(step.formula) - on_screen_numbers(window) - _numbers(history)
+    assert not missing, (step.title, step.formula, missing)
     result = _result(step.formula)
     if step.stage is Stage.LOCAL:
         assert view.edge_item(step.edge).label_text().endswith("= " + result), step.title
