@@ -14,7 +14,7 @@ from gui_backprop.core.walkthrough import Stage, Walkthrough
     ("x = -1.0\ny = sqrt(x)", "sqrt(-1.0) is undefined: a negative number has no real square"),
     ("x = 0.0\ny = log(x)", "log(0.0) = -inf"),
     ("x = -2.0\ny = log(x)", "log(-2.0) is undefined"),
-    ("x = 1e308\ny = x * 10", "overflow: the result is too large for a float64"),
+    ("x = 1000.0\ny = exp(x) * 10", "overflow: the result is too large for a float64"),
     ("x = 2.0\ny = x / (x - 2)", "2.0 / 0 has no value: dividing by zero gives inf"),
     ("x = -8.0\ny = x ** 0.5", "-8.0 ** 0.5 is undefined: a negative number to a fractional"),
     ("x = [1.0, -4.0]\ny = sum(sqrt(x))", "sqrt(-4.0) is undefined"),
