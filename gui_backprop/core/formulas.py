@@ -64,6 +64,18 @@ def number(value: Value | None, parens: bool = False) -> Formula:
     return Formula(text, latex)
 
 
+_SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def power(base: Formula, exponent: Formula, constant: float | None = None) -> Formula:
+    """base raised to exponent: ``1.5²`` for a whole constant exponent, else ``a ^ b``."""
+    if constant is not None and constant == int(constant) and abs(constant) < 1000:
+        whole = str(int(constant))
+        return Formula(f"{base.text}{whole.translate(_SUPERSCRIPTS)}",
+                       f"{{{base.latex}}}^{{{whole}}}")
+    return Formula(f"{base.text} ^ {exponent.text}", f"{{{base.latex}}}^{{{exponent.latex}}}")
+
+
 def derivative(of: str, wrt: str) -> Formula:
     """∂of/∂wrt."""
     of_f, wrt_f = symbol(of), symbol(wrt)

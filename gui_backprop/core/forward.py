@@ -54,11 +54,15 @@ class _CallRecorder(TorchFunctionMode):
         self.source: ast.expr | None = None
         self.statement = 0
         self.paused = False
+        # A number passed to torch as a Python number (``x ** 2``) is drawn as a constant
+        # node: this tensor stands in for it in the recording, never in the computation.
+        self.stand_in: torch.Tensor | None = None
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
         output = func(*args, **(kwargs or {}))
         if isinstance(output, torch.Tensor) and not self.paused:
-            inputs = tuple(a for a in args if isinstance(a, torch.Tensor))
+            inputs = tuple(a if isinstance(a, torch.Tensor) else self.stand_in for a in args
+                           if isinstance(a, torch.Tensor) or self.stand_in is not None)
             name = getattr(func, "__name__", str(func))
             self.recording.calls.append(
                 RecordedCall(name, inputs, output, self.source, self.statement))
@@ -93,12 +97,16 @@ class _Evaluator:
         self.recording.constants.append((tensor, node))
         return tensor
 
-    def call(self, function, node: ast.expr, *args: torch.Tensor) -> torch.Tensor:
+    def call(self, function, node: ast.expr, *args: torch.Tensor | float,
+             stand_in: torch.Tensor | None = None) -> torch.Tensor:
         self.recorder.source = node
+        self.recorder.stand_in = stand_in
         try:
             return function(*args)
         except RuntimeError as exc:
             raise _shape_error(exc, node) from None
+        finally:
+            self.recorder.stand_in = None
 
     def evaluate(self, node: ast.expr) -> torch.Tensor:
         number = parse_number(node)
@@ -108,8 +116,14 @@ class _Evaluator:
             return self.scope[node.id]
         if isinstance(node, ast.BinOp):
             left = self.evaluate(node.left)
-            right = self.evaluate(node.right)
             op = BINARY_OPERATIONS[BINARY_BY_AST[type(node.op).__name__]]
+            number = parse_number(node.right)
+            if number is not None and parse_number(node.left) is None:
+                # As PyTorch runs ``x ** 2`` or ``b + 1``: the number stays a Python number
+                # (PowBackward0, not PowBackward1 as for a tensor exponent).
+                return self.call(op.torch_function, node, left, number,
+                                 stand_in=self.constant(number, node.right))
+            right = self.evaluate(node.right)
             return self.call(op.torch_function, node, left, right)
         if isinstance(node, ast.UnaryOp):
             return self.call(NEGATION.torch_function, node, self.evaluate(node.operand))

@@ -28,6 +28,7 @@ class Node:
     ``grad`` is d(output)/d(node) from this iteration's backward pass (``None`` where
     autograd does not track the node). For a leaf, ``grad_attr`` is its ``.grad``
     after the backward pass, which also holds what earlier passes left there.
+    ``note`` and ``grad_note`` say why the value or the gradient is nan or infinite.
     """
 
     id: int
@@ -44,6 +45,8 @@ class Node:
     grad_fn: str | None = None
     grad: Value | None = None
     grad_attr: Value | None = None
+    note: str | None = None
+    grad_note: str | None = None
 
     @property
     def is_vector(self) -> bool:
@@ -76,13 +79,20 @@ class Edge:
 
 @dataclass(frozen=True)
 class ParameterUpdate:
-    """What ``w -= lr * w.grad`` and ``w.grad.zero_()`` did to one parameter."""
+    """What ``w -= lr * w.grad`` and ``w.grad.zero_()`` did to one parameter.
+
+    When ``grad`` held gradients of earlier passes too (nobody zeroed it),
+    ``pass_grad`` is this pass's own gradient and ``after_if_zeroed`` the value the
+    update would have given with it: what zeroing would have made right.
+    """
 
     name: str
     before: Value
     grad: Value
     after: Value
     grad_after_zero: Value | None
+    pass_grad: Value | None = None
+    after_if_zeroed: Value | None = None
 
 
 @dataclass(frozen=True)

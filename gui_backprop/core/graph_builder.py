@@ -10,6 +10,7 @@ from gui_backprop.core.formatting import exact_operand, format_operand
 from gui_backprop.core.forward import ForwardRecording, plain
 from gui_backprop.core.functions import OPERATIONS, derivative_expression, derivative_shown
 from gui_backprop.core.graph import Edge, Node, NodeKind
+from gui_backprop.core.nonfinite import with_notes
 from gui_backprop.core.program import Program
 
 
@@ -150,7 +151,7 @@ class GraphBuilder:
         for edge in self.edges:
             contribution = self.captured.get((edge["target"], edge["position"]))
             edges.append(Edge(**edge, contribution=plain(contribution)))
-        return tuple(nodes), tuple(edges)
+        return with_notes(tuple(nodes), tuple(edges)), tuple(edges)
 
 
 def _check_wiring(output: torch.Tensor, position: int, source: torch.Tensor) -> None:

@@ -31,7 +31,7 @@ FIELDS: dict[str, tuple[bool, tuple[type, ...], str]] = {
     "intro": (True, (str,), "a string"),
     "program": (True, (str,), "a string"),
     "stages": (True, (dict,), "a table [stages]"),
-    "code": (True, (dict,), "a table [code]"),
+    "code": (False, (dict,), "a table [code]"),
     "order": (False, (int,), "a whole number"),
     "parameters": (False, (list,), "a list of names"),
     "learning_rate": (False, (int, float), "a number"),
@@ -45,7 +45,7 @@ FIELDS: dict[str, tuple[bool, tuple[type, ...], str]] = {
     "ranges": (False, (dict,), "a table [ranges]"),
 }
 QUESTION_FIELDS = {"ask", "of", "wrt", "iteration"}
-CODE_FIELDS = {"listing", "lines"}
+CODE_FIELDS = {"listing", "lines", "comments"}
 
 
 @dataclass(frozen=True)
@@ -250,7 +250,11 @@ def _check_code(data, program: Program | None, lines: _Lines, problem) -> None:
         return
     for name in sorted(code.keys() - CODE_FIELDS):
         problem(lines.of(name, "code"), f"unknown field 'code.{_short(name)}' "
-                                        "(fields: listing, lines)")
+                                        "(fields: comments, listing, lines)")
+    comments = code.get("comments", {})
+    if not isinstance(comments, dict) or not all(isinstance(v, str) for v in comments.values()):
+        problem(lines.of("comments", "code"), "code.comments must be a table [code.comments] "
+                                              "of strings")
     listing = code.get("listing", "")
     if not isinstance(listing, str):
         problem(lines.of("listing", "code"), "code.listing must be a string")

@@ -2,8 +2,9 @@
 teacher's folder (``--lessons DIR``, ``$BACKPROP_LAB_LESSONS``).
 
 A lesson holds a title, an introduction, the program, which leaves are parameters,
-the learning rate, a text per stage, a PyTorch code listing with the line each stage
-runs, and optionally closed-form gradient formulas to compare with autograd.
+the learning rate, a text per stage, comments for lines of the PyTorch code listing
+(the listing itself is written from the trace, see ``code_listing.py``), and optionally
+closed-form gradient formulas to compare with autograd.
 """
 
 from __future__ import annotations
@@ -49,8 +50,11 @@ class Lesson:
     iterations: int
     zero_grad: bool
     stage_texts: dict[Stage, str]
-    code: str
-    code_lines: dict[str, int]
+    code_comments: dict[str, str]
+    # A teacher's own listing and its line anchors ([code] listing, lines): only
+    # check-lesson --run runs it; the window shows the listing written from the trace.
+    code: str = ""
+    code_lines: dict[str, int] = field(default_factory=dict)
     formulas: dict[str, str] = field(default_factory=dict)
     order: int = 100
     playground: bool = False
@@ -69,8 +73,8 @@ class Lesson:
             output=self.output, iterations=self.iterations, zero_grad=self.zero_grad)
 
     def walkthrough(self, values=None, parameters=None, learning_rate=None) -> Walkthrough:
-        """The lesson's walkthrough, code lines included."""
-        return Walkthrough(self.trace(values, parameters, learning_rate), self.code_lines)
+        """The lesson's walkthrough, its code listing included."""
+        return Walkthrough(self.trace(values, parameters, learning_rate), self.code_comments)
 
 
 def _lesson_id(path: Path) -> str:
@@ -88,7 +92,7 @@ def load_lesson(path: Path, folder: str = "") -> Lesson:
     problems, program = check_lesson_data(path, text, data)
     if problems:
         raise LessonFileError(problems)
-    code = data["code"]
+    code = data.get("code", {})
     parameters = data.get("parameters")
     lesson = Lesson(
         id=_lesson_id(path), title=data["title"], summary=data["summary"],
@@ -97,6 +101,7 @@ def load_lesson(path: Path, folder: str = "") -> Lesson:
         learning_rate=float(data.get("learning_rate", 0.01)),
         iterations=data.get("iterations", 1), zero_grad=data.get("zero_grad", True),
         stage_texts={Stage(k): v.strip() for k, v in data["stages"].items()},
+        code_comments={str(k): str(v) for k, v in code.get("comments", {}).items()},
         code=code.get("listing", "").strip("\n"), code_lines=dict(code.get("lines", {})),
         formulas=dict(data.get("formulas", {})), order=data.get("order", 100),
         playground=data.get("playground", False), output=data.get("output"),
@@ -110,6 +115,12 @@ def load_lesson(path: Path, folder: str = "") -> Lesson:
     except ProgramError as exc:
         raise LessonFileError([LessonProblem(path, 1, f"the program does not run: "
                                                       f"{exc}")]) from None
+    known = lesson.walkthrough().listing.lines
+    for key in lesson.code_comments:
+        if key not in known:
+            raise LessonFileError([LessonProblem(
+                path, 1, f"code comment for '{key}': the listing has no such line "
+                         f"(lines: {', '.join(known)})")])
     for number, spec in enumerate(lesson.questions, start=1):
         try:  # the answer key exists: 'wrt' feeds 'of' directly, the numbers trace
             pose_questions(replace(lesson, questions=(spec,)), 0)

@@ -8,6 +8,7 @@ from gui_backprop.core import formulas as f
 from gui_backprop.core.formatting import format_value
 from gui_backprop.core.functions import OPERATIONS
 from gui_backprop.core.graph import Edge, Iteration, Node, NodeKind, ParameterUpdate, Trace
+from gui_backprop.core.nonfinite import is_finite
 
 
 @dataclass(frozen=True)
@@ -33,10 +34,9 @@ def _operation_with_values(it: Iteration, node: Node) -> f.Formula:
     if node.op in f.SYMBOLS:
         sym, lsym = f.SYMBOLS[node.op], f.LATEX_SYMBOLS[node.op]
         if node.op == "pow":
-            return (f.Formula(f"{labels[0].text} ^ {labels[1].text}",
-                              f"{{{labels[0].latex}}}^{{{labels[1].latex}}}"),
-                    f.Formula(f"{values[0].text} ^ {values[1].text}",
-                              f"{{{values[0].latex}}}^{{{values[1].latex}}}"))
+            constant = operands[1].value if operands[1].kind is NodeKind.CONSTANT else None
+            return (f.power(labels[0], labels[1], constant),
+                    f.power(values[0], values[1], constant))
         return (f.Formula(f"{labels[0].text} {sym} {labels[1].text}",
                           f"{labels[0].latex} {lsym} {labels[1].latex}"),
                 f.Formula(f"{values[0].text} {sym} {values[1].text}",
@@ -66,6 +66,8 @@ def forward_text(it: Iteration, node: Node) -> StepText:
     if node.grad_fn:
         sentence += (f" PyTorch records the operation in the graph as {node.grad_fn}, "
                      "to use in the backward pass.")
+    if node.note:
+        sentence += f" Not a finite number: {node.note}. PyTorch carries on without a warning."
     return StepText(title, sentence, formula)
 
 
@@ -117,6 +119,14 @@ def backward_text(it: Iteration, node: Node, trace: Trace) -> StepText:
                      + f" = {_v(edge.contribution, parens=False)}")
     result = f.number(node.grad)
     formula = f.equals(d, f.plus(symbolic), f.plus(numeric), result)
+    before = it.grad_before.get(node.name) if node.kind is NodeKind.LEAF else None
+    if _holds(before):
+        # the node shows .grad, which is this sum: the formula says so too
+        grad_attr = f.symbol(node.name)
+        stored = f.Formula(f"{grad_attr.text}.grad", rf"{grad_attr.latex}.\mathrm{{grad}}")
+        formula = f.Formula(f"{formula.text};  ", formula.latex + r",\quad ") + f.equals(
+            stored, f.plus([f.number(before), f.number(node.grad, parens=True)]),
+            f.number(node.grad_attr))
     if len(uses) == 1:
         sentence = (f"Chain rule: multiply the gradient arriving from "
                     f"{it.nodes[uses[0].target].label} (upstream) by the local gradient: "
@@ -126,13 +136,19 @@ def backward_text(it: Iteration, node: Node, trace: Trace) -> StepText:
                     f"add up: " + "; ".join(paths) + f". Together: {result.text}.")
     if node.kind is NodeKind.LEAF:
         sentence += _leaf_note(it, node)
+    if node.grad_note:
+        sentence += f" Not a finite number: {node.grad_note}."
     title = f"Backward: {d.text}"
     return StepText(title, sentence, formula)
 
 
+def _holds(grad) -> bool:
+    return grad is not None and any(v != 0 for v in _elements(grad))
+
+
 def _leaf_note(it: Iteration, node: Node) -> str:
     before = it.grad_before.get(node.name)
-    if before is not None and any(v != 0 for v in _elements(before)):
+    if _holds(before):
         return (f" {node.name}.grad still held {_v(before, parens=False)} from the previous pass "
                 f"(it was not zeroed), and PyTorch adds to it: {node.name}.grad is now "
                 f"{_v(node.grad_attr, parens=False)}.")
@@ -157,6 +173,17 @@ def update_text(update: ParameterUpdate, learning_rate: float) -> StepText:
     sentence = (f"Inside torch.no_grad(), move {name} a small step against its gradient: "
                 f"{numeric} = {_v(update.after, parens=False)}. The update itself is not "
                 "recorded in the graph.")
+    if not is_finite(update.after):
+        sentence += (f" Careful: {name} is now {_v(update.after, parens=False)}, because its "
+                     f"gradient {_v(update.grad, parens=False)} is not finite. This is not "
+                     "a step downhill: every later number is undefined too; change the "
+                     "values or the program.")
+    if update.after_if_zeroed is not None:
+        sentence += (f" But {name}.grad held old gradients too: with {name}.grad zeroed, "
+                     f"this pass's gradient {_v(update.pass_grad, parens=False)} would have "
+                     f"given {_v(update.before)} - {_v(learning_rate)} × "
+                     f"{_v(update.pass_grad)} = {_v(update.after_if_zeroed, parens=False)}, "
+                     f"the {name} that would have been right.")
     return StepText(f"Update {name}", sentence, formula)
 
 

@@ -126,13 +126,23 @@ def _run_iteration(index, program, leaves, params, rate, output_name, zero_grad,
             handle.remove()
         builder.remove_backward_hooks()
     nodes, edges = builder.finish(leaf_grads)
-    updates = _update(leaves, params, rate, zero_grad, notes if index == 0 else [])
+    updates = _update(leaves, params, rate, zero_grad, notes if index == 0 else [],
+                      {p: leaf_grads[p] for p in params
+                       if _holds_gradient(grad_before[p]) and p in leaf_grads})
     output_id = builder.node_of(output)
     return Iteration(index, nodes, edges, output_id, tuple(n.id for n in nodes),
                      grad_before, updates, zero_grad)
 
 
-def _update(leaves, params, rate, zero_grad, notes):
+def _holds_gradient(grad: Value | None) -> bool:
+    """True when a stored ``.grad`` is not empty: the next backward pass adds to it."""
+    return grad is not None and any(v != 0 for v in (grad if isinstance(grad, tuple)
+                                                     else (grad,)))
+
+
+def _update(leaves, params, rate, zero_grad, notes, accumulated):
+    """``accumulated``: this pass's gradient of each parameter whose ``.grad`` already
+    held an earlier one."""
     updates = []
     for name in params:
         leaf = leaves[name]
@@ -140,6 +150,11 @@ def _update(leaves, params, rate, zero_grad, notes):
             notes.append(f"{name} has no gradient: the output does not depend on it")
             continue
         before, grad = plain(leaf), plain(leaf.grad)
+        pass_grad = right = None
+        if name in accumulated:
+            with torch.no_grad():  # the update zero_grad would have made, for comparison
+                right = plain(leaf - rate * accumulated[name])
+            pass_grad = plain(accumulated[name])
         with torch.no_grad():
             leaf -= rate * leaf.grad
         after = plain(leaf)
@@ -147,5 +162,5 @@ def _update(leaves, params, rate, zero_grad, notes):
         if zero_grad:
             leaf.grad.zero_()
             cleared = plain(leaf.grad)
-        updates.append(ParameterUpdate(name, before, grad, after, cleared))
+        updates.append(ParameterUpdate(name, before, grad, after, cleared, pass_grad, right))
     return tuple(updates)

@@ -40,9 +40,8 @@ def _compile(node: ast.expr) -> Evaluator:
         name = BINARY_BY_AST[type(node.op).__name__]
         function = BINARY_OPERATIONS[name].torch_function
         left_number, right_number = parse_number(node.left), parse_number(node.right)
-        if right_number is not None and left_number is None \
-                and (name != "pow" or right_number == 2.0):
-            # only the square: other scalar powers round differently from a tensor power
+        if right_number is not None and left_number is None:
+            # as forward.py runs it (a scalar power rounds differently from a tensor one)
             tensor = _compile(node.left)
             return lambda scope: function(tensor(scope), right_number)
         if left_number is not None and right_number is None and name in ("add", "mul"):

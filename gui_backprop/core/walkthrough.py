@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from gui_backprop.core.code_listing import LINE_RULE, CodeListing, code_listing
 from gui_backprop.core.graph import Iteration, NodeKind, Trace
 from gui_backprop.core.step_text import (
     StepText,
@@ -50,7 +51,11 @@ STAGE_TITLES = {
 
 @dataclass(frozen=True)
 class Step:
-    """One press of Next: what it concerns, what it says, which code line it runs."""
+    """One press of Next: what it concerns, what it says, which code line it runs.
+
+    ``code_line`` is a line of :attr:`Walkthrough.listing`; ``code_note`` says which
+    line that is and why (the one rule of :data:`~gui_backprop.core.code_listing.LINE_RULE`).
+    """
 
     index: int
     iteration: int
@@ -63,6 +68,7 @@ class Step:
     edge: int | None = None
     parameter: str | None = None
     code_line: int | None = None
+    code_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -82,9 +88,9 @@ class WalkState:
 class Walkthrough:
     """The ordered steps of a trace and the state after any number of them."""
 
-    def __init__(self, trace: Trace, code_lines: Mapping[str, int] | None = None):
+    def __init__(self, trace: Trace, code_comments: Mapping[str, str] | None = None):
         self.trace = trace
-        self.code_lines = dict(code_lines or {})
+        self.listing: CodeListing = code_listing(trace, code_comments)
         steps: list[Step] = []
         for iteration in trace.iterations:
             steps.extend(self._iteration_steps(iteration, start=len(steps)))
@@ -100,11 +106,10 @@ class Walkthrough:
                 return step.index + 1
         return None
 
-    def _line(self, stage: Stage, key: str | None) -> int | None:
-        """The code line of a step: ``stage.key`` (a variable or parameter) or ``stage``."""
-        if key is not None and f"{stage.value}.{key}" in self.code_lines:
-            return self.code_lines[f"{stage.value}.{key}"]
-        return self.code_lines.get(stage.value)
+    def _code_note(self, stage: Stage, line: int | None) -> str:
+        if line is None:
+            return ""
+        return f"Code: line {line}, {self.listing.line_text(line)}. {LINE_RULE[stage.value]}"
 
     def _line_key(self, it: Iteration, stage: Stage, refs: dict) -> str | None:
         if "parameter" in refs:
@@ -136,9 +141,10 @@ class Walkthrough:
                              {"node": node, "parameter": update.name}))
         steps = []
         for offset, (stage, text, refs) in enumerate(made):
-            line = self._line(stage, self._line_key(it, stage, refs))
+            line = self.listing.line(stage.value, self._line_key(it, stage, refs))
             steps.append(Step(start + offset, it.index, stage, text.title, text.sentence,
-                              text.formula.text, text.formula.latex, code_line=line, **refs))
+                              text.formula.text, text.formula.latex, code_line=line,
+                              code_note=self._code_note(stage, line), **refs))
         return steps
 
     def state_at(self, position: int) -> WalkState:

@@ -91,20 +91,29 @@ class LessonModel(QObject):
 
     @property
     def code_text(self) -> str:
-        """The code listing shown beside the graph (the program itself in the playground)."""
-        return self.lesson.code or self.program.source.strip("\n")
+        """The PyTorch code listing shown beside the graph: the program that the trace
+        ran, with its current values, parameters and learning rate."""
+        return self.walkthrough.listing.text
 
     def code_line(self, step: Step | None = None) -> int | None:
         """The 1-based line of :attr:`code_text` that ``step`` (default: current) runs."""
         step = self.step if step is None else step
+        return None if step is None else step.code_line
+
+    def code_note(self, step: Step | None = None) -> str:
+        """Which line of the code on screen ``step`` highlights, and why (the PyTorch
+        listing's rule; in the playground, the line of the learner's program)."""
+        step = self.step if step is None else step
         if step is None:
-            return None
-        if self.lesson.code:
-            return step.code_line
+            return ""
+        if not self.is_playground:
+            return step.code_note
         line = self.program_line(step)
-        source = self.program.source
-        blank_head = source[:len(source) - len(source.lstrip("\n"))].count("\n")
-        return None if line is None else line - blank_head
+        if line is None:
+            return ""
+        text = self.program.source.splitlines()[line - 1].strip()
+        return f"Your program: line {line}, {text}. The playground highlights the line of " \
+               "the step's node."
 
     def program_line(self, step: Step | None = None) -> int | None:
         """The line of the program's source that computes ``step``'s node (or edge's
@@ -215,7 +224,7 @@ class LessonModel(QObject):
         self.parameters = trace.parameters
         self.learning_rate = trace.learning_rate
         self.lesson_opened.emit(lesson)
-        self._show(Walkthrough(trace, lesson.code_lines), work.position)
+        self._show(Walkthrough(trace, lesson.code_comments), work.position)
         return None
 
     def set_value(self, name: str, text: str) -> str | None:
@@ -291,7 +300,7 @@ class LessonModel(QObject):
             learning_rate=self.learning_rate if learning_rate is None else learning_rate,
             output=lesson.output if program is None else None,
             iterations=lesson.iterations, zero_grad=lesson.zero_grad)
-        return Walkthrough(trace, lesson.code_lines)
+        return Walkthrough(trace, lesson.code_comments)
 
     def _refuse(self, message: str) -> str:
         self.failed.emit(message)

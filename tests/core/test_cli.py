@@ -67,7 +67,8 @@ def test_grad_chooses_the_parameters_and_lr_the_step(capsys):
     assert data["parameters"] == ["w"] and data["learning_rate"] == 0.5
     assert data["variables"]["x"]["grad"] is None
     assert data["updates"] == [{"name": "w", "before": 0.5, "grad": 6.0, "after": -2.5,
-                                "grad_after_zero": 0.0}]
+                                "grad_after_zero": 0.0, "pass_grad": None,
+                                "after_if_zeroed": None}]
 
 
 def test_iterations_and_output(capsys):

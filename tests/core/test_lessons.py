@@ -12,11 +12,11 @@ import pytest
 
 from gui_backprop.core.forward import evaluate_expression
 from gui_backprop.core.lessons import LessonError, find_lesson, load_lesson, load_lessons
-from gui_backprop.core.walkthrough import Stage
+from gui_backprop.core.tracer import trace_program
+from gui_backprop.core.walkthrough import Stage, Walkthrough
 
 LESSONS = load_lessons()
 IDS = [lesson.id for lesson in LESSONS]
-WITH_CODE = [lesson for lesson in LESSONS if lesson.code]
 
 
 def test_every_lesson_file_loads_in_order():
@@ -64,20 +64,19 @@ def test_lesson_formulas_agree_with_autograd(lesson):
     assert set(lesson.formulas) <= set(lesson.parameters)
 
 
-@pytest.mark.parametrize("lesson", WITH_CODE, ids=lambda x: x.id)
+@pytest.mark.parametrize("lesson", LESSONS, ids=IDS)
 def test_each_step_points_at_the_code_line_it_runs(lesson):
-    lines = lesson.code.splitlines()
     walkthrough = lesson.walkthrough()
+    lines = walkthrough.listing.text.splitlines()
     program = walkthrough.trace.program
     for step in walkthrough.steps:
-        if step.stage is Stage.LOCAL:
-            continue
         assert step.code_line is not None, step
         line = lines[step.code_line - 1]
+        assert f"Code: line {step.code_line}, {line.split('  #')[0].strip()}." in step.code_note
         if step.stage is Stage.FORWARD:
             target = program.statements[walkthrough.trace.first.nodes[step.node].statement].target
             assert line.lstrip().startswith(f"{target} ="), (step.title, line)
-        elif step.stage is Stage.BACKWARD:
+        elif step.stage in (Stage.LOCAL, Stage.BACKWARD):  # one rule for every lesson
             assert f"{walkthrough.trace.output_name}.backward()" in line, line
         elif step.stage is Stage.UPDATE:
             assert re.match(rf"\s*{step.parameter} -= ", line), line
@@ -85,36 +84,74 @@ def test_each_step_points_at_the_code_line_it_runs(lesson):
             assert f"{step.parameter}.grad.zero_()" in line, line
 
 
-def test_the_playground_has_no_listing_and_no_code_lines():
-    playground = next(lesson for lesson in LESSONS if lesson.playground)
-    assert all(step.code_line is None for step in playground.walkthrough().steps)
+def test_the_listing_is_the_program_that_runs_with_its_values_and_learning_rate():
+    lesson = find_lesson("one-training-step")
+    listing = lesson.walkthrough(values={"w": 3.0}, learning_rate=0.5).listing.text
+    assert "w = torch.tensor(3.0, requires_grad=True)" in listing
+    assert "w -= 0.5 * w.grad" in listing
+    assert "0.01" not in listing and "torch.tensor(1.0, requires_grad=True)" not in listing
 
 
-# The listings are the project's own resource files, not user input: running them checks
-# that the code a learner reads does what the walkthrough shows.
+# The listings are written by the app from the lessons' own programs (or the test's), not
+# from user input: running them checks that the code a learner reads does what the
+# walkthrough shows, down to the names of the grad_fn nodes PyTorch records.
 RUNNER = textwrap.dedent("""
     import json, sys
     results = {}
-    for name, listing, parameters in json.load(sys.stdin):
+    for name, listing, parameters, output in json.load(sys.stdin):
         scope = {}
         exec(compile(listing, name, "exec"), scope)
-        results[name] = {p: scope[p].detach().tolist() for p in parameters}
+        names, seen, todo = [], set(), [scope[output].grad_fn]
+        while todo:
+            node = todo.pop()
+            if node is None or node in seen or type(node).__name__ == "AccumulateGrad":
+                continue
+            seen.add(node)
+            names.append(type(node).__name__)
+            todo.extend(following for following, _ in node.next_functions)
+        results[name] = {"values": {p: scope[p].detach().tolist() for p in parameters},
+                         "grad_fns": sorted(names)}
     print(json.dumps(results))
 """)
 
+MORE_PROGRAMS = {
+    "numbers-on-both-sides": "x = 1.5\ny = 2 ** x + (1 - x) * 3 / x + sin(2.0) * x\n"
+                             "z = -y ** 2 + 2 * x - x / 2 + x ** -1 + 1 + x",
+    "vectors": "x = [1.0, 2.0]\nw = 0.5\ny = mean((w * x - 1) ** 2) + sum(exp(x * w)) / 2",
+}
 
-def test_code_listings_run_and_end_where_the_trace_ends():
-    jobs = [(lesson.id, lesson.code, list(lesson.parameters)) for lesson in WITH_CODE]
+
+def _walkthroughs() -> dict[str, Walkthrough]:
+    walks = {lesson.id: lesson.walkthrough() for lesson in LESSONS}
+    walks.update({name: Walkthrough(trace_program(source, parameters=["x"] if "x = 1.5"
+                                                  in source else ["w"], iterations=2))
+                  for name, source in MORE_PROGRAMS.items()})
+    return walks
+
+
+def test_code_listings_run_and_end_where_the_trace_ends_with_the_same_grad_fns():
+    walks = _walkthroughs()
+    jobs = [(name, walk.listing.text, list(walk.trace.parameters), walk.trace.output_name)
+            for name, walk in walks.items()]
     result = subprocess.run([sys.executable, "-c", RUNNER], input=json.dumps(jobs),
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     finals = json.loads(result.stdout.splitlines()[-1])
-    for lesson in WITH_CODE:
-        last = lesson.trace().iterations[-1]
+    for name, walk in walks.items():
+        last = walk.trace.iterations[-1]
         for update in last.updates:
             expected = update.after
-            assert finals[lesson.id][update.name] == pytest.approx(expected, rel=1e-5), (
-                f"{lesson.id}: {update.name}")
+            assert finals[name]["values"][update.name] == pytest.approx(expected, rel=1e-5), (
+                f"{name}: {update.name}")
+        traced = sorted(node.grad_fn for node in last.nodes if node.grad_fn is not None)
+        assert finals[name]["grad_fns"] == traced, name
+
+
+def test_a_number_exponent_is_a_python_number_as_in_pytorch():
+    walk = find_lesson("chain-rule").walkthrough()
+    assert walk.trace.first.node_named("y").grad_fn == "PowBackward0"
+    assert walk.steps[0].formula == "y = x² = 1.5² = 2.25"
+    assert "PowBackward0" in walk.steps[0].text
 
 
 @pytest.mark.parametrize("key", ["one-training-step", "3", "One Training Step",
@@ -159,6 +196,7 @@ forward = 1
     (lambda t: t.replace('summary = "S"', 'summary = "S"\nparameters = ["q"]'), 4,
      "parameter 'q'"),
     (lambda t: t.replace("forward = 1", '"forward.zz" = 1'), 11, "'zz' is not a variable"),
+    (lambda t: t + '[code.comments]\n"forward.q" = "c"\n', 1, "no such line"),
 ])
 def test_a_broken_lesson_file_is_refused_with_its_line(tmp_path, change, line, words):
     path = tmp_path / "x.toml"

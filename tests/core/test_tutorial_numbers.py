@@ -63,7 +63,7 @@ def test_the_walkthrough_prints_the_tutorials_numbers():
     assert formulas == [
         "y_pred = w × x = 1.0 × 1.0 = 1.0",
         "y_pred - y = 1.0 - 2.0 = -1.0",
-        "loss = (y_pred - y) ^ 2 = (-1.0) ^ 2.0 = 1.0",
+        "loss = (y_pred - y)² = (-1.0)² = 1.0",
         "∂y_pred/∂w = x = 1.0",
         "∂(y_pred - y)/∂y_pred = 1 = 1.0",
         "∂loss/∂(y_pred - y) = 2 * (y_pred - y) = -2.0",
@@ -79,8 +79,8 @@ def test_the_walkthrough_prints_the_tutorials_numbers():
 def test_the_lessons_code_panel_shows_the_tutorials_steps():
     lesson = find_lesson("one-training-step")
     walkthrough = lesson.walkthrough()
-    lines = lesson.code.splitlines()
-    shown = {step.stage.value: lines[step.code_line - 1].strip()
+    lines = walkthrough.listing.text.splitlines()
+    shown = {step.stage.value: lines[step.code_line - 1].split("  #")[0].strip()
              for step in walkthrough.steps if step.iteration == 0}
     assert shown["backward"] == "loss.backward()"
     assert shown["update"] == "w -= 0.01 * w.grad"
@@ -102,3 +102,16 @@ def test_without_zero_grad_the_second_update_uses_the_summed_gradient():
     assert "w.grad still held -2.0 from the previous pass" in step.text
     assert "w.grad is now -3.96" in step.text
     assert all(s.stage.value != "zero_grad" for s in walkthrough.steps)
+
+
+def test_forgetting_zero_grad_shows_the_sum_and_the_w_that_would_have_been_right():
+    walkthrough = find_lesson("forgetting-zero-grad").walkthrough()
+    second = walkthrough.trace.iterations[1]
+    w = second.node_named("w")
+    (backward,) = [s for s in walkthrough.steps if s.iteration == 1 and s.node == w.id
+                   and s.stage.value == "backward"]
+    assert backward.formula.endswith("w.grad = -2.0 + (-1.96) = -3.96")  # what the node shows
+    (update,) = [s for s in walkthrough.steps if s.iteration == 1 and s.stage.value == "update"]
+    assert "1.02 - 0.01 × (-1.96) = 1.0396, the w that would have been right" in update.text
+    assert second.updates[0].after_if_zeroed == pytest.approx(1.0396, abs=1e-15)
+    assert walkthrough.trace.first.updates[0].after_if_zeroed is None

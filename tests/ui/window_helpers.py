@@ -57,12 +57,12 @@ def shown(window: MainWindow) -> dict:
 
 
 def expected_code_line(window: MainWindow, state: WalkState) -> int | None:
-    """The line the lesson file (or, in the playground, the program) says a step runs."""
+    """The line of the listing (or, in the playground, of the program) a step runs."""
     step = state.step
     if step is None:
         return None
     model = window.model
-    if model.lesson.code:
+    if not model.is_playground:
         return step.code_line
     it = model.walkthrough.trace.iterations[step.iteration]
     node = it.nodes[step.node if step.node is not None else it.edges[step.edge].target]

@@ -13,6 +13,7 @@ from enum import StrEnum
 from gui_backprop.core import formulas
 from gui_backprop.core.formatting import format_value
 from gui_backprop.core.graph import Edge, Iteration, Node, NodeKind
+from gui_backprop.core.nonfinite import is_finite, short_note
 from gui_backprop.core.step_text import edge_label
 from gui_backprop.core.values import Value
 from gui_backprop.core.walkthrough import Stage, WalkState
@@ -60,6 +61,8 @@ class NodeContent:
     tooltip: str
     widest_value: str
     widest_grad: str
+    note: str = ""
+    widest_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -148,6 +151,26 @@ def _shown_grad(node: Node, state: WalkState | None) -> tuple[bool, Value | None
     return True, node.grad if revealed else None
 
 
+def _notes(node: Node, state: WalkState | None) -> list[str]:
+    """Why a shown number is nan or infinite, as far as revealed (full sentences)."""
+    notes = []
+    if node.note and state is not None and node.id in state.values:
+        notes.append(node.note)
+    if node.grad_note and _shown_grad(node, state)[1] is not None:
+        notes.append(node.grad_note)
+    after = _updated_value(node, state)
+    if after is not None and not is_finite(after):
+        notes.append(f"{node.name} updated to {format_value(after)}: its gradient is not finite")
+    return notes
+
+
+def _possible_notes(node: Node) -> list[str]:
+    notes = [n for n in (node.note, node.grad_note) if n]
+    if node.kind is NodeKind.LEAF and node.is_parameter and not is_finite(node.grad_attr):
+        notes.append(f"{node.name} updated to -inf: its gradient is not finite")
+    return notes
+
+
 def _grad_prefix(node: Node) -> str:
     return f"{node.name}.grad" if node.kind is NodeKind.LEAF else "grad"
 
@@ -180,12 +203,15 @@ def node_content(it: Iteration, node: Node, state: WalkState | None) -> NodeCont
     subtitle = ""
     if role is NodeRole.OPERATION and node.name is not None:
         subtitle = node.expression
+    notes = _notes(node, state)
+    note = "⚠ " + short_note(notes[-1]) if notes else ""
+    widest_note = _widest([note] + ["⚠ " + short_note(n) for n in _possible_notes(node)])
     return NodeContent(
         role=role, title=node.label, subtitle=subtitle, op_symbol=op_symbol(node),
         value_text=value_text, grad_text=grad_text, grad_sign=sign_of(grad),
         value_pending=value_text == PENDING, grad_pending=has_grad and grad is None,
         current=current, tooltip=node_tooltip(it, node, state), widest_value=widest_value,
-        widest_grad=widest_grad)
+        widest_grad=widest_grad, note=note, widest_note=widest_note)
 
 
 def node_tooltip(it: Iteration, node: Node, state: WalkState | None) -> str:
@@ -217,6 +243,7 @@ def node_tooltip(it: Iteration, node: Node, state: WalkState | None) -> str:
                      else f"{name}: not computed yet (backward pass)")
     if node.grad_fn:
         lines.append(f"Recorded by autograd as {node.grad_fn} (its grad_fn)")
+    lines += [f"Not a finite number: {note}" for note in _notes(node, state)]
     return "\n".join(lines)
 
 

@@ -80,6 +80,10 @@ class NodeItem(QGraphicsItem):
         """``grad ?`` while pending, else ``grad -2.0`` (``w.grad ...`` on a parameter)."""
         return self._content.grad_text
 
+    def note_text(self) -> str:
+        """Why the value or gradient shown is nan or infinite (``""`` when they are finite)."""
+        return self._content.note
+
     def is_current(self) -> bool:
         """True when the current step concerns this node."""
         return self._content.current
@@ -95,9 +99,9 @@ class NodeItem(QGraphicsItem):
         self._content = content
         if content.tooltip != old.tooltip:
             self.setToolTip(content.tooltip)
-        if (old.widest_value, old.widest_grad, old.title, old.subtitle, old.role) != (
-                content.widest_value, content.widest_grad, content.title, content.subtitle,
-                content.role):
+        if (old.widest_value, old.widest_grad, old.widest_note, old.title, old.subtitle,
+                old.role) != (content.widest_value, content.widest_grad, content.widest_note,
+                              content.title, content.subtitle, content.role):
             self.update_size()
         self.update()
 
@@ -169,6 +173,10 @@ class NodeItem(QGraphicsItem):
                      else theme.sign_color(c.grad_sign))
             body += [_Row(line, style.body_bold, color)
                      for line in self._wrapped(style.body_bold, grad)]
+        note = c.widest_note if widest else c.note
+        if note:
+            body += [_Row(line, style.small, theme.color("text"))
+                     for line in self._wrapped(style.small, note)]
         return header, body
 
     def _wrapped(self, font: QFont, text: str) -> list[str]:

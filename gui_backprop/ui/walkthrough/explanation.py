@@ -39,6 +39,7 @@ class Explanation:
     formula: str = ""
     sentence: str = ""
     stage_text: str = ""
+    code_note: str = ""
 
 
 class ExplanationPanel(QTextBrowser):
@@ -55,6 +56,10 @@ class ExplanationPanel(QTextBrowser):
         self._explanation = Explanation("", "")
         self._typeset = False
         self._width = 0
+        # setHtml may show or hide the scroll bar, which resizes the viewport and asks for
+        # a render from inside this one; that nested render showed the text twice.
+        self._rendering = False
+        self._render_again = False
         model.moved.connect(self._follow)
 
     def _follow(self, *_args) -> None:
@@ -64,7 +69,7 @@ class ExplanationPanel(QTextBrowser):
             self.show_intro(model.lesson, model.step_count)
         else:
             self.show_step(step, model.lesson, model.step_count,
-                           len(model.walkthrough.trace.iterations))
+                           len(model.walkthrough.trace.iterations), model.code_note(step))
 
     # -- content -------------------------------------------------------------------
 
@@ -75,15 +80,18 @@ class ExplanationPanel(QTextBrowser):
             sentence=lesson_text_html(lesson.intro),
             stage_text="<p>Press <b>Next</b> (or Space) to take the first step.</p>"))
 
-    def show_step(self, step: Step, lesson: Lesson, step_count: int, iterations: int) -> None:
-        """A step: its stage, title, formula, sentence and the lesson's stage text."""
+    def show_step(self, step: Step, lesson: Lesson, step_count: int, iterations: int,
+                  code_note: str = "") -> None:
+        """A step: its stage, title, formula, sentence, which code line it highlights
+        and the lesson's stage text."""
         where = f"{step.stage.title} · step {step.index + 1} of {step_count}"
         if iterations > 1:
             where += f" · iteration {step.iteration + 1} of {iterations}"
         self._set(Explanation(
             where=where, title=step.title, latex=step.latex, formula=step.formula,
             sentence=f"<p>{html.escape(step.text)}</p>",
-            stage_text=lesson_text_html(lesson.stage_texts.get(step.stage, ""))))
+            stage_text=lesson_text_html(lesson.stage_texts.get(step.stage, "")),
+            code_note=code_note))
 
     def explanation(self) -> Explanation:
         """What is shown."""
@@ -109,6 +117,20 @@ class ExplanationPanel(QTextBrowser):
     # -- rendering -----------------------------------------------------------------------
 
     def _render(self) -> None:
+        if self._rendering:
+            self._render_again = True
+            return
+        self._rendering = True
+        try:
+            for _attempt in range(2):  # once more if the width changed while filling
+                self._render_again = False
+                self._fill()
+                if not self._render_again:
+                    break
+        finally:
+            self._rendering = False
+
+    def _fill(self) -> None:
         shown = self._explanation
         colours = colours_for(self.palette())
         base = self.font().pointSizeF()
@@ -122,6 +144,8 @@ class ExplanationPanel(QTextBrowser):
         if shown.formula:
             parts.append(self._formula_html(shown))
         parts.append(shown.sentence)
+        if shown.code_note:
+            parts.append(f"<p style='font-family:monospace'>{html.escape(shown.code_note)}</p>")
         if shown.stage_text:
             parts.append(f"<div style='color:{colours['muted']}'>{shown.stage_text}</div>")
         scroll = self.verticalScrollBar().value()

@@ -91,21 +91,27 @@ def render_fitted(latex: str, pixel_size: float, color: QColor, device_pixel_rat
     ``smallest_scale``. The result may still be wider than ``max_width``.
     """
     ratio = max(1.0, float(device_pixel_ratio))
+    measured: dict[str, float] = {}
+
+    def width(text: str, scale: float) -> float:
+        # Typesetting is what costs; a width scales with the size, so each text is
+        # measured once, at full size, and only the chosen lines are typeset again.
+        if text not in measured:
+            measured[text] = render_formula(text, pixel_size, color, ratio).width() / ratio
+        return measured[text] * scale
+
     scale = 1.0
     while True:
         size = pixel_size * scale
-
-        def width(text: str, size=size) -> float:
-            return render_formula(text, size, color, ratio).width() / ratio
-
-        if width(latex) <= max_width:
+        if width(latex, scale) <= max_width:
             return render_formula(latex, size, color, ratio)
         parts = split_equation(latex)
         if len(parts) > 2:
-            lines = _lines(parts, lambda text: width(text) <= max_width)
-            indent = width(f"{parts[0]}") + size * 0.25
-            if max(width(lines[0]), *(indent + width(line) for line in lines[1:])) \
-                    <= max_width or scale <= smallest_scale:
+            lines = _lines(parts, lambda text, scale=scale: width(text, scale) <= max_width)
+            indent = width(parts[0], scale) + size * 0.25
+            widest = max(width(lines[0], scale),
+                         *(indent + width(line, scale) for line in lines[1:]))
+            if widest <= max_width or scale <= smallest_scale:
                 return _stack([render_formula(line, size, color, ratio) for line in lines],
                               indent, size * 0.35, ratio)
         elif scale <= smallest_scale:
