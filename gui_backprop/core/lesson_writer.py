@@ -1,9 +1,9 @@
 """A lesson file from a program: what File › Save as lesson… writes.
 
-The program, its values, parameters and learning rate become the lesson's fields; a
-PyTorch listing in the tutorial's style is generated from the checked program (never
-from raw text) with an anchor for each step; the teacher's texts are written as TOML
-strings that read back exactly. The result passes ``gui-backprop check-lesson``.
+The program, its values, parameters and learning rate become the lesson's fields (the
+app writes the PyTorch listing from the program, as for every lesson); the teacher's
+texts are written as TOML strings that read back exactly. The result passes
+``gui-backprop check-lesson``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import tomllib
 from collections.abc import Mapping
 
 from gui_backprop.core.graph import Trace
-from gui_backprop.core.script_export import literal_text, torch_expression
+from gui_backprop.core.script_export import literal_text
 from gui_backprop.core.walkthrough import Stage
 
 DEFAULT_STAGE_TEXTS = {
@@ -47,35 +47,6 @@ def toml_string(text: str) -> str:
 
 
 
-def listing_for(trace: Trace) -> tuple[str, dict[str, int]]:
-    """A PyTorch listing that computes ``trace`` (one iteration) and the line each
-    stage, and each variable's forward step, runs."""
-    program = trace.program
-    lines = ["import torch", ""]
-    for name, value in trace.values.items():
-        grad = ", requires_grad=True" if name in trace.parameters else ""
-        lines.append(f"{name} = torch.tensor({literal_text(value)}{grad})")
-    lines.append("")
-    anchors: dict[str, int] = {}
-    for statement in program.statements:
-        if statement.literal is None:
-            lines.append(f"{statement.target} = {torch_expression(statement.expression)}")
-            anchors[f"forward.{statement.target}"] = len(lines)
-    anchors[Stage.FORWARD.value] = len(lines)
-    lines.append("")
-    lines.append(f"{trace.output_name}.backward()")
-    anchors[Stage.LOCAL.value] = anchors[Stage.BACKWARD.value] = len(lines)
-    lines.append("")
-    lines.append("with torch.no_grad():")
-    for name in trace.parameters:
-        lines.append(f"    {name} -= {trace.learning_rate!r} * {name}.grad")
-    anchors[Stage.UPDATE.value] = len(lines) - len(trace.parameters) + 1
-    for name in trace.parameters:
-        lines.append(f"{name}.grad.zero_()")
-    anchors[Stage.ZERO_GRAD.value] = len(lines) - len(trace.parameters) + 1
-    return "\n".join(lines), anchors
-
-
 def lesson_file_text(trace: Trace, title: str, summary: str, intro: str,
                      stage_texts: Mapping[Stage, str] | None = None,
                      order: int = 100) -> str:
@@ -85,7 +56,6 @@ def lesson_file_text(trace: Trace, title: str, summary: str, intro: str,
              for stage in Stage}
     source = "".join(f"{s.target} = {literal_text(trace.values[s.target])}\n"
                      if s.literal is not None else f"{s.text}\n" for s in trace.program.statements)
-    listing, anchors = listing_for(trace)
     out = [f"order = {int(order)}",
            f"title = {toml_string(title.strip() or 'My lesson')}",
            f"summary = {toml_string(summary.strip() or title.strip() or 'My lesson')}",
@@ -96,9 +66,6 @@ def lesson_file_text(trace: Trace, title: str, summary: str, intro: str,
            f"output = {json.dumps(trace.output_name)}",
            "", "[stages]"]
     out += [f"{stage.value} = {toml_string(texts[stage])}" for stage in Stage]
-    out += ["", "[code]", f"listing = {toml_string(listing + chr(10))}", "", "[code.lines]"]
-    out += [f"{json.dumps(key) if '.' in key else key} = {line}"
-            for key, line in anchors.items()]
     text = "\n".join(out) + "\n"
     tomllib.loads(text)  # every string above reads back; a failure here is a bug
     return text
