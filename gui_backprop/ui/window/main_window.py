@@ -81,8 +81,6 @@ class MainWindow(QMainWindow):
         self.model.lesson_opened.connect(self._lesson_opened)
         self.model.failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
         self.train_link = TrainLessonLink(self.train_panel, self.model, self.statusBar())
-        self.train_panel.trained_values_requested.connect(
-            lambda _values: self.centre_tabs.setCurrentIndex(0))
         self.live_graph = LiveTrainingGraph(self.train_panel, self.model, self.graph_panel)
         self.centre_tabs.currentChanged.connect(lambda _index: self.live_graph.refresh())
         self.resize(*DEFAULT_SIZE)
