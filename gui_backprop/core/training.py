@@ -145,6 +145,19 @@ class TrainingProblem:
         return values
 
 
+@dataclass(frozen=True)
+class TrainingRun:
+    """What a run trained: the program from ``values`` (its data included) with
+    ``settings``, and how many steps it took (``steps``: the epoch it ended or paused at)."""
+
+    program: Program
+    values: Mapping[str, Value]
+    parameters: tuple[str, ...]
+    output: str
+    settings: TrainingSettings
+    steps: int
+
+
 def _readonly(array: np.ndarray) -> np.ndarray:
     array.setflags(write=False)
     return array

@@ -14,7 +14,14 @@ from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QSplitter, QWidget
 
 from gui_backprop.core.errors import ProgramError
-from gui_backprop.core.training import Trainer, TrainingProblem, TrainingSnapshot, TrainingStatus
+from gui_backprop.core.training import (
+    Trainer,
+    TrainingProblem,
+    TrainingRun,
+    TrainingSettings,
+    TrainingSnapshot,
+    TrainingStatus,
+)
 from gui_backprop.ui.training.controller import TrainingController, TrainingState
 from gui_backprop.ui.training.controls import TrainControls
 from gui_backprop.ui.training.plots.data_plot import DataPlot
@@ -60,6 +67,7 @@ class TrainPanel(QWidget):
         self._progress_shown_at = 0.0
         self._plots_sized = False
         self._run_values: dict = {}
+        self._run_settings: TrainingSettings | None = None
         self.controller = TrainingController(self)
         self.controls = c = TrainControls()
         self.form = c.form
@@ -236,6 +244,7 @@ class TrainPanel(QWidget):
             return
         trainer = Trainer(self.problem, settings)
         self._run_values = dict(trainer.values)
+        self._run_settings = settings
         self.message.setText("")
         self._latest = self._shown = None
         self.loss_plot.reset(settings.epochs + 1)
@@ -282,6 +291,14 @@ class TrainPanel(QWidget):
     def set_can_go_back(self, can: bool) -> None:
         """Offer the way back to the starting values (while a training result is shown)."""
         self.controls.back_button.setEnabled(can)
+
+    def last_run(self) -> TrainingRun | None:
+        """What the last run trained (from which values, how) and how far it went."""
+        if self._latest is None or self._run_settings is None or self.problem is None:
+            return None
+        return TrainingRun(self.problem.program, dict(self._run_values),
+                           self.problem.parameters, self.problem.output,
+                           self._run_settings, self._latest.step)
 
     def latest_values(self) -> dict:
         """The leaf values of the newest snapshot: the run's data and its parameters."""
