@@ -48,7 +48,7 @@ def test_a_too_large_rate_names_the_stability_limit_and_the_suggestion_trains(qt
     # the landscape shows why: the direction of steepest curvature, with the limit
     assert panel.landscape_plot._steepest.isVisible()
     assert panel.landscape_plot.steepest_text == \
-        "steepest: λmax = 23.66, stable while lr < 0.08452"
+        "steepest: λmax = 23.66\nstable while lr < 0.08452"
     # the kept step is the one the message, the status bar and the walkthrough show
     kept = int(re.search(r"Kept step (\d+)", message).group(1))
     assert kept == final.step

@@ -54,12 +54,13 @@ class LandscapePlot(LivePlotWidget):
         # The direction of steepest curvature through the start (the Hessian's top
         # eigenvector): past lr < 2/λmax, the path swings along it and flies off.
         self._steepest = pg.InfiniteLine(pen=pg.mkPen("#ffffff", width=1.5,
-                                                      style=Qt.PenStyle.DashLine),
-                                         label="", labelOpts={"position": 0.12,
-                                                              "color": "#ffffff"})
-        self._steepest.setZValue(9)
-        self._steepest.setVisible(False)
-        self.addItem(self._steepest, ignoreBounds=True)
+                                                      style=Qt.PenStyle.DashLine))
+        self._steepest_label = pg.TextItem(color="#ffffff", fill=(0, 0, 0, 170),
+                                           anchor=(0, 0))
+        for item in (self._steepest, self._steepest_label):
+            item.setZValue(9)
+            item.setVisible(False)
+            self.addItem(item, ignoreBounds=True)
         self.steepest_text = ""
         self._xs = np.empty(1024)
         self._ys = np.empty(1024)
@@ -79,6 +80,7 @@ class LandscapePlot(LivePlotWidget):
         self._contours.setData([], [])
         self._lowest.setData([], [])
         self._steepest.setVisible(False)
+        self._steepest_label.setVisible(False)
         self.steepest_text = ""
         # the view stays until the new path leaves it: a new run does not make it jump
         (x0, x1), (y0, y1) = self.getPlotItem().viewRange()
@@ -120,10 +122,12 @@ class LandscapePlot(LivePlotWidget):
         d_first, d_second = stability.direction
         self._steepest.setPos((first, second))
         self._steepest.setAngle(math.degrees(math.atan2(d_second, d_first)))
-        self.steepest_text = (f"steepest: λmax = {format_number(stability.lambda_max, 4)}, "
+        self.steepest_text = (f"steepest: λmax = {format_number(stability.lambda_max, 4)}\n"
                               f"stable while lr < {format_number(stability.limit, 4)}")
-        self._steepest.label.setFormat(self.steepest_text)
+        self._steepest_label.setText(self.steepest_text)
+        self._steepest_label.setPos(first, second)
         self._steepest.setVisible(True)
+        self._steepest_label.setVisible(True)
 
     def add_point(self, first: float, second: float, exact: bool = False) -> None:
         """Move the current point; the path keeps it unless it moved less than a pixel.
