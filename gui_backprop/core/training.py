@@ -264,10 +264,9 @@ class Trainer:
         self._pause_requested = False
         self._stop_requested = False
         self.stability: StabilityLimit | None = None
-        # The state before the latest update, so that a diverged run keeps its last finite
-        # step exactly (no update undone by arithmetic): parameters and their gradients.
+        # The parameters before the latest update, so that a diverged run keeps its last
+        # finite step exactly (no update undone by arithmetic; its gradients recomputed).
         self._kept = [torch.zeros_like(p) for p in self._params]
-        self._kept_grads = [torch.zeros_like(p) for p in self._params]
 
     # control (safe to call from another thread: each sets one attribute)
     def request_pause(self) -> None:
@@ -372,11 +371,8 @@ class Trainer:
 
     def _update(self) -> None:
         with torch.no_grad():
-            for kept, kept_grad, param in zip(self._kept, self._kept_grads, self._params,
-                                              strict=True):
+            for kept, param in zip(self._kept, self._params, strict=True):
                 kept.copy_(param)
-                if param.grad is not None:
-                    kept_grad.copy_(param.grad)
         if self._optimizer is not None:
             self._optimizer.step()
             self._optimizer.zero_grad()
@@ -420,8 +416,8 @@ class Trainer:
         :mod:`~gui_backprop.core.training_stability`)."""
         try:
             return stability_limit(self._loss_of, self._leaves, self.problem.parameters)
-        except RuntimeError:  # an operation without a second derivative: no limit to give
-            return None
+        except (RuntimeError, ValueError, NotImplementedError):
+            return None  # such as an operation without a second derivative: no limit to give
 
     def _diverged(self, value: float, loss_snapshot: bool = False) -> TrainingSnapshot:
         """The final snapshot of a diverged run: its last finite step, exactly, and why."""
@@ -435,10 +431,10 @@ class Trainer:
         failed_at = self.step
         if not math.isfinite(value):  # back to the state before the last update
             with torch.no_grad():
-                for kept, kept_grad, param in zip(self._kept, self._kept_grads, self._params,
-                                                  strict=True):
+                for kept, param in zip(self._kept, self._params, strict=True):
                     param.copy_(kept)
-                    param.grad = kept_grad.clone()
+                    param.grad = None
+            self._loss_of(self._leaves).backward()  # the same calls: the same gradients
             self.step -= 1
         kept_loss = float(self._losses[self.step])
         stability = self._stability() or self.stability
