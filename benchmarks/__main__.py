@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 from benchmarks.common import POINTS, Figure, percentile
 from benchmarks.loss_plot import POINTS as PLOT_POINTS
 from benchmarks.loss_plot import redraw_times
+from benchmarks.memory import describe, following_run
 from benchmarks.training_speed import CPU_TIME, WORKER_START_TO_END, bare_loop, worker_run
 from gui_backprop.core.lessons import find_lesson
 from gui_backprop.ui.training.panel import TrainPanel
@@ -24,7 +25,7 @@ PANEL_SIZE = (900, 700)  # the Train tab of a large window
 
 
 def main(argv=None) -> int:
-    """Measure and print the three figures; always exits 0 (they are not pass/fail)."""
+    """Measure and print the four figures; always exits 0 (they are not pass/fail)."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--epochs", type=int, default=5_000,
                         help="training steps per speed run (default 5000)")
@@ -35,6 +36,11 @@ def main(argv=None) -> int:
                              "(default 20000)")
     parser.add_argument("--latency-runs", type=int, default=3,
                         help="runs while the GUI latency is probed (default 3)")
+    parser.add_argument("--memory-epochs", type=int, default=1_100_000,
+                        help="training steps of the run whose memory is watched "
+                             "(default 1100000: a warm-up, then 10^6)")
+    parser.add_argument("--memory-warmup", type=int, default=100_000,
+                        help="steps before memory growth counts (default 100000)")
     args = parser.parse_args(argv)
     app = QApplication.instance() or QApplication([])
     print(f"Backprop Lab benchmarks · Python {platform.python_version()} · torch "
@@ -87,6 +93,9 @@ def main(argv=None) -> int:
                f"after a zoom, full data downsampled by pyqtgraph: median {zoomed:.1f} ms",
                "median <= 16 ms", median <= 16),
     ]
+    memory = following_run(args.memory_epochs, args.memory_warmup)
+    figures.append(Figure("4. Memory with the canvas following a run", describe(memory),
+                          "< 5 MB per 10^6 steps", memory.growth_per_million < 5))
     for figure in figures:
         print(figure.line())
     bare_cpu = statistics.median(CPU_TIME["bare"]) * 1e6

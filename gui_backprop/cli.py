@@ -5,15 +5,25 @@
                        [--export-script FILE]
     gui-backprop trace --lesson NAME [--json]
     gui-backprop lessons
+    gui-backprop check-lesson FILE... [--run]
+(the app, ``trace`` and ``lessons`` also take ``--lessons DIR``: a teacher's folder)
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
+
+from gui_backprop.cli_lessons import (
+    add_lessons_option,
+    lesson_folders,
+    load_with_warnings,
+    run_check_lesson,
+    run_lessons,
+)
+from gui_backprop.cli_output import EXIT_OUTPUT, OutputError, silence_stdout, write_output
 
 EXIT_USAGE = 2
 
@@ -34,27 +44,32 @@ def _trace_parser() -> argparse.ArgumentParser:
                              "(default: every value)")
     parser.add_argument("--lr", default=None, help="learning rate of the update (default 0.01)")
     parser.add_argument("--output", help="the variable to differentiate (default: the last)")
-    parser.add_argument("--iterations", type=int, default=None,
+    parser.add_argument("--iterations", type=int, default=1,
                         help="training iterations to trace (default 1)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--export-script", metavar="FILE",
                         help="also write a standalone PyTorch script that reproduces the numbers")
+    add_lessons_option(parser)
     return parser
 
 
 def _parse_sets(items: list[str]) -> dict:
     from gui_backprop.core.errors import ProgramError
-    from gui_backprop.core.values import parse_value
+    from gui_backprop.core.tracer import program_name
+    from gui_backprop.core.values import parse_value, short_text
 
     values = {}
     for item in items:
         name, sep, text = item.partition("=")
         if not sep or not name.strip():
-            raise ProgramError(f"--set expects NAME=VALUE, got '{item}'")
+            raise ProgramError(f"--set expects NAME=VALUE, got '{short_text(item, 60)}'")
+        name = program_name(name.strip())
+        if name in values:  # which one was meant? better to ask than to guess
+            raise ProgramError(f"--set {short_text(name)} is given more than once")
         try:
-            values[name.strip()] = parse_value(text)
+            values[name] = parse_value(text)
         except ProgramError as exc:
-            raise ProgramError(f"--set {name.strip()}: {exc.message}") from None
+            raise ProgramError(f"--set {short_text(name)}: {exc.message}") from None
     return values
 
 
@@ -102,12 +117,12 @@ def run_trace(argv: list[str]) -> int:
         if args.lesson:
             if args.program:
                 raise ProgramError("give either a program or --lesson, not both")
-            lesson = find_lesson(args.lesson)
+            lesson = find_lesson(args.lesson, load_with_warnings(args))
             walkthrough = lesson.walkthrough(values or None, args.grad, lr)
         elif args.program:
             program = parse_program(_program_text(args.program))
             trace = trace_program(program, values, args.grad, 0.01 if lr is None else lr,
-                                  args.output, args.iterations or 1)
+                                  args.output, args.iterations)
             walkthrough = Walkthrough(trace)
         else:
             raise ProgramError("give a program to trace, or --lesson NAME")
@@ -119,9 +134,9 @@ def run_trace(argv: list[str]) -> int:
         if not _write_script(walkthrough.trace, title, Path(args.export_script)):
             return EXIT_USAGE
     if args.json:
-        print(json.dumps(trace_to_dict(walkthrough), indent=1, ensure_ascii=False))
+        write_output(json.dumps(trace_to_dict(walkthrough), indent=1, ensure_ascii=False))
     else:
-        print(trace_to_table(walkthrough))
+        write_output(trace_to_table(walkthrough))
     return 0
 
 
@@ -136,20 +151,12 @@ def _write_script(trace, title: str, path: Path) -> bool:
     return True
 
 
-def run_lessons() -> int:
-    """``gui-backprop lessons``: list the lessons."""
-    from gui_backprop.core.lessons import load_lessons
-
-    for index, lesson in enumerate(load_lessons(), start=1):
-        print(f"{index}. {lesson.id:<22} {lesson.title} — {lesson.summary}")
-    return 0
-
-
 def _app_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gui-backprop",
         description="Backprop Lab: learn backpropagation step by step on real PyTorch "
-                    "tensors. Subcommands: 'trace' (headless trace), 'lessons' (list).")
+                    "tensors. Subcommands: 'trace' (headless trace), 'lessons' (list), "
+                    "'check-lesson' (check lesson files).")
     parser.add_argument("session", nargs="?", help="a session file to open")
     parser.add_argument("--lesson", help="the lesson to open (id, number or title)")
     parser.add_argument("--step", type=int, help="walkthrough step to show (default: the "
@@ -157,20 +164,46 @@ def _app_parser() -> argparse.ArgumentParser:
     parser.add_argument("--screenshot", metavar="FILE",
                         help="render the window to a PNG without showing it, then exit")
     parser.add_argument("--size", default="1280x800", help="window size WxH (default 1280x800)")
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    add_lessons_option(parser)
     return parser
+
+
+def version() -> str:
+    """The installed package's version (``unknown`` when run from an uninstalled copy)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("gui-backprop")
+    except PackageNotFoundError:
+        return "unknown"
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``gui-backprop`` command."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] in ("trace", "lessons"):
+    commands = {"trace": run_trace, "lessons": run_lessons, "check-lesson": run_check_lesson}
+    if argv and argv[0] in commands:
         try:
-            return run_trace(argv[1:]) if argv[0] == "trace" else run_lessons()
+            return commands[argv[0]](argv[1:])
         except BrokenPipeError:
             # the reader (e.g. `| head`) stopped early: not an error worth a traceback
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            silence_stdout()
             return 0
+        except OutputError as exc:
+            print(f"gui-backprop: error: {exc}", file=sys.stderr)
+            silence_stdout()
+            return EXIT_OUTPUT
     args = _app_parser().parse_args(argv)
+    if args.version:
+        try:
+            write_output(f"gui-backprop {version()}")
+        except OutputError as exc:
+            print(f"gui-backprop: error: {exc}", file=sys.stderr)
+            return EXIT_OUTPUT
+        return 0
+    args.lesson_folders = lesson_folders(args)
     from gui_backprop.ui.app import run_app
 
     return run_app(args)

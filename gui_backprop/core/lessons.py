@@ -1,4 +1,5 @@
-"""Lessons are data: one TOML file each under ``resources/lessons/``.
+"""Lessons are data: one TOML file each, built in (``resources/lessons/``) or in a
+teacher's folder (``--lessons DIR``, ``$BACKPROP_LAB_LESSONS``).
 
 A lesson holds a title, an introduction, the program, which leaves are parameters,
 the learning rate, a text per stage, a PyTorch code listing with the line each stage
@@ -7,23 +8,31 @@ runs, and optionally closed-form gradient formulas to compare with autograd.
 
 from __future__ import annotations
 
-import tomllib
-from dataclasses import dataclass, field
+import os
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from gui_backprop.core.errors import ProgramError
-from gui_backprop.core.program import Program, parse_expression, parse_program
+from gui_backprop.core.lesson_schema import (
+    LessonError,
+    LessonFileError,
+    LessonProblem,
+    check_lesson_data,
+    parse_lesson_toml,
+    read_lesson_text,
+)
+from gui_backprop.core.program import Program
+from gui_backprop.core.questions import QuestionSpec, ValueRange, pose_questions
 from gui_backprop.core.resources import resources_dir
 from gui_backprop.core.tracer import trace_program
 from gui_backprop.core.walkthrough import Stage, Walkthrough
 
-_REQUIRED = {"title", "summary", "intro", "program", "stages", "code"}
-_OPTIONAL = {"order", "parameters", "learning_rate", "iterations", "zero_grad",
-             "playground", "output", "formulas", "tags"}
+FOLDERS_VARIABLE = "BACKPROP_LAB_LESSONS"
+MAX_FOLDER_LESSONS = 200
 
-
-class LessonError(ValueError):
-    """A lesson file is missing, unreadable or inconsistent."""
+__all__ = ["FOLDERS_VARIABLE", "Lesson", "LessonError", "LessonFileError", "LessonProblem",
+           "find_lesson", "id_taken", "lesson_folders_from_environment", "load_all_lessons",
+           "load_lesson", "load_lesson_folder", "load_lessons"]
 
 
 @dataclass(frozen=True)
@@ -46,6 +55,10 @@ class Lesson:
     order: int = 100
     playground: bool = False
     output: str | None = None
+    folder: str = ""  # the teacher's folder it came from ("" for a built-in lesson)
+    path: Path | None = None
+    questions: tuple[QuestionSpec, ...] = ()
+    ranges: dict[str, ValueRange] = field(default_factory=dict)
 
     def trace(self, values=None, parameters=None, learning_rate=None):
         """Trace the lesson's program with its settings (each can be overridden)."""
@@ -66,67 +79,112 @@ def _lesson_id(path: Path) -> str:
     return rest if head.isdigit() and rest else stem
 
 
-def load_lesson(path: Path) -> Lesson:
-    """Read and validate one lesson file."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise LessonError(f"{path.name}: {exc}") from None
-    missing = _REQUIRED - data.keys()
-    unknown = data.keys() - _REQUIRED - _OPTIONAL
-    if missing or unknown:
-        raise LessonError(f"{path.name}: missing {sorted(missing)}, unknown {sorted(unknown)}")
-    try:
-        lesson = _lesson_from(path, data)
-    except LessonError:
-        raise
-    except (TypeError, ValueError, AttributeError) as exc:  # ProgramError, or a wrong type
-        raise LessonError(f"{path.name}: {exc}") from None
-    return lesson
-
-
-def _lesson_from(path: Path, data: dict) -> Lesson:
-    try:
-        program = parse_program(data["program"])
-    except ProgramError as exc:
-        raise LessonError(f"{path.name}: program: {exc}") from None
-    stages = data["stages"]
-    bad = set(stages) - {s.value for s in Stage}
-    if bad:
-        raise LessonError(f"{path.name}: unknown stages {sorted(bad)}")
+def load_lesson(path: Path, folder: str = "") -> Lesson:
+    """Read and validate one lesson file (its program traced once); raises
+    :class:`LessonFileError` listing every problem with its line."""
+    path = Path(path)
+    text = read_lesson_text(path)
+    data = parse_lesson_toml(path, text)
+    problems, program = check_lesson_data(path, text, data)
+    if problems:
+        raise LessonFileError(problems)
     code = data["code"]
-    listing = code.get("listing", "").strip("\n")
-    lines = {str(k): int(v) for k, v in code.get("lines", {}).items()}
-    count = len(listing.splitlines())
-    for key, line in lines.items():
-        if not 1 <= line <= count:
-            raise LessonError(f"{path.name}: code line {key} = {line} is outside the listing")
-    formulas = {str(k): str(v) for k, v in data.get("formulas", {}).items()}
-    for key, formula in formulas.items():
-        try:
-            parse_expression(formula, set(program.names))
-        except ProgramError as exc:
-            raise LessonError(f"{path.name}: formula for {key}: {exc}") from None
     parameters = data.get("parameters")
     lesson = Lesson(
         id=_lesson_id(path), title=data["title"], summary=data["summary"],
         intro=data["intro"].strip(), program=program,
         parameters=tuple(parameters) if parameters is not None else None,
         learning_rate=float(data.get("learning_rate", 0.01)),
-        iterations=int(data.get("iterations", 1)), zero_grad=bool(data.get("zero_grad", True)),
-        stage_texts={Stage(k): v.strip() for k, v in stages.items()},
-        code=listing, code_lines=lines, formulas=formulas,
-        order=int(data.get("order", 100)), playground=bool(data.get("playground", False)),
-        output=data.get("output"))
-    lesson.trace()
+        iterations=data.get("iterations", 1), zero_grad=data.get("zero_grad", True),
+        stage_texts={Stage(k): v.strip() for k, v in data["stages"].items()},
+        code=code.get("listing", "").strip("\n"), code_lines=dict(code.get("lines", {})),
+        formulas=dict(data.get("formulas", {})), order=data.get("order", 100),
+        playground=data.get("playground", False), output=data.get("output"),
+        folder=folder, path=path,
+        questions=tuple(QuestionSpec(q["ask"], q["of"], q.get("wrt"), q.get("iteration", 1))
+                        for q in data.get("questions", [])),
+        ranges={name: ValueRange(*map(float, bounds))
+                for name, bounds in data.get("ranges", {}).items()})
+    try:
+        lesson.trace()
+    except ProgramError as exc:
+        raise LessonFileError([LessonProblem(path, 1, f"the program does not run: "
+                                                      f"{exc}")]) from None
+    for number, spec in enumerate(lesson.questions, start=1):
+        try:  # the answer key exists: 'wrt' feeds 'of' directly, the numbers trace
+            pose_questions(replace(lesson, questions=(spec,)), 0)
+        except (StopIteration, ProgramError) as exc:
+            why = str(exc) or f"'{spec.wrt}' does not feed '{spec.of}' directly"
+            line = _entry_line(text, "questions", number)
+            raise LessonFileError([LessonProblem(path, line, f"question {number}: {why}")]) \
+                from None
     return lesson
 
 
-def load_lessons(folder: Path | None = None) -> list[Lesson]:
-    """Every lesson in ``folder`` (default: the resources' lessons), in lesson order."""
-    folder = folder or resources_dir() / "lessons"
-    lessons = [load_lesson(p) for p in sorted(folder.glob("*.toml"))]
+def _entry_line(text: str, table: str, number: int) -> int:
+    """The line of the ``number``-th ``[[table]]`` header (1 if there is none)."""
+    found = [i for i, line in enumerate(text.splitlines(), start=1)
+             if line.strip().replace(" ", "") == f"[[{table}]]"]
+    return found[number - 1] if number <= len(found) else 1
+
+
+def _sorted(lessons: list[Lesson]) -> list[Lesson]:
     return sorted(lessons, key=lambda lesson: (lesson.order, lesson.id))
+
+
+def load_lessons(folder: Path | None = None) -> list[Lesson]:
+    """Every lesson in ``folder`` (default: the built-in ones), in lesson order; a
+    broken file is an error (the built-in lessons are tested)."""
+    folder = folder or resources_dir() / "lessons"
+    return _sorted([load_lesson(p) for p in sorted(Path(folder).glob("*.toml"))])
+
+
+def load_lesson_folder(folder: Path) -> tuple[list[Lesson], list[LessonProblem]]:
+    """A teacher's folder: the lessons that load, in lesson order, and one problem per
+    file that does not (its first problem, with its line), so one broken file never
+    hides the others."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return [], [LessonProblem(folder, 1, "not a folder of lessons")]
+    lessons, problems = [], []
+    name = folder.name or str(folder)
+    for path in sorted(folder.glob("*.toml"))[:MAX_FOLDER_LESSONS]:
+        try:
+            lessons.append(load_lesson(path, folder=name))
+        except LessonError as exc:
+            problems.append(exc.problems[0] if exc.problems else LessonProblem(path, 1, str(exc)))
+    return _sorted(lessons), problems
+
+
+def lesson_folders_from_environment() -> list[Path]:
+    """The folders named by ``$BACKPROP_LAB_LESSONS`` (a path list, like ``PATH``)."""
+    value = os.environ.get(FOLDERS_VARIABLE, "")
+    return [Path(part) for part in value.split(os.pathsep) if part.strip()]
+
+
+def id_taken(lesson: Lesson) -> LessonProblem:
+    """The problem of a folder lesson whose id another lesson has already."""
+    return LessonProblem(lesson.path or Path(lesson.id), 1, f"the lesson id '{lesson.id}' is "
+                         "taken by another lesson; rename the file")
+
+
+def load_all_lessons(folders: list[Path] = ()) -> tuple[list[Lesson], list[LessonProblem]]:
+    """The built-in lessons, then each folder's lessons (a section per folder, in the
+    built-in order within it); with the problems of the files that were skipped. A
+    folder lesson whose id is taken already is skipped too."""
+    lessons = load_lessons()
+    problems: list[LessonProblem] = []
+    taken = {lesson.id for lesson in lessons}
+    for folder in folders:
+        found, skipped = load_lesson_folder(folder)
+        problems += skipped
+        for lesson in found:
+            if lesson.id in taken:
+                problems.append(id_taken(lesson))
+                continue
+            taken.add(lesson.id)
+            lessons.append(lesson)
+    return lessons, problems
 
 
 def find_lesson(name: str, lessons: list[Lesson] | None = None) -> Lesson:

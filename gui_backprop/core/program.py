@@ -238,6 +238,18 @@ _LOOKALIKES = {"−": "-", "–": "-", "×": "*", "·": "*", "÷": "/", "²": "*
 """Characters a learner may paste from maths text, and what the program syntax uses."""
 
 
+def _check_encodable(source: str) -> None:
+    """Refuse text that is not valid Unicode (a lone surrogate, which JSON's ``\\ud800``
+    can carry): the parser would fail on it with a misleading reason."""
+    try:
+        source.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        line = source.count("\n", 0, exc.start) + 1
+        column = exc.start - (source.rfind("\n", 0, exc.start) + 1) + 1
+        raise ProgramError("the program contains a character that is not valid text "
+                           f"(U+{ord(source[exc.start]):04X})", line, column) from None
+
+
 def parse_program(source: str) -> Program:
     """Parse and validate ``source``; raise :class:`ProgramError` on any problem."""
     if not isinstance(source, str):
@@ -246,6 +258,7 @@ def parse_program(source: str) -> Program:
         raise ProgramError(f"the program is longer than {MAX_SOURCE_CHARS} characters")
     if "\x00" in source:
         raise ProgramError("the program contains a null character")
+    _check_encodable(source)
     _check_nesting(source)
     try:
         tree = ast.parse(source, mode="exec")
@@ -289,6 +302,6 @@ def parse_expression(text: str, names: set[str] | dict) -> ast.expr:
         raise ProgramError(f"syntax error in '{short_text(text)}'",
                            getattr(exc, "lineno", None)) from None
     _check_size(tree.body)
-    if literal_value(tree.body) is None:
+    if literal_value(tree.body, limit=None) is None:  # a constant of any size is fine here
         _ExpressionChecker({name: 0 for name in names}).check(tree.body)
     return tree.body

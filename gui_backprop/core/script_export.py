@@ -38,13 +38,20 @@ class _TorchNames(ast.NodeTransformer):
         return node
 
 
+def torch_expression(expression: ast.expr) -> str:
+    """A checked program expression as PyTorch code: ``exp(x)`` -> ``torch.exp(x)``."""
+    tree = ast.parse(ast.unparse(expression), mode="eval")
+    return ast.unparse(_TorchNames().visit(tree).body)
+
+
 def _free(name: str, taken: set[str]) -> str:
     while name in taken:
         name += "_"
     return name
 
 
-def _literal(value: Value) -> str:
+def literal_text(value: Value) -> str:
+    """A value as Python source: ``1.0`` or ``[1.0, 2.0]``."""
     if isinstance(value, tuple):
         return "[" + ", ".join(repr(float(v)) for v in value) + "]"
     return repr(float(value))
@@ -70,7 +77,7 @@ def export_script(trace: Trace, title: str = "A program traced by Backprop Lab",
     lines.append("# the leaves: parameters have requires_grad=True")
     for name, value in trace.values.items():
         grad = ", requires_grad=True" if name in trace.parameters else ""
-        lines.append(f"{name} = torch.tensor({_literal(value)}{grad})")
+        lines.append(f"{name} = torch.tensor({literal_text(value)}{grad})")
     lines.append(f"{rate_var} = {trace.learning_rate!r}")
     lines.append("")
     zero_grad = trace.iterations[0].zero_grad
@@ -79,8 +86,7 @@ def export_script(trace: Trace, title: str = "A program traced by Backprop Lab",
     for stmt in program.statements:
         if stmt.literal is not None:
             continue
-        expression = _TorchNames().visit(ast.parse(ast.unparse(stmt.expression), mode="eval"))
-        lines.append(f"    {stmt.target} = {ast.unparse(expression.body)}")
+        lines.append(f"    {stmt.target} = {torch_expression(stmt.expression)}")
     output = trace.output_name
     lines.append(f'    print("step", {step_var}, "{output} =", {_show(output)})')
     lines.append("")

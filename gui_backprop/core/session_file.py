@@ -3,7 +3,7 @@
 Loading trusts nothing: size, JSON syntax, format marker, version, every field's type
 and range are checked, and the program text goes through the same safe parser as
 typed text. Any problem is one :class:`SessionError` with a clear message. Saving is
-atomic: the new content goes to a temporary file that then replaces the old one.
+atomic (:mod:`~gui_backprop.core.atomic_file`).
 """
 
 from __future__ import annotations
@@ -11,20 +11,22 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from gui_backprop.core.atomic_file import write_atomically
 from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.program import parse_program
+from gui_backprop.core.regular_file import UnreadableFile, read_regular_file
 from gui_backprop.core.tracer import resolve_parameters, resolve_values
-from gui_backprop.core.values import check_learning_rate
+from gui_backprop.core.values import check_learning_rate, check_number, short_text
 
 FORMAT = "backprop-lab-session"
 VERSION = 1
 MAX_FILE_BYTES = 32 * 1024 * 1024
 MAX_HISTORY = 2_000_000
 SUFFIX = ".bplab"
+NAME_CHARS = 80  # a file name longer than this is cut short in messages
 
 
 class SessionError(ValueError):
@@ -55,38 +57,35 @@ class Session:
 
 
 def save_session(session: Session, path: str | os.PathLike) -> None:
-    """Write ``session`` to ``path`` atomically (the old file survives any failure)."""
+    """Write ``session`` to ``path`` atomically (the old file survives any failure; see
+    :mod:`~gui_backprop.core.atomic_file`)."""
     path = Path(path)
-    text = session.to_json()
     try:
-        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        write_atomically(path, session.to_json().encode("utf-8"))
     except OSError as exc:
-        raise SessionError(f"cannot save to {path.parent}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        raise SessionError(f"cannot save {path.name}: {exc.strerror or exc}") from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        raise SessionError(f"cannot save {short_text(path.name, NAME_CHARS)}: "
+                           f"{exc.strerror or exc}") from None
 
 
 def load_session(path: str | os.PathLike) -> Session:
     """Read and validate a session file; raise :class:`SessionError` on any problem."""
     path = Path(path)
+    return parse_session(read_limited(path, MAX_FILE_BYTES), path.name)
+
+
+def read_limited(path: Path, limit: int) -> bytes:
+    """The bytes of the regular file ``path``, at most ``limit`` of them, else
+    :class:`SessionError` (see :mod:`~gui_backprop.core.regular_file`)."""
+    name = short_text(path.name, NAME_CHARS)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise SessionError(f"{path.name} is too large to be a session file")
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise SessionError(f"cannot open {path.name}: {exc.strerror or exc}") from None
-    return parse_session(raw, path.name)
+        return read_regular_file(path, limit)
+    except UnreadableFile as exc:
+        reason = str(exc)
+        if reason.startswith("larger than"):
+            raise SessionError(f"{name} is too large to be a session file") from None
+        if reason.startswith("not a regular file"):
+            raise SessionError(f"{name} is {reason}") from None
+        raise SessionError(f"{reason.replace(' it:', f' {name}:')}") from None
 
 
 def _reject_constant(name: str):
@@ -94,9 +93,10 @@ def _reject_constant(name: str):
 
 
 def parse_session(raw: bytes, name: str = "the file") -> Session:
-    """Validate the bytes of a session file."""
+    """Validate the bytes of a session file (UTF-8, with or without a byte-order mark)."""
+    name = short_text(name, NAME_CHARS)
     try:
-        data = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+        data = json.loads(raw.decode("utf-8-sig"), parse_constant=_reject_constant)
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise SessionError(f"{name} is not a Backprop Lab session (not valid JSON, "
                            "or cut short)") from None
@@ -143,16 +143,19 @@ def _session_from(data: dict) -> Session:
     for key, value in training.items():
         if not isinstance(value, (int, float, str, bool)) or (
                 isinstance(value, str) and len(value) > 200):
-            raise TypeError(f"training setting '{key}' has the wrong type")
+            raise TypeError(f"training setting '{short_text(key)}' has the wrong type")
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            check_number(f"training setting '{short_text(key)}'", value)  # finite, fits a float
     history = data.get("loss_history", [])
     if not isinstance(history, list) or len(history) > MAX_HISTORY:
         raise TypeError("'loss_history' has the wrong type")
     losses = []
     for value in history:
-        if value is None:
+        if value is None:  # how a loss that was NaN or infinite is saved
             losses.append(math.nan)
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            losses.append(float(value))
+            # any size a run can reach (a diverging one nears 1e308), but finite
+            losses.append(check_number("loss_history", value))
         else:
             raise TypeError("'loss_history' must hold numbers")
     return Session(text, values, parameters, rate, lesson, position, dict(training),

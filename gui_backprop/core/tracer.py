@@ -9,6 +9,7 @@ tensor hooks on leaves); the update runs under ``torch.no_grad()`` and
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping
 
 import torch
@@ -18,7 +19,7 @@ from gui_backprop.core.forward import ForwardRecording, make_leaf, plain, run_fo
 from gui_backprop.core.graph import Iteration, ParameterUpdate, Trace
 from gui_backprop.core.graph_builder import GraphBuilder
 from gui_backprop.core.program import Program, parse_program
-from gui_backprop.core.values import Value, check_learning_rate, check_value
+from gui_backprop.core.values import Value, check_learning_rate, check_value, short_text
 
 MAX_ITERATIONS = 20
 
@@ -27,12 +28,20 @@ def resolve_values(program: Program, values: Mapping[str, object] | None) -> dic
     """The program's leaf values with ``values`` overriding them."""
     leaves = program.leaves
     result = dict(leaves)
-    for name, value in (values or {}).items():
+    for given, value in (values or {}).items():
+        name = program_name(given)
         if name not in leaves:
             known = ", ".join(leaves) or "none"
-            raise ProgramError(f"'{name}' is not a value of the program (values: {known})")
+            raise ProgramError(f"'{short_text(str(given))}' is not a value of the program "
+                               f"(values: {known})")
         result[name] = check_value(name, value)
     return result
+
+
+def program_name(name: object) -> object:
+    """``name`` as the parser spells it: Python reads identifiers in NFKC form, so the
+    program's full-width ``ｗ`` is ``w``, and so is a ``ｗ`` given from outside."""
+    return unicodedata.normalize("NFKC", name) if isinstance(name, str) else name
 
 
 def resolve_parameters(program: Program, parameters: Iterable[str] | None) -> tuple[str, ...]:
@@ -40,11 +49,11 @@ def resolve_parameters(program: Program, parameters: Iterable[str] | None) -> tu
     leaves = program.leaves
     if parameters is None:
         return tuple(leaves)
-    chosen = tuple(dict.fromkeys(parameters))
+    chosen = tuple(dict.fromkeys(program_name(name) for name in parameters))
     for name in chosen:
         if name not in leaves:
-            raise ProgramError(f"'{name}' cannot be a parameter: only values assigned a number "
-                               f"can (here: {', '.join(leaves)})")
+            raise ProgramError(f"'{short_text(str(name))}' cannot be a parameter: only values "
+                               f"assigned a number can (here: {', '.join(leaves)})")
     if not chosen:
         raise ProgramError("choose at least one parameter (requires_grad=True) "
                            "so that there is a gradient to compute")
@@ -115,6 +124,7 @@ def _run_iteration(index, program, leaves, params, rate, output_name, zero_grad,
     finally:
         for handle in handles:
             handle.remove()
+        builder.remove_backward_hooks()
     nodes, edges = builder.finish(leaf_grads)
     updates = _update(leaves, params, rate, zero_grad, notes if index == 0 else [])
     output_id = builder.node_of(output)

@@ -11,7 +11,6 @@ settings always give the same points.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,7 +19,7 @@ import torch
 from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.forward import DTYPE
 from gui_backprop.core.training_program import CompiledProgram
-from gui_backprop.core.values import Value
+from gui_backprop.core.values import Value, check_number
 
 INPUT_NAME = "x"
 POINTS_RANGE = (2, 1_000)
@@ -41,10 +40,11 @@ class DataSettings:
         if isinstance(self.points, bool) or not isinstance(self.points, int) \
                 or not low <= self.points <= high:
             raise ProgramError(f"the number of points must be a whole number from {low} to {high}")
-        if not isinstance(self.noise, (int, float)) or not math.isfinite(self.noise) \
-                or not NOISE_RANGE[0] <= self.noise <= NOISE_RANGE[1]:
+        try:
+            check_number("noise", self.noise, *NOISE_RANGE)
+        except ProgramError:
             raise ProgramError(f"the noise must be a number from {NOISE_RANGE[0]:g} "
-                               f"to {NOISE_RANGE[1]:g}")
+                               f"to {NOISE_RANGE[1]:g}") from None
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) \
                 or not SEED_RANGE[0] <= self.seed <= SEED_RANGE[1]:
             raise ProgramError(f"the seed must be a whole number from {SEED_RANGE[0]} "

@@ -14,9 +14,10 @@ from PySide6.QtCore import QStandardPaths, Qt, qInstallMessageHandler
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-from gui_backprop.core.lessons import Lesson, LessonError, find_lesson, load_lessons
+from gui_backprop.core.lessons import Lesson, LessonError, find_lesson, load_all_lessons
 from gui_backprop.core.resources import resources_dir
 from gui_backprop.core.session_file import Session, SessionError, load_session
+from gui_backprop.ui.platform_check import window_problem
 from gui_backprop.ui.window import settings_keys as keys
 from gui_backprop.ui.window.error_handler import ErrorHandler, ScreenshotErrorHandler, describe
 
@@ -153,7 +154,8 @@ def _check_step(window, step: int) -> None:
 
 def run_app(args) -> int:
     """Open the window (or, with ``args.screenshot``, render it to a PNG) and return
-    the exit status. ``args`` has ``session``, ``lesson``, ``step``, ``screenshot``, ``size``.
+    the exit status. ``args`` has ``session``, ``lesson``, ``step``, ``screenshot``, ``size``
+    and ``lesson_folders`` (teachers' folders, whose lessons follow the built-in ones).
 
     A session file that cannot be opened is a usage error (exit status 2, one line)."""
     screenshot = getattr(args, "screenshot", None)
@@ -162,8 +164,14 @@ def run_app(args) -> int:
         size = parse_size(getattr(args, "size", None) or "1280x800")
         if screenshot:
             use_offscreen_platform_if_headless()
+        problem = window_problem()
+        if problem is not None:  # Qt would abort the process (and dump core) instead
+            print(f"gui-backprop: error: {problem}", file=sys.stderr)
+            return EXIT_FAILURE
         app = application()
-        lessons = load_lessons()
+        lessons, skipped = load_all_lessons(getattr(args, "lesson_folders", None) or [])
+        for problem in skipped:
+            print(f"gui-backprop: warning: skipped {problem}", file=sys.stderr)
         lesson = _choose(lessons, getattr(args, "lesson", None))
         step = getattr(args, "step", None)
         step = None if step is None else int(step)

@@ -27,9 +27,11 @@ class LessonModel(QObject):
     Signals, in the order they fire after a change:
     ``lesson_opened(Lesson)`` when another lesson is opened; ``traced(Walkthrough)``
     after every successful trace; ``moved(int)`` with the position after any move or
-    trace; ``failed(str)`` when an edit was refused (nothing else changed).
+    trace; ``failed(str)`` when an edit was refused (nothing else changed);
+    ``lessons_changed`` when lessons were added (a teacher's folder).
     """
 
+    lessons_changed = Signal()
     lesson_opened = Signal(object)
     traced = Signal(object)
     moved = Signal(int)
@@ -113,6 +115,16 @@ class LessonModel(QObject):
         return it.nodes[node].line
 
     # -- opening and editing -------------------------------------------------------
+
+    def add_lessons(self, lessons: list[Lesson]) -> list[Lesson]:
+        """Add lessons after the ones there are (a teacher's folder); a lesson whose id
+        is taken already is left out. Returns the lessons left out."""
+        taken = {lesson.id for lesson in self.lessons}
+        added = [lesson for lesson in lessons if lesson.id not in taken]
+        if added:
+            self.lessons.extend(added)
+            self.lessons_changed.emit()
+        return [lesson for lesson in lessons if lesson.id in taken]
 
     def open_lesson(self, lesson: Lesson | str) -> None:
         """Open a lesson (or its id) at its start, with its own settings."""

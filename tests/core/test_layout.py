@@ -10,6 +10,7 @@ from gui_backprop.core.layout import (
     assign_layers,
     compute_layout,
     count_crossings,
+    count_segment_crossings,
     layered_layout,
     spread,
 )
@@ -155,3 +156,16 @@ def test_random_programs_are_laid_out_without_overlaps(source, parameters):
         assume(False)  # the output does not depend on a parameter
     layout = compute_layout(iteration)
     _assert_well_formed(iteration, layout)
+
+
+def _crossing_pairs(segments):
+    return sum(1 for i, (a0, a1) in enumerate(segments) for b0, b1 in segments[i + 1:]
+               if (a0 - b0) * (a1 - b1) < 0)
+
+
+ENDS = st.integers(0, 5).map(float) | st.sampled_from([0.001, 1.002, 2.5])
+
+
+@given(st.lists(st.tuples(ENDS, ENDS), max_size=14))
+def test_the_fast_crossing_count_agrees_with_checking_every_pair(segments):
+    assert count_segment_crossings(segments) == _crossing_pairs(segments)

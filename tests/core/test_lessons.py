@@ -142,23 +142,29 @@ forward = 1
 """
 
 
-@pytest.mark.parametrize("change, words", [
-    (lambda t: t.replace('title = "T"\n', ""), "missing ['title']"),
-    (lambda t: 'colour = "red"\n' + t, "unknown ['colour']"),
-    (lambda t: t + 'backward = "one"\n', "x.toml: invalid literal"),
-    (lambda t: t.replace('[stages]', 'formulas = {x = "2 *"}\n[stages]'), "formula for x"),
-    (lambda t: t.replace('[stages]', 'iterations = 99\n[stages]'), "iterations"),
-    (lambda t: t.replace("x * 2\"", "x ** \""), "program"),
-    (lambda t: t.replace('forward = "F"', 'sideways = "F"'), "unknown stages"),
-    (lambda t: t.replace("forward = 1", "forward = 9"), "outside the listing"),
-    (lambda t: t.replace('intro = "I"', 'intro = "I'), "x.toml"),
-    (lambda t: t.replace('summary = "S"', 'summary = "S"\nparameters = ["q"]'), "'q'"),
+@pytest.mark.parametrize("change, line, words", [
+    (lambda t: t.replace('title = "T"\n', ""), 1, "the field 'title' is missing"),
+    (lambda t: 'colour = "red"\n' + t, 1, "unknown field 'colour'"),
+    (lambda t: t + 'backward = "one"\n', 12, "'backward' must be a line number"),
+    (lambda t: t.replace('[stages]', 'formulas = {x = "2 *"}\n[stages]'), 6,
+     "formula for 'x'"),
+    (lambda t: t.replace('[stages]', 'iterations = 99\n[stages]'), 6,
+     "iterations must be from 1 to 20"),
+    (lambda t: t.replace("x * 2\"", "x ** \""), 5, "program: "),
+    (lambda t: t.replace('program = "x = 1.0\\ny = x * 2"',
+                         'program = """\nx = 1.0\ny = x **\n"""'), 7, "program: "),
+    (lambda t: t.replace('forward = "F"', 'sideways = "F"'), 7, "unknown stage 'sideways'"),
+    (lambda t: t.replace("forward = 1", "forward = 9"), 11, "outside the listing"),
+    (lambda t: t.replace('intro = "I"', 'intro = "I'), 4, "not valid TOML"),
+    (lambda t: t.replace('summary = "S"', 'summary = "S"\nparameters = ["q"]'), 4,
+     "parameter 'q'"),
+    (lambda t: t.replace("forward = 1", '"forward.zz" = 1'), 11, "'zz' is not a variable"),
 ])
-def test_a_broken_lesson_file_is_refused_with_its_name(tmp_path, change, words):
+def test_a_broken_lesson_file_is_refused_with_its_line(tmp_path, change, line, words):
     path = tmp_path / "x.toml"
     path.write_text(GOOD, encoding="utf-8")
     assert load_lesson(path).title == "T"
     path.write_text(change(GOOD), encoding="utf-8")
     with pytest.raises(LessonError) as caught:
         load_lesson(path)
-    assert words in str(caught.value) and str(caught.value).startswith("x.toml")
+    assert str(caught.value).startswith(f"{path}:{line}: ") and words in str(caught.value)

@@ -27,6 +27,8 @@ from gui_backprop.ui.editing.values_panel import ValuesPanel
 from gui_backprop.ui.exercise.mode import ExerciseMode
 from gui_backprop.ui.exercise.panel import ExercisePanel, explanation_with_exercise
 from gui_backprop.ui.files.exports import Exports
+from gui_backprop.ui.files.lesson_folders import LessonFolders
+from gui_backprop.ui.files.save_lesson import LessonSaver
 from gui_backprop.ui.files.sessions import SessionFiles
 from gui_backprop.ui.lesson_model import LessonModel
 from gui_backprop.ui.looks.style_sheet import window_style_sheet
@@ -72,8 +74,11 @@ class MainWindow(QMainWindow):
         self.train_state = TrainPanelState(self.train_panel)
         self.session_files = SessionFiles(self, self.model, self.train_state, settings)
         self.exports = Exports(self, self.model, self.graph_view, self.train_state, settings)
+        self.lesson_folders = LessonFolders(self, self.model, settings)
+        self.lesson_saver = LessonSaver(self, self.model, settings)
         self.menus = WindowMenus(self, self.model, self.player, self.session_files,
-                                 self.exports, self.graph_view, self.exercise)
+                                 self.exports, self.graph_view, self.exercise,
+                                 self.lesson_folders, self.lesson_saver)
         self.menus.text_size_requested.connect(self.set_text_size)
         self.menus.gradient_check_requested.connect(self.show_gradient_check)
         self.text_size_changed.connect(self.menus.show_text_size)
@@ -219,6 +224,7 @@ class MainWindow(QMainWindow):
         lesson = self.model.lessons[0].id
         size = self._default_text_size
         if settings is not None:
+            self.lesson_folders.open_remembered()  # before the last lesson is looked for
             geometry = settings.value(keys.GEOMETRY)
             if geometry is not None:
                 self.restoreGeometry(geometry)

@@ -12,6 +12,8 @@ from gui_backprop.core.walkthrough import Stage
 from gui_backprop.ui.canvas.view import GraphView
 from gui_backprop.ui.exercise.mode import ExerciseMode
 from gui_backprop.ui.files.exports import Exports
+from gui_backprop.ui.files.lesson_folders import LessonFolders
+from gui_backprop.ui.files.save_lesson import LessonSaver
 from gui_backprop.ui.files.sessions import SessionFiles
 from gui_backprop.ui.lesson_model import LessonModel
 from gui_backprop.ui.walkthrough.controls import WalkthroughPlayer
@@ -32,11 +34,13 @@ class WindowMenus(QObject):
 
     def __init__(self, window: QMainWindow, model: LessonModel, player: WalkthroughPlayer,
                  files: SessionFiles, exports: Exports, graph_view: GraphView,
-                 exercise: ExerciseMode):
+                 exercise: ExerciseMode, lesson_folders: LessonFolders,
+                 lesson_saver: LessonSaver):
         super().__init__(window)
         self.window = window
         self.model, self.player, self.files, self.exports = model, player, files, exports
         self.graph_view, self.exercise = graph_view, exercise
+        self.lesson_folders, self.lesson_saver = lesson_folders, lesson_saver
         self._text_size = 0
         self.actions: dict[str, QAction] = {}
         bar = window.menuBar()
@@ -72,9 +76,14 @@ class WindowMenus(QObject):
         recent = menu.addMenu("Open &recent")
         recent.setObjectName("recentMenu")
         files.attach_recent_menu(recent)
+        self._add(menu, "open_lesson_folder", "Open &lesson folder…",
+                  self.lesson_folders.open_folder,
+                  tip="Add a teacher's folder of lessons (remembered for the next start)")
         self._add(menu, "save", "&Save session", files.save, ["Ctrl+S"],
                   "Save the lesson, values, position and training")
         self._add(menu, "save_as", "Save session &as…", files.save_as, ["Ctrl+Shift+S"])
+        self._add(menu, "save_as_lesson", "Save as &lesson…", self.lesson_saver.save_as_lesson,
+                  tip="The program, its values and your texts as a lesson file to share")
         menu.addSeparator()
         export = menu.addMenu("&Export")
         export.setObjectName("exportMenu")

@@ -7,7 +7,15 @@ import pyqtgraph as pg
 
 from gui_backprop.ui.looks.theme import current_theme
 from gui_backprop.ui.training.plots.live_items import LiveCurve
-from gui_backprop.ui.training.plots.live_plot import CACHED, SUBPIXEL, LivePlotWidget, style_plot
+from gui_backprop.ui.training.plots.live_plot import (
+    CACHED,
+    SUBPIXEL,
+    LivePlotWidget,
+    finite_extent,
+    plot_range,
+    shown,
+    style_plot,
+)
 
 
 class DataPlot(LivePlotWidget):
@@ -39,8 +47,9 @@ class DataPlot(LivePlotWidget):
         old_x, old_y = self._points.getData()
         if old_x is not None and np.array_equal(old_x, x) and np.array_equal(old_y, y):
             return
-        self._points.setData(x, y)
-        self._extent = [float(np.min(x)), float(np.max(x)), float(np.min(y)), float(np.max(y))]
+        drawable = np.isfinite(x) & np.isfinite(y)  # a point without a place is not drawn
+        self._points.setData(shown(x[drawable]), shown(y[drawable]))
+        self._extent = [*finite_extent(x), *finite_extent(y)]
         self._show_extent()
 
     def set_curve(self, x: np.ndarray | None, y: np.ndarray | None, exact: bool = False) -> None:
@@ -57,7 +66,7 @@ class DataPlot(LivePlotWidget):
             span = self._extent[3] - self._extent[2]
             if np.all(old_x == x) and np.max(np.abs(old_y - y)) < span * SUBPIXEL:
                 return
-        self._fit.set_xy(x, y)
+        self._fit.set_xy(shown(x), shown(y))
         if first and self._extent is not None and np.all(np.isfinite(y)):
             e = self._extent
             self._extent = [min(e[0], float(x.min())), max(e[1], float(x.max())),
@@ -66,8 +75,8 @@ class DataPlot(LivePlotWidget):
 
     def _show_extent(self) -> None:
         x0, x1, y0, y1 = self._extent
-        self.getPlotItem().setRange(xRange=(x0, x1 if x1 > x0 else x0 + 1),
-                                    yRange=(y0, y1 if y1 > y0 else y0 + 1), padding=0.06)
+        self.getPlotItem().setRange(xRange=plot_range(x0, x1), yRange=plot_range(y0, y1),
+                                    padding=0.06)
 
     def curve_data(self) -> tuple[np.ndarray, np.ndarray]:
         """The fitted curve as drawn."""

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsItem
@@ -34,6 +35,33 @@ from gui_backprop.ui.training.plots.live_items import LiveGrid
 CACHED = QGraphicsItem.CacheMode.DeviceCoordinateCache
 SUBPIXEL = 1e-3  # a change below this fraction of a plot's span is not redrawn
 GRID_ALPHA = 0.3
+PLOT_LIMIT = 1e300  # what a plot shows is clipped to this size: a range around it, with
+# padding, stays inside float64 (1.8e308), where pyqtgraph refuses an infinite range
+
+
+def shown(values) -> np.ndarray:
+    """``values`` as a plot can draw them: infinities and sizes beyond :data:`PLOT_LIMIT`
+    clipped to it (NaN stays NaN, a gap)."""
+    return np.clip(np.asarray(values, dtype=float), -PLOT_LIMIT, PLOT_LIMIT)
+
+
+def plot_range(low: float, high: float) -> tuple[float, float]:
+    """A range a plot can show for data from ``low`` to ``high`` (either may be NaN or
+    infinite): finite, within :data:`PLOT_LIMIT`, and never empty."""
+    low = 0.0 if math.isnan(low) else min(max(low, -PLOT_LIMIT), PLOT_LIMIT)
+    high = low if math.isnan(high) else min(max(high, -PLOT_LIMIT), PLOT_LIMIT)
+    if high <= low:
+        high = low + max(1.0, abs(low))
+    return low, high
+
+
+def finite_extent(values) -> tuple[float, float]:
+    """The smallest and largest finite value (NaN, NaN when there is none)."""
+    finite = np.asarray(values, dtype=float)
+    finite = finite[np.isfinite(finite)]
+    if finite.size == 0:
+        return math.nan, math.nan
+    return float(finite.min()), float(finite.max())
 
 
 class LivePlotWidget(pg.PlotWidget):
@@ -73,7 +101,10 @@ def style_plot(plot: pg.PlotWidget, theme: Theme, title: str, bottom: str, left:
 
 
 def nice_ceiling(value: float) -> float:
-    """The smallest 1, 2 or 5 times a power of ten that is at least ``value`` (> 0)."""
+    """The smallest 1, 2 or 5 times a power of ten that is at least ``value`` (> 0),
+    for ``value`` up to :data:`PLOT_LIMIT` (larger ones give the limit)."""
+    if not value <= PLOT_LIMIT:
+        return PLOT_LIMIT
     power = 10.0 ** math.floor(math.log10(value))
     for factor in (1, 2, 5, 10):
         if factor * power >= value:

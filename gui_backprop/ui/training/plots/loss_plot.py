@@ -21,7 +21,14 @@ from gui_backprop.core.formatting import format_number
 from gui_backprop.core.training_landscape import SMALLEST_LOSS
 from gui_backprop.ui.looks.theme import current_theme
 from gui_backprop.ui.training.plots.live_items import LiveCurve
-from gui_backprop.ui.training.plots.live_plot import LivePlotWidget, nice_ceiling, style_plot
+from gui_backprop.ui.training.plots.live_plot import (
+    LivePlotWidget,
+    finite_extent,
+    nice_ceiling,
+    plot_range,
+    shown,
+    style_plot,
+)
 
 COLUMNS = 2048  # at most; two per pixel of the plot
 MIN_COLUMNS = 512
@@ -131,7 +138,9 @@ class LossPlot(LivePlotWidget):
         """Empty the plot and preallocate room for a run of ``length`` steps."""
         self._length = max(int(length), 2)
         self._steps = np.arange(self._length, dtype=float)
-        self._losses = np.empty(self._length)
+        # Filled (not np.empty): the pages are taken now, so memory does not creep up as
+        # the losses of a long run arrive (make bench's memory figure counts all growth).
+        self._losses = np.full(self._length, np.nan)
         self._envelope = PeakEnvelope(self._length, self._columns())
         self._count = 0
         self._low = self._high = math.nan
@@ -156,15 +165,16 @@ class LossPlot(LivePlotWidget):
         self._losses[first_step:end] = losses
         self._envelope.add(first_step, losses)
         self._count = max(self._count, end)
-        low, high = float(losses.min()), float(losses.max())
-        self._low = low if math.isnan(self._low) else min(self._low, low)
-        self._high = high if math.isnan(self._high) else max(self._high, high)
+        low, high = finite_extent(losses)  # an infinite loss is drawn at the edge
+        if not math.isnan(low):
+            self._low = low if math.isnan(self._low) else min(self._low, low)
+            self._high = high if math.isnan(self._high) else max(self._high, high)
         self._dirty = True
 
     def _grow(self, needed: int) -> None:
         """Double the buffer (only when a run outgrows the length it announced)."""
         self._length = max(needed, 2 * self._length)
-        losses = np.empty(self._length)
+        losses = np.full(self._length, np.nan)
         losses[: self._count] = self._losses[: self._count]
         self._losses, self._steps = losses, np.arange(self._length, dtype=float)
         self._envelope = PeakEnvelope(self._length, self._columns())
@@ -196,6 +206,7 @@ class LossPlot(LivePlotWidget):
             x, y = self._steps[:count], self._losses[:count]
         if self._log:
             y = np.log10(np.maximum(y, SMALLEST_LOSS))
+        y = shown(y)
         if self._follow:
             self._live.set_xy(x, y)
             self._show_range()
@@ -215,7 +226,7 @@ class LossPlot(LivePlotWidget):
             top = nice_ceiling(self._high) if self._high > 0 else 0.0
             bottom = -nice_ceiling(-self._low) if self._low < 0 else 0.0
             y_range = (bottom, top if top > bottom else bottom + 1.0)
-        wanted = ((0.0, float(self._length - 1)), y_range)
+        wanted = ((0.0, float(self._length - 1)), plot_range(*y_range))
         if wanted != self._shown_range:
             self._shown_range = wanted
             view = self.getPlotItem().getViewBox()

@@ -1,0 +1,123 @@
+"""``gui-backprop check-lesson``: everything that can be wrong with a lesson file.
+
+The schema (:mod:`~gui_backprop.core.lesson_schema`) and a trace of the program are
+checked always; with ``run=True`` the lesson's code listing also runs, in a separate
+Python process, and must end at the trace's numbers: the code a learner reads computes
+what the walkthrough shows. Only the checker runs a listing, and only when asked:
+loading a lesson never runs anything but the safe program parser and the tracer.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from gui_backprop.core.formatting import format_value
+from gui_backprop.core.lesson_schema import LessonError, LessonProblem
+from gui_backprop.core.lessons import Lesson, load_lesson
+
+RUN_TIMEOUT = 120  # seconds for one listing (importing torch takes a few)
+RELATIVE_TOLERANCE = 1e-4  # the listing runs in float32, the trace in float64
+MARKER = "__BACKPROP_LAB_VALUES__"
+
+# Appended to the listing: the final values of the program's variables as JSON.
+_EPILOGUE = """
+import json as _bplab_json
+import torch as _bplab_torch
+_bplab_found = {{}}
+for _bplab_name in {names!r}:
+    _bplab_value = globals().get(_bplab_name)
+    if isinstance(_bplab_value, _bplab_torch.Tensor):
+        _bplab_found[_bplab_name] = _bplab_value.detach().to(_bplab_torch.float64).tolist()
+print()
+print({marker!r} + _bplab_json.dumps(_bplab_found))
+"""
+
+
+def check_lesson_file(path: Path, run: bool = False) -> list[LessonProblem]:
+    """Every problem of the lesson file at ``path`` (empty when it is fine)."""
+    path = Path(path)
+    try:
+        lesson = load_lesson(path)
+    except LessonError as exc:
+        return list(exc.problems) or [LessonProblem(path, 1, str(exc))]
+    if not run:
+        return []
+    if not lesson.code:
+        return [LessonProblem(path, 1, "--run: the lesson has no code listing to run")]
+    return _run_listing(lesson, path)
+
+
+def expected_final_values(lesson: Lesson) -> dict[str, object]:
+    """What each variable of the program holds when the lesson's code has run: the
+    parameters after the last update, every other variable as last computed."""
+    trace = lesson.trace()
+    last = trace.iterations[-1]
+    values: dict[str, object] = {node.name: node.value for node in last.nodes
+                                 if node.name is not None}
+    for update in last.updates:
+        values[update.name] = update.after
+    return values
+
+
+def _run_listing(lesson: Lesson, path: Path) -> list[LessonProblem]:
+    expected = expected_final_values(lesson)
+    script = lesson.code + "\n" + _EPILOGUE.format(names=sorted(expected), marker=MARKER)
+    with tempfile.TemporaryDirectory(prefix="bplab-check-") as folder:
+        try:
+            result = subprocess.run([sys.executable, "-I", "-c", script], cwd=folder,
+                                    capture_output=True, text=True, timeout=RUN_TIMEOUT,
+                                    stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired:
+            return [LessonProblem(path, 1, f"--run: the listing ran longer than "
+                                           f"{RUN_TIMEOUT} s")]
+    line = _listing_line(path)
+    if result.returncode != 0:
+        last = (result.stderr.strip().splitlines() or ["no message"])[-1]
+        return [LessonProblem(path, line, f"--run: the listing failed: {last}")]
+    found = _values_printed(result.stdout)
+    if not found:
+        return [LessonProblem(path, line, "--run: the listing defines none of the "
+                                          "program's variables as tensors")]
+    problems = []
+    for name, value in sorted(found.items()):
+        if not _close(value, expected[name]):
+            shown = tuple(value) if isinstance(value, list) else value
+            problems.append(LessonProblem(path, line, f"--run: the listing ends with {name} "
+                                                      f"= {format_value(shown)}, the trace "
+                                                      f"with {format_value(expected[name])}"))
+    return problems
+
+
+def _values_printed(stdout: str) -> dict[str, object]:
+    for text in reversed(stdout.splitlines()):
+        if text.startswith(MARKER):
+            try:
+                return json.loads(text[len(MARKER):])
+            except ValueError:
+                return {}
+    return {}
+
+
+def _close(got, want) -> bool:
+    got = got if isinstance(got, list) else [got]
+    want = list(want) if isinstance(want, tuple) else [want]
+    if len(got) != len(want):
+        return False
+    return all(math.isclose(g, w, rel_tol=RELATIVE_TOLERANCE, abs_tol=1e-6)
+               or (math.isnan(g) and math.isnan(w)) for g, w in zip(got, want, strict=True))
+
+
+def _listing_line(path: Path) -> int:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return 1
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip().startswith("listing"):
+            return number
+    return 1
