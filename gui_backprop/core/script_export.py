@@ -146,7 +146,7 @@ def export_training_script(program, values: dict[str, Value], parameters: tuple[
     lines.append("# the data and the starting values: parameters have requires_grad=True")
     for name, value in values.items():
         grad = ", requires_grad=True" if name in parameters else ""
-        lines.append(f"{name} = torch.tensor({_literal(value)}{grad})")
+        lines.append(f"{name} = torch.tensor({literal_text(value)}{grad})")
     lines.append(f"{rate_var} = {learning_rate!r}")
     lines.append(f"{epochs_var} = {epochs!r}")
     if sgd:
@@ -156,8 +156,7 @@ def export_training_script(program, values: dict[str, Value], parameters: tuple[
     for stmt in program.statements:
         if stmt.literal is not None:
             continue
-        expression = _TorchNames().visit(ast.parse(ast.unparse(stmt.expression), mode="eval"))
-        forward.append(f"{stmt.target} = {ast.unparse(expression.body)}")
+        forward.append(f"{stmt.target} = {torch_expression(stmt.expression)}")
     show = f'print("step", {epoch_var}, "{output} =", {_show(output)})'
     lines += ["", f"for {epoch_var} in range({epochs_var}):", "    # forward pass"]
     lines += [f"    {line}" for line in forward]
