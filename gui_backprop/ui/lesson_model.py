@@ -202,13 +202,13 @@ class LessonModel(QObject):
         data it trained on, described by ``note`` (such as "trained to epoch 300 of 300").
 
         The values shown before are kept for :meth:`back_to_starting_values` (the first
-        ones, when results of several runs or pauses follow each other). The error
-        message if refused.
+        ones, when results of several runs or pauses follow each other). The reason
+        if refused (not emitted as ``failed``: nothing the learner typed was refused).
         """
         try:
             walkthrough = self.trace_with(values)
-        except ProgramError as exc:
-            return self._refuse(exc.message)
+        except ProgramError as exc:  # the caller says it where the run is reported
+            return exc.message
         if self.starting_values is None:
             self.starting_values = dict(self.values)
         self.values.update({name: walkthrough.trace.values[name] for name in values})

@@ -66,7 +66,12 @@ class TrainLessonLink(QObject):
         if snapshot is None or (snapshot.step == 0
                                 and snapshot.status is TrainingStatus.DIVERGED):
             return  # not finite at the starting values: nothing was trained
-        self.model.adopt_trained(self.panel.latest_values(), result_note(snapshot))
+        refused = self.model.adopt_trained(self.panel.latest_values(), result_note(snapshot))
+        if refused is not None:  # such as values too large for the walkthrough to show
+            shown = self.panel.message.text()
+            self.panel.message.setText(
+                (shown + "\n\n" if shown else "") + "The walkthrough keeps showing the "
+                f"values before this run: the run's values cannot be shown there ({refused}).")
 
     @Slot()
     def _back_to_start(self) -> None:
