@@ -12,6 +12,7 @@ import ast
 
 from gui_backprop.core.functions import FUNCTIONS
 from gui_backprop.core.graph import Trace
+from gui_backprop.core.training_program import CompiledProgram
 from gui_backprop.core.values import Value
 
 HEADER = '''"""{title}
@@ -108,4 +109,72 @@ def export_script(trace: Trace, title: str = "A program traced by Backprop Lab",
             lines.append(f"    {name}.grad.zero_()")
     else:
         lines.append("    # the gradients are NOT zeroed here, so they accumulate")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+TRAINING_HEADER = '''"""{title}
+
+Exported from Backprop Lab: the training run, as the app ran it: {epochs:,} epochs of
+gradient descent on the data below, learning rate {rate!r}. Run it with:
+python {filename}
+It prints the loss the app plotted (and its loss history CSV holds) at step 0, every
+{every:,} steps and at the end, then the trained parameters.
+"""
+
+import torch
+
+# Backprop Lab computes in double precision; so does this script.
+torch.set_default_dtype(torch.float64)
+'''
+
+
+def export_training_script(program, values: dict[str, Value], parameters: tuple[str, ...],
+                           output: str, learning_rate: float, epochs: int, sgd: bool = False,
+                           title: str = "A training run of Backprop Lab",
+                           filename: str = "backprop_lab_training.py") -> str:
+    """The source of a script that trains ``program`` as the Train tab did: from
+    ``values`` (the data trained on included), ``epochs`` updates of ``parameters`` at
+    ``learning_rate`` (by hand, or with ``torch.optim.SGD`` when ``sgd``)."""
+    used = CompiledProgram(program).depends_on(output)
+    parameters = tuple(name for name in parameters if name in used)  # the ones with a .grad
+    taken = set(program.names)
+    epoch_var, epochs_var = _free("step", taken), _free("epochs", taken)
+    rate_var, optimizer_var = _free("learning_rate", taken), _free("optimizer", taken)
+    every = max(1, epochs // 10)
+    lines = [TRAINING_HEADER.format(title=title.replace('"""', "'''"), filename=filename,
+                                    epochs=epochs, rate=learning_rate, every=every)]
+    lines.append("# the data and the starting values: parameters have requires_grad=True")
+    for name, value in values.items():
+        grad = ", requires_grad=True" if name in parameters else ""
+        lines.append(f"{name} = torch.tensor({literal_text(value)}{grad})")
+    lines.append(f"{rate_var} = {learning_rate!r}")
+    lines.append(f"{epochs_var} = {epochs!r}")
+    if sgd:
+        lines.append(f"{optimizer_var} = torch.optim.SGD([{', '.join(parameters)}], "
+                     f"lr={rate_var})")
+    forward = []
+    for stmt in program.statements:
+        if stmt.literal is not None:
+            continue
+        forward.append(f"{stmt.target} = {torch_expression(stmt.expression)}")
+    show = f'print("step", {epoch_var}, "{output} =", {_show(output)})'
+    lines += ["", f"for {epoch_var} in range({epochs_var}):", "    # forward pass"]
+    lines += [f"    {line}" for line in forward]
+    lines.append(f"    if {epoch_var} % {every} == 0:")
+    lines.append(f"        {show}")
+    lines += ["    # backward pass", f"    {output}.backward()"]
+    if sgd:
+        lines += ["    # the same update as w -= lr * w.grad, by PyTorch's optimizer",
+                  f"    {optimizer_var}.step()", f"    {optimizer_var}.zero_grad()"]
+    else:
+        lines += ["    # update the parameters; this must not be recorded in the graph",
+                  "    with torch.no_grad():"]
+        lines += [f"        {name} -= {rate_var} * {name}.grad" for name in parameters]
+        lines.append("    # zero the gradients, or the next backward() would add to them")
+        lines += [f"    {name}.grad.zero_()" for name in parameters]
+    lines += ["", "# the loss after the last update", f"{epoch_var} = {epochs_var}"]
+    lines += forward + [show]
+    for name in parameters:
+        lines.append(f'print("step", {epoch_var}, "{name} =", '
+                     f"{_show(name, isinstance(values[name], tuple))})")
     return "\n".join(lines).rstrip() + "\n"

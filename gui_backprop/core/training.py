@@ -36,11 +36,17 @@ from gui_backprop.core.training_data import (
 )
 from gui_backprop.core.training_landscape import LossLandscape, compute_landscape
 from gui_backprop.core.training_program import CompiledProgram
+from gui_backprop.core.training_stability import StabilityLimit, stability_limit
 from gui_backprop.core.values import Value, check_learning_rate
 
 EPOCHS_RANGE = (1, 1_000_000)
 SNAPSHOTS_PER_SECOND = 60
 CURVE_POINTS = 200
+# A finite loss "grows without bound" when it has risen at every one of the last
+# RISING_STEPS steps and stands GROWTH_FACTOR times its scale above the lowest loss seen:
+# gradient descent past its stability limit grows geometrically, a slow climb does not.
+RISING_STEPS = 10
+GROWTH_FACTOR = 1e6
 
 
 class UpdateRule(StrEnum):
@@ -139,6 +145,19 @@ class TrainingProblem:
         return values
 
 
+@dataclass(frozen=True)
+class TrainingRun:
+    """What a run trained: the program from ``values`` (its data included) with
+    ``settings``, and how many steps it took (``steps``: the epoch it ended or paused at)."""
+
+    program: Program
+    values: Mapping[str, Value]
+    parameters: tuple[str, ...]
+    output: str
+    settings: TrainingSettings
+    steps: int
+
+
 def _readonly(array: np.ndarray) -> np.ndarray:
     array.setflags(write=False)
     return array
@@ -165,6 +184,7 @@ class TrainingSnapshot:
     message: str = ""
     curve_x: np.ndarray | None = field(default=None, repr=False)
     curve_y: np.ndarray | None = field(default=None, repr=False)
+    stability: StabilityLimit | None = field(default=None, repr=False)
 
     @property
     def is_final(self) -> bool:
@@ -172,19 +192,48 @@ class TrainingSnapshot:
         return self.status in FINAL_STATUSES
 
 
-def divergence_message(step: int, loss: float, learning_rate: float) -> str:
-    """What to tell a learner when the loss stops being a finite number."""
+def divergence_message(step: int, loss: float, learning_rate: float,
+                       stability: StabilityLimit | None = None, kept: int | None = None,
+                       kept_loss: float | None = None) -> str:
+    """What to tell a learner when training diverges at ``step`` with ``loss``.
+
+    ``kept`` and ``kept_loss`` name the step whose state was kept (the last with a finite
+    loss; ``step`` itself when the loss is finite but grows without bound);
+    ``stability`` is the Hessian's limit at that state, when it is known.
+    """
     if loss == -math.inf:
         return (f"Training stopped at step {step}: the output keeps decreasing without "
                 "limit, so it has no minimum to find.")
-    what = "not a number (NaN)" if math.isnan(loss) else "infinite"
-    if step == 0:
-        return (f"The loss is {what} at the starting values, so there is nothing to "
-                "train. Change the starting values.")
-    smaller = format_number(learning_rate / 10, 3)
-    return (f"Training stopped at step {step}: the loss became {what}. The learning rate "
-            f"{format_number(learning_rate, 6)} is too large: each step overshoots the "
-            f"minimum. Try a smaller one, such as {smaller}.")
+    if math.isfinite(loss):
+        what = (f"Training diverged: the loss grew without bound, at every one of the last "
+                f"{RISING_STEPS} steps, to {format_number(loss, 4)} at step {step}.")
+    else:
+        kind = "not a number (NaN)" if math.isnan(loss) else "infinite"
+        if step == 0:
+            return (f"The loss is {kind} at the starting values, so there is nothing to "
+                    "train. Change the starting values.")
+        what = f"Training diverged: at step {step} the loss became {kind}."
+    if kept is not None and kept_loss is not None:
+        what += (f" Kept step {kept:,} (loss {format_number(kept_loss, 4)}), the last "
+                 "with a finite loss." if kept != step else
+                 f" Kept step {kept:,}, where it stopped.")
+    rate = format_number(learning_rate, 6)
+    limit = stability.limit if stability is not None else None
+    if limit is None:
+        smaller = format_number(learning_rate / 10, 3)
+        return (f"{what} The learning rate {rate} is too large: each step overshoots the "
+                f"minimum. Try a smaller one, such as {smaller}.")
+    bound = (f"2/λmax = 2/{format_number(stability.lambda_max, 4)} = "
+             f"{format_number(limit, 4)}, where λmax is the largest eigenvalue of the "
+             "loss's Hessian (its steepest curvature, computed by autograd)")
+    if learning_rate >= limit:
+        return (f"{what} The learning rate {rate} is too large: gradient descent is stable "
+                f"only while lr < {bound}. Above it each step overshoots along the steepest "
+                f"direction (the line on the landscape) by more than it corrects. Try a "
+                f"smaller one, such as {format_number(stability.suggestion(), 6)}.")
+    return (f"{what} Here lr = {rate} is below the stability limit {bound}, but the "
+            "curvature was larger along the path. Try a smaller one, such as "
+            f"{format_number(learning_rate / 10, 3)}.")
 
 
 class Trainer:
@@ -214,6 +263,10 @@ class Trainer:
         self._last: TrainingSnapshot | None = None
         self._pause_requested = False
         self._stop_requested = False
+        self.stability: StabilityLimit | None = None
+        # The parameters before the latest update, so that a diverged run keeps its last
+        # finite step exactly (no update undone by arithmetic; its gradients recomputed).
+        self._kept = [torch.zeros_like(p) for p in self._params]
 
     # control (safe to call from another thread: each sets one attribute)
     def request_pause(self) -> None:
@@ -272,11 +325,16 @@ class Trainer:
                 yield self._diverged(value, loss_snapshot=True)
                 return
             self._losses[0] = value
+            self.stability = self._stability()
+            self._lowest = value
+            self._rising = 0
             loss.backward()
             yield self._snapshot()
         next_emit = clock() + interval
         losses, loss_of, leaves, update = self._losses, self._loss_of, self._leaves, self._update
         step = self.step  # a local in the hot loop; self.step follows at every yield
+        lowest, rising = self._lowest, self._rising
+        scale = GROWTH_FACTOR * max(abs(losses[0]), 1e-12)
         while step < target and not (self._stop_requested or self._pause_requested):
             update()
             step += 1
@@ -288,12 +346,20 @@ class Trainer:
                 return
             losses[step] = value
             loss.backward()
+            rising = rising + 1 if value > losses[step - 1] else 0
+            if value < lowest:
+                lowest = value
+            elif rising >= RISING_STEPS and value - lowest > scale:
+                self.step = step
+                yield self._diverged(value)
+                return
             now = clock()
             if now >= next_emit:
                 next_emit = now + interval
                 self.step = step
                 yield self._snapshot()
         self.step = step
+        self._lowest, self._rising = lowest, rising
         if self._stop_requested:
             self.status = TrainingStatus.STOPPED
         elif self.step >= epochs:
@@ -304,6 +370,9 @@ class Trainer:
         yield self._snapshot()
 
     def _update(self) -> None:
+        with torch.no_grad():
+            for kept, param in zip(self._kept, self._params, strict=True):
+                kept.copy_(param)
         if self._optimizer is not None:
             self._optimizer.step()
             self._optimizer.zero_grad()
@@ -338,21 +407,39 @@ class Trainer:
         self._last = TrainingSnapshot(
             self.step, self.settings.epochs, float(self._losses[self.step]),
             MappingProxyType(params), MappingProxyType(grads), chunk, first, rate,
-            self.status, "", self._curve_x if curve_y is not None else None, curve_y)
+            self.status, "", self._curve_x if curve_y is not None else None, curve_y,
+            self.stability)
         return self._last
 
+    def _stability(self) -> StabilityLimit | None:
+        """The Hessian's stability limit at the current parameters (see
+        :mod:`~gui_backprop.core.training_stability`)."""
+        try:
+            return stability_limit(self._loss_of, self._leaves, self.problem.parameters)
+        except (RuntimeError, ValueError, NotImplementedError):
+            return None  # such as an operation without a second derivative: no limit to give
+
     def _diverged(self, value: float, loss_snapshot: bool = False) -> TrainingSnapshot:
-        """The final snapshot of a diverged run: the last good state, and the message."""
+        """The final snapshot of a diverged run: its last finite step, exactly, and why."""
         self.status = TrainingStatus.DIVERGED
-        message = divergence_message(self.step, value, self.settings.learning_rate)
-        if loss_snapshot or self._last is None:  # not even the starting values are good
+        rate = self.settings.learning_rate
+        if loss_snapshot:  # not even the starting values are good
             self._sent = 1
             self._losses[0] = math.nan
+            message = divergence_message(0, value, rate)
             return replace(self._snapshot(), loss=value, message=message)
-        chunk, first = self._loss_chunk(self.step)  # the finite losses not sent yet
-        self._last = replace(self._last, status=TrainingStatus.DIVERGED, message=message,
-                             losses=chunk, first_loss_step=first)
-        return self._last
+        failed_at = self.step
+        if not math.isfinite(value):  # back to the state before the last update
+            with torch.no_grad():
+                for kept, param in zip(self._kept, self._params, strict=True):
+                    param.copy_(kept)
+                    param.grad = None
+            self._loss_of(self._leaves).backward()  # the same calls: the same gradients
+            self.step -= 1
+        kept_loss = float(self._losses[self.step])
+        stability = self._stability() or self.stability
+        message = divergence_message(failed_at, value, rate, stability, self.step, kept_loss)
+        return replace(self._snapshot(), message=message)
 
     def _curve_grid(self) -> np.ndarray | None:
         dataset = self.dataset

@@ -49,6 +49,10 @@ class LessonModel(QObject):
         self.learning_rate: float = self.lesson.learning_rate
         self.walkthrough: Walkthrough | None = None
         self.position = 0
+        # While the walkthrough shows a training run's result: what it says (for headings)
+        # and the values the run started from (the one way back to them).
+        self.trained_note: str | None = None
+        self.starting_values: dict[str, Value] | None = None
         self._state: WalkState | None = None
         # The other lessons' work, kept while the learner is elsewhere (and in a session
         # file): switching lessons never discards anything.
@@ -161,6 +165,7 @@ class LessonModel(QObject):
         self.values = dict(lesson.program.leaves)
         self.parameters = walkthrough.trace.parameters
         self.learning_rate = lesson.learning_rate
+        self._forget_trained()
         self.lesson_opened.emit(lesson)
         self._show(walkthrough, 0)
 
@@ -223,6 +228,7 @@ class LessonModel(QObject):
         self.values = dict(trace.values)
         self.parameters = trace.parameters
         self.learning_rate = trace.learning_rate
+        self._forget_trained()
         self.lesson_opened.emit(lesson)
         self._show(Walkthrough(trace, lesson.code_comments), work.position)
         return None
@@ -236,6 +242,7 @@ class LessonModel(QObject):
             return self._refuse(f"{name}: {exc.message}" if not exc.message.startswith(name)
                                 else exc.message)
         self.values[name] = value
+        self._forget_trained()  # an edited value is where training starts from now on
         self._show(walkthrough, self.position)
         return None
 
@@ -247,8 +254,46 @@ class LessonModel(QObject):
         except ProgramError as exc:
             return self._refuse(exc.message)
         self.values.update({name: walkthrough.trace.values[name] for name in values})
+        self._forget_trained()
         self._show(walkthrough, self.position)
         return None
+
+    def adopt_trained(self, values: dict[str, Value], note: str) -> str | None:
+        """Show a training run's result in the whole walkthrough: its parameters and the
+        data it trained on, described by ``note`` (such as "trained to epoch 300 of 300").
+
+        The values shown before are kept for :meth:`back_to_starting_values` (the first
+        ones, when results of several runs or pauses follow each other). The reason
+        if refused (not emitted as ``failed``: nothing the learner typed was refused).
+        """
+        try:
+            walkthrough = self.trace_with(values)
+        except ProgramError as exc:  # the caller says it where the run is reported
+            return exc.message
+        if self.starting_values is None:
+            self.starting_values = dict(self.values)
+        self.values.update({name: walkthrough.trace.values[name] for name in values})
+        self.trained_note = note
+        self._show(walkthrough, self.position)
+        return None
+
+    def back_to_starting_values(self) -> str | None:
+        """Show the values training started from again (nothing happens when the
+        walkthrough does not show a training result); the error message if refused."""
+        if self.starting_values is None:
+            return None
+        try:
+            walkthrough = self._trace(values=self.starting_values)
+        except ProgramError as exc:
+            return self._refuse(exc.message)
+        self.values = dict(self.starting_values)
+        self._forget_trained()
+        self._show(walkthrough, self.position)
+        return None
+
+    def _forget_trained(self) -> None:
+        self.trained_note = None
+        self.starting_values = None
 
     def set_learning_rate(self, text: str) -> str | None:
         """Set the learning rate from text and re-trace; the error message if refused."""
@@ -281,6 +326,7 @@ class LessonModel(QObject):
         self.values = dict(program.leaves)
         self.parameters = walkthrough.trace.parameters
         self.draft = None
+        self._forget_trained()
         self._show(walkthrough, self.position if same else 0)
         return None
 

@@ -2,12 +2,15 @@
 
 import itertools
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
 import torch
 
+from gui_backprop.core import training
 from gui_backprop.core.errors import ProgramError
+from gui_backprop.core.formatting import format_number
 from gui_backprop.core.forward import make_leaf, run_forward
 from gui_backprop.core.lessons import find_lesson, load_lessons
 from gui_backprop.core.program import parse_program
@@ -161,18 +164,49 @@ def test_run_until_steps_exactly_one_epoch():
     assert [s.step for s in second] == [2] and second[-1].first_loss_step == 2
 
 
-def test_a_too_large_learning_rate_stops_with_a_message_and_keeps_the_last_good_state():
-    settings = TrainingSettings(epochs=10_000, learning_rate=0.5, snapshot_interval=0.0)
-    trainer = Trainer(regression(), settings)
-    snapshots = run_all(trainer)
+@pytest.mark.parametrize("rule", [UpdateRule.MANUAL, UpdateRule.SGD])
+def test_an_infinite_loss_keeps_the_last_finite_step_exactly(monkeypatch, rule):
+    monkeypatch.setattr(training, "GROWTH_FACTOR", math.inf)  # only inf stops the run
+    settings = TrainingSettings(epochs=10_000, learning_rate=10.0, update_rule=rule)
+    snapshots = run_all(Trainer(regression(), settings))  # throttled: few snapshots sent
     final = snapshots[-1]
-    assert final.status is TrainingStatus.DIVERGED
-    assert "smaller" in final.message and "0.05" in final.message
-    last_good = snapshots[-2]
-    assert final.step == last_good.step < 10_000
-    assert dict(final.parameters) == dict(last_good.parameters)
-    assert all(math.isfinite(v) for v in final.parameters.values())
-    assert np.all(np.isfinite(all_losses(snapshots)))
+    assert final.status is TrainingStatus.DIVERGED and math.isfinite(final.loss)
+    kept = final.step
+    assert f"at step {kept + 1} the loss became infinite" in final.message
+    assert f"Kept step {kept} (loss {format_number(final.loss, 4)})" in final.message
+    # the same run stopped at that step has exactly these parameters, gradients and loss
+    again = run_all(Trainer(regression(), replace(settings, epochs=kept)))[-1]
+    assert again.step == kept and dict(again.parameters) == dict(final.parameters)
+    assert dict(again.gradients) == dict(final.gradients) and again.loss == final.loss
+    losses = all_losses(snapshots)
+    assert len(losses) == kept + 1 and np.all(np.isfinite(losses))
+
+
+def test_a_loss_growing_without_bound_is_diverging_while_still_finite():
+    settings = TrainingSettings(epochs=300, learning_rate=0.1)  # used to "finish" at 1e60
+    final = run_all(Trainer(regression(), settings))[-1]
+    assert final.status is TrainingStatus.DIVERGED and final.step < 300
+    assert math.isfinite(final.loss) and "grew without bound" in final.message
+
+
+def test_the_stability_limit_is_two_over_the_hessians_largest_eigenvalue():
+    # J = mean((y - w x - b)^2) has the constant Hessian (2/N) [[Σx², Σx], [Σx, N]]
+    x = torch.tensor([1.0, 2.0, 3.0, 4.0, 5.0], dtype=torch.float64)
+    hessian = 2 / 5 * torch.tensor([[float((x * x).sum()), float(x.sum())],
+                                    [float(x.sum()), 5.0]], dtype=torch.float64)
+    lambda_max = float(torch.linalg.eigvalsh(hessian)[-1])
+    limit = 2 / lambda_max
+    trainer = Trainer(regression(), TrainingSettings(epochs=2000, learning_rate=0.5))
+    final = run_all(trainer)[-1]
+    assert trainer.stability.lambda_max == pytest.approx(lambda_max, rel=1e-12)
+    assert trainer.stability.limit == pytest.approx(limit, rel=1e-12)
+    assert f"lr < 2/λmax = 2/{format_number(lambda_max, 4)} = {format_number(limit, 4)}" \
+        in final.message and "such as 0.05" in final.message
+    # the limit is where gradient descent turns: just below converges, just above diverges
+    below = run_all(Trainer(regression(), TrainingSettings(2000, 0.98 * limit)))[-1]
+    above = run_all(Trainer(regression(), TrainingSettings(2000, 1.02 * limit)))[-1]
+    assert below.status is TrainingStatus.FINISHED
+    assert above.status is TrainingStatus.DIVERGED
 
 
 def test_a_loss_that_is_not_finite_at_the_start_is_reported():

@@ -62,7 +62,8 @@ class GraphPanel(QWidget):
     def _show(self) -> None:
         model = self.model
         state = model.state
-        self.title.setText(TITLE)
+        note = model.trained_note  # the values shown are a training run's result
+        self.title.setText(TITLE if note is None else f"{TITLE} · {note}")
         shown = (id(model.walkthrough), state.iteration)
         if shown != self._shown:
             self._shown = shown

@@ -16,7 +16,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
-from gui_backprop.core.script_export import export_script
+from gui_backprop.core.script_export import export_script, export_training_script
+from gui_backprop.core.training import UpdateRule
 from gui_backprop.ui.canvas.view import GraphView
 from gui_backprop.ui.files.pictures import (
     ExportError,
@@ -73,9 +74,23 @@ class Exports(QObject):
                                                          path, title), "the graph")
 
     def pytorch_script(self) -> Path | None:
-        """Export the current trace as a standalone PyTorch script."""
+        """Export a standalone PyTorch script: the training run when the Train tab has one
+        for the open program (its loop, epochs, data and learning rate), else the trace."""
         trace = self.model.walkthrough.trace
         title = f"{self.model.lesson.title} (Backprop Lab)"
+        run = self.training.run()
+        if run is not None and run.program.source == trace.program.source and run.steps:
+            settings = run.settings
+            return self._export(
+                "Export the training run as PyTorch script",
+                self.model.lesson.id.replace("-", "_") + "_training", ".py",
+                "Python scripts (*.py)",
+                lambda path: write_bytes(path, export_training_script(
+                    run.program, dict(run.values), run.parameters, run.output,
+                    settings.learning_rate, run.steps,
+                    settings.update_rule is UpdateRule.SGD, title, path.name)
+                    .encode("utf-8")),
+                f"the training run ({run.steps:,} epochs) as a PyTorch script")
         return self._export(
             "Export as PyTorch script", self.model.lesson.id.replace("-", "_"), ".py",
             "Python scripts (*.py)",

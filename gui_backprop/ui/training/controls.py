@@ -32,7 +32,7 @@ def progress_text(snapshot: TrainingSnapshot) -> str:
 
 
 class TrainControls(QWidget):
-    """Settings form, Start / Stop / Pause / Resume / Step, the walkthrough button, progress.
+    """Settings form, Start / Stop / Pause / Resume / Step, the way back, progress.
 
     The Alt+letter mnemonics are unique here and leave F, W, V and H to the menus.
     """
@@ -45,16 +45,19 @@ class TrainControls(QWidget):
         self.pause_button = QPushButton("P&ause")
         self.resume_button = QPushButton("&Resume")
         self.step_button = QPushButton("Ste&p one epoch")
-        self.walk_button = QPushButton("Wal&k through these values")
-        self.walk_button.setToolTip("Show the walkthrough (graph, values, gradients) at the "
-                                    "parameters and data of the last snapshot")
+        # A paused or ended run's result is what the whole walkthrough shows; this is the
+        # one way back to the values it started from.
+        self.back_button = QPushButton("Bac&k to the starting values")
+        self.back_button.setToolTip("The walkthrough shows the trained values: show the "
+                                    "values training started from again")
+        self.back_button.setEnabled(False)
         buttons = QGridLayout()
         buttons.addWidget(self.start_button, 0, 0)
         buttons.addWidget(self.stop_button, 0, 1)
         buttons.addWidget(self.pause_button, 1, 0)
         buttons.addWidget(self.resume_button, 1, 1)
         buttons.addWidget(self.step_button, 2, 0, 1, 2)
-        buttons.addWidget(self.walk_button, 3, 0, 1, 2)
+        buttons.addWidget(self.back_button, 3, 0, 1, 2)
         self.log_scale = QCheckBox("Lo&g scale for the loss")
         self.log_scale.setChecked(True)  # the loss falls over orders of magnitude
         self.progress = QProgressBar()
@@ -84,7 +87,7 @@ class TrainControls(QWidget):
                              (self.pause_button, "trainPauseButton"),
                              (self.resume_button, "trainResumeButton"),
                              (self.step_button, "trainStepButton"),
-                             (self.walk_button, "trainWalkButton"),
+                             (self.back_button, "trainBackButton"),
                              (self.log_scale, "trainLogScale")):
             widget.setObjectName(name)
             widget.setAccessibleName(widget.text().replace("&", ""))
@@ -99,8 +102,6 @@ class TrainControls(QWidget):
         self.stop_button.setEnabled(not idle)
         self.step_button.setEnabled(can_train and state in (TrainingState.IDLE,
                                                             TrainingState.PAUSED))
-        self.walk_button.setEnabled(has_result and state in (TrainingState.IDLE,
-                                                             TrainingState.PAUSED))
         for widget in (self.form.epochs, self.form.learning_rate, self.form.rule,
                        self.form.data_group):
             widget.setEnabled(idle)

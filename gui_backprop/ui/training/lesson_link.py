@@ -1,9 +1,12 @@
-"""Keeps the Train panel in step with the window's lesson model.
+"""Keeps the Train panel and the window's lesson model showing one state.
 
-The panel trains what the lesson model shows: its program (a lesson's, or the playground's),
-its parameters, values and learning rate. Opening another lesson or program stops any
-training; new values apply to the next run. The panel's progress goes to the status
-bar, and "Walk through these values" re-traces the walkthrough at the last snapshot.
+The panel trains what the lesson model shows: its program (a lesson's, or the
+playground's), its parameters, values and learning rate (one learning rate: typed in
+the Train tab, it is the model's). Opening another lesson or program stops any
+training; new values apply to the next run. When a run pauses or ends, the whole
+walkthrough adopts its result (values, steps, explanation, code, gradient check); the
+Train tab's "Back to the starting values" and the next Start return to the values it
+started from. The panel's progress goes to the status bar.
 """
 
 from __future__ import annotations
@@ -11,11 +14,23 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QStatusBar
 
-from gui_backprop.core.training import TrainingProblem
+from gui_backprop.core.training import TrainingProblem, TrainingSnapshot, TrainingStatus
 from gui_backprop.ui.lesson_model import LessonModel
 from gui_backprop.ui.training.panel import TrainPanel
 
 STATUS_TIMEOUT_MS = 10_000
+
+
+def result_note(snapshot: TrainingSnapshot) -> str:
+    """How a heading names the values of a run's paused or final snapshot."""
+    where = f"epoch {snapshot.step:,} of {snapshot.epochs:,}"
+    if snapshot.status is TrainingStatus.PAUSED:
+        return f"trained values, paused at {where}"
+    if snapshot.status is TrainingStatus.DIVERGED:
+        return f"diverged: the values kept at {where}"
+    if snapshot.status is TrainingStatus.STOPPED:
+        return f"trained values, stopped at {where}"
+    return f"trained to {where}"
 
 
 class TrainLessonLink(QObject):
@@ -28,7 +43,10 @@ class TrainLessonLink(QObject):
         self.model = model
         self.status_bar = status_bar
         model.traced.connect(self._follow)
-        panel.trained_values_requested.connect(self._walk_through)
+        panel.settled.connect(self._adopt_result)
+        panel.starting.connect(self._back_to_start)
+        panel.learning_rate_entered.connect(self._set_learning_rate)
+        panel.back_requested.connect(model.back_to_starting_values)
         panel.status_text_changed.connect(self._show_status)
         if model.walkthrough is not None:
             self._follow()
@@ -40,10 +58,33 @@ class TrainLessonLink(QObject):
         model = self.model
         self.panel.set_source(model.lesson.id,
                               TrainingProblem.from_trace(model.walkthrough.trace))
+        self.panel.set_can_go_back(model.starting_values is not None)
 
-    @Slot(dict)
-    def _walk_through(self, values: dict) -> None:
-        self.model.set_values(values)
+    @Slot()
+    def _adopt_result(self) -> None:
+        snapshot = self.panel.latest_snapshot
+        if snapshot is None or (snapshot.step == 0
+                                and snapshot.status is TrainingStatus.DIVERGED):
+            return  # not finite at the starting values: nothing was trained
+        refused = self.model.adopt_trained(self.panel.latest_values(), result_note(snapshot))
+        if refused is not None:  # such as values too large for the walkthrough to show
+            shown = self.panel.message.text()
+            self.panel.message.setText(
+                (shown + "\n\n" if shown else "") + "The walkthrough keeps showing the "
+                f"values before this run: the run's values cannot be shown there ({refused}).")
+
+    @Slot()
+    def _back_to_start(self) -> None:
+        self._set_learning_rate(self.panel.form.learning_rate.text())
+        self.model.back_to_starting_values()
+
+    @Slot(str)
+    def _set_learning_rate(self, text: str) -> None:
+        rate = self.panel.form.typed_learning_rate()
+        if rate is not None and rate != self.model.learning_rate:
+            error = self.model.set_learning_rate(text)
+            if error is not None:
+                self.panel.message.setText(error)
 
     @Slot(str)
     def _show_status(self, text: str) -> None:

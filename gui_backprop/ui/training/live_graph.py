@@ -1,11 +1,12 @@
 """Shows training's newest snapshot on the graph canvas: every value and gradient, live.
 
-While a run goes on, and after it ends, the Walkthrough tab's canvas shows the graph
-traced at the newest snapshot's parameters and the run's data: forward values, local
-gradients and the gradients of the backward pass, all from autograd, as they stand
-before that step's update. It is re-traced a few times a second, and only while the
-canvas is on screen (a trace holds the GIL the training thread needs). Stepping the
-walkthrough brings the canvas back to it until the next run starts.
+While a run goes on, the Walkthrough tab's canvas shows the graph traced at the newest
+snapshot's parameters and the run's data: forward values, local gradients and the
+gradients of the backward pass, all from autograd, as they stand before that step's
+update. It is re-traced a few times a second, and only while the canvas is on screen
+(a trace holds the GIL the training thread needs). When the run pauses or ends, the
+whole walkthrough adopts its result (see ``lesson_link``): the model moves, and the
+canvas shows the model again, like every other panel, until the run goes on.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class LiveTrainingGraph(QObject):
         self._timer.setInterval(LIVE_INTERVAL_MS)
         self._timer.timeout.connect(self.refresh)
         panel.training_active_changed.connect(self._training_active)
+        panel.controller.resumed.connect(lambda: self._training_active(True))
         model.moved.connect(self._stop_following)
 
     @property

@@ -21,7 +21,14 @@ from PySide6.QtWidgets import (
 )
 
 from gui_backprop.core.errors import ProgramError
-from gui_backprop.core.training import Trainer, TrainingProblem, TrainingSnapshot, TrainingStatus
+from gui_backprop.core.training import (
+    Trainer,
+    TrainingProblem,
+    TrainingRun,
+    TrainingSettings,
+    TrainingSnapshot,
+    TrainingStatus,
+)
 from gui_backprop.ui.training.controller import TrainingController, TrainingState
 from gui_backprop.ui.training.controls import TrainControls
 from gui_backprop.ui.training.plots.data_plot import DataPlot
@@ -42,15 +49,21 @@ class TrainPanel(QWidget):
     """Trains the current program and shows the loss, the fit and the loss landscape.
 
     ``parameters_trained(dict)`` fires when a run ends (finished, stopped or diverged)
-    with the parameters of its last snapshot; ``trained_values_requested(dict)`` when
-    the learner asks to walk through the last snapshot's values (data and parameters);
-    ``problem_changed`` when it trains something else from now on (the plots and the
-    loss history were cleared).
+    with the parameters of its last snapshot; ``settled`` when a run pauses or ends
+    (its result, :meth:`latest_values`, is ready to be shown); ``starting`` just before
+    a run starts (whoever shows a result goes back to the starting values, and the
+    learning rate typed here is committed); ``learning_rate_entered(str)`` when the
+    learner has typed a learning rate; ``back_requested`` when the learner asks for the
+    starting values again; ``problem_changed`` when it trains something else from now
+    on (the plots and the loss history were cleared).
     """
 
     status_text_changed = Signal(str)
     parameters_trained = Signal(dict)
-    trained_values_requested = Signal(dict)
+    settled = Signal()
+    starting = Signal()
+    learning_rate_entered = Signal(str)
+    back_requested = Signal()
     training_active_changed = Signal(bool)
     problem_changed = Signal()
 
@@ -65,12 +78,13 @@ class TrainPanel(QWidget):
         self._progress_shown_at = 0.0
         self._plots_sized = False
         self._run_values: dict = {}
+        self._run_settings: TrainingSettings | None = None
         self.controller = TrainingController(self)
         self.controls = c = TrainControls()
         self.form = c.form
         self.start_button, self.stop_button = c.start_button, c.stop_button
         self.pause_button, self.resume_button = c.pause_button, c.resume_button
-        self.step_button, self.walk_button = c.step_button, c.walk_button
+        self.step_button, self.back_button = c.step_button, c.back_button
         self.log_scale, self.message, self.progress_label = c.log_scale, c.message, \
             c.progress_label
         self.loss_plot = LossPlot()
@@ -108,8 +122,10 @@ class TrainPanel(QWidget):
                              (c.pause_button, self.controller.pause),
                              (c.resume_button, self.controller.resume),
                              (c.step_button, self.step_epoch),
-                             (c.walk_button, self._walk_through)):
+                             (c.back_button, self.back_requested.emit)):
             button.clicked.connect(slot)
+        self.form.learning_rate.editingFinished.connect(
+            lambda: self.learning_rate_entered.emit(self.form.learning_rate.text()))
         c.log_scale.toggled.connect(self.loss_plot.set_log_scale)
         self.loss_plot.set_log_scale(c.log_scale.isChecked())
         self.form.data_changed.connect(self._show_data_preview)
@@ -179,8 +195,8 @@ class TrainPanel(QWidget):
         if not same:
             self.set_problem(problem)
             return
-        if problem.learning_rate != self.problem.learning_rate and not self.is_active:
-            self.form.set_defaults(problem.learning_rate)
+        if not self.is_active and self.form.typed_learning_rate() != problem.learning_rate:
+            self.form.set_defaults(problem.learning_rate)  # one learning rate: the model's
         self.problem = problem
 
     def set_problem(self, problem: TrainingProblem | None, message: str = "") -> None:
@@ -244,8 +260,12 @@ class TrainPanel(QWidget):
             self.message.setText(f"Cannot start: {exc}.")
             return
         self._discard_run()
+        self.starting.emit()  # the problem now holds the starting values (and this rate)
+        if self.problem is None:
+            return
         trainer = Trainer(self.problem, settings)
         self._run_values = dict(trainer.values)
+        self._run_settings = settings
         self.message.setText("")
         self._latest = self._shown = None
         self.loss_plot.reset(settings.epochs + 1)
@@ -289,9 +309,17 @@ class TrainPanel(QWidget):
         self.shutdown()
         super().closeEvent(event)
 
-    def _walk_through(self) -> None:
-        if self._latest is not None:
-            self.trained_values_requested.emit(self.latest_values())
+    def set_can_go_back(self, can: bool) -> None:
+        """Offer the way back to the starting values (while a training result is shown)."""
+        self.controls.back_button.setEnabled(can)
+
+    def last_run(self) -> TrainingRun | None:
+        """What the last run trained (from which values, how) and how far it went."""
+        if self._latest is None or self._run_settings is None or self.problem is None:
+            return None
+        return TrainingRun(self.problem.program, dict(self._run_values),
+                           self.problem.parameters, self.problem.output,
+                           self._run_settings, self._latest.step)
 
     def latest_values(self) -> dict:
         """The leaf values of the newest snapshot: the run's data and its parameters."""
@@ -314,8 +342,11 @@ class TrainPanel(QWidget):
             first, second = (snapshot.parameters[n] for n in names)
             self.landscape_plot.add_point(first, second,
                                           exact=snapshot.status is not TrainingStatus.RUNNING)
+        if names is not None and snapshot.stability is not None and snapshot.step == 0:
+            self.landscape_plot.show_steepest(snapshot.parameters, snapshot.stability)
         if snapshot.status is TrainingStatus.PAUSED:
             self._refresh()
+            self.settled.emit()
 
     @Slot(object)
     def _on_finished(self, snapshot: TrainingSnapshot | None) -> None:
@@ -336,6 +367,8 @@ class TrainPanel(QWidget):
             self.parameters_trained.emit(dict(snapshot.parameters))
         self._update_buttons()
         self.training_active_changed.emit(False)
+        if snapshot is not None:
+            self.settled.emit()
 
     @Slot()
     def _refresh(self) -> None:

@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from gui_backprop.core.errors import ProgramError
-from gui_backprop.core.training import EPOCHS_RANGE, UpdateRule
+from gui_backprop.core.training import EPOCHS_RANGE, TrainingRun, UpdateRule
 from gui_backprop.core.training_data import DataSettings
 from gui_backprop.core.values import check_learning_rate, parse_learning_rate
 from gui_backprop.ui.training.panel import TrainPanel
@@ -58,11 +58,15 @@ class TrainPanelState(QObject):
         form = self.panel.form
         training = {"epochs": form.epochs.value(), "update_rule": form.rule.currentData(),
                     "points": form.points.value(), "noise": form.noise.value(),
-                    "seed": form.seed.value(),
+                    "seed": form.seed.value(), "synthetic": form.data_group.isChecked(),
                     "log_scale": self.panel.controls.log_scale.isChecked()}
         with contextlib.suppress(ProgramError):
             training["learning_rate"] = parse_learning_rate(form.learning_rate.text())
         return training
+
+    def run(self) -> TrainingRun | None:
+        """What the last run trained and how far (``None`` before any run)."""
+        return self.panel.last_run()
 
     def history(self) -> tuple[float, ...]:
         """The loss of every step so far (step 0 is the loss at the starting values)."""
@@ -97,8 +101,9 @@ class TrainPanelState(QObject):
                 raise ProgramError(f"'{rule}' is not an update rule")
             DataSettings(training.get("points", 50), training.get("noise", 1.0),
                          training.get("seed", 0))
-            if not isinstance(training.get("log_scale", False), bool):
-                raise ProgramError("log_scale must be true or false")
+            for key in ("log_scale", "synthetic"):
+                if not isinstance(training.get(key, False), bool):
+                    raise ProgramError(f"{key} must be true or false")
         except ProgramError as exc:
             return f"training settings: {exc.message}"
         return None
@@ -110,8 +115,12 @@ class TrainPanelState(QObject):
         panel.shutdown()
         form = panel.form
         form.epochs.setValue(training.get("epochs", form.epochs.value()))
-        if "learning_rate" in training:
+        if panel.problem is not None:  # one learning rate: the walkthrough's
+            form.set_defaults(panel.problem.learning_rate)
+        elif "learning_rate" in training:
             form.set_defaults(training["learning_rate"])
+        # files from before "synthetic" existed trained on synthetic points
+        form.data_group.setChecked(bool(training.get("synthetic", "points" in training)))
         rule = form.rule.findData(training.get("update_rule", form.rule.currentData()))
         form.rule.setCurrentIndex(max(rule, 0))
         for box, key in ((form.points, "points"), (form.noise, "noise"), (form.seed, "seed")):

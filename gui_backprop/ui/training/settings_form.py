@@ -67,6 +67,7 @@ class TrainSettingsForm(QWidget):
         self.noise.setAccessibleName("Noise")
         self.noise.setToolTip("The standard deviation of the noise added to each y")
         self._data_available = False
+        self._names: tuple[str, str] | None = None
         self.seed = QSpinBox()
         self.seed.setRange(*SEED_RANGE)
         self.seed.setAccessibleName("Random seed")
@@ -83,7 +84,13 @@ class TrainSettingsForm(QWidget):
         training.addRow("&Epochs", self.epochs)
         training.addRow("&Learning rate", self.learning_rate)
         training.addRow("&Update", self.rule)
-        self.data_group = QGroupBox("Synthetic data")
+        # The lesson's own points by default: what the walkthrough shows is what is trained.
+        self.data_group = QGroupBox("Train on synthetic points instead")
+        self.data_group.setObjectName("trainSyntheticData")
+        self.data_group.setCheckable(True)
+        self.data_group.setChecked(False)
+        self.data_group.setAccessibleName("Train on synthetic points instead of the lesson's")
+        self.data_group.toggled.connect(self._synthetic_toggled)
         data = QFormLayout(self.data_group)
         self._forms = (training, data)
         data.addRow("Poin&ts", self.points)
@@ -102,21 +109,38 @@ class TrainSettingsForm(QWidget):
         self.learning_rate.setText(format_number(learning_rate, 6))
 
     def set_data_available(self, available: bool, names: tuple[str, str] | None) -> None:
-        """Enable the data settings only where synthetic points can replace the data."""
+        """Offer synthetic points only where they can replace the data."""
         self._data_available = available
-        for box in (self.points, self.noise, self.seed):
-            box.setEnabled(available)
-        if available and names:
+        self.data_group.setVisible(available)
+        self._names = names
+        self._synthetic_toggled(self.data_group.isChecked())
+
+    @property
+    def synthetic(self) -> bool:
+        """True when the next run trains on synthetic points instead of the lesson's."""
+        return self._data_available and self.data_group.isChecked()
+
+    def _synthetic_toggled(self, checked: bool) -> None:
+        names = self._names
+        if checked and names:
             self.data_note.setText(f"Replaces {names[0]} and {names[1]} with points around "
                                    "the trend of the lesson's data.")
         else:
-            self.data_note.setText("This program trains on its own values.")
+            self.data_note.setText("Unchecked: training uses the lesson's own points.")
+        self.data_changed.emit()
 
     def data_settings(self) -> DataSettings | None:
-        """The data settings, or ``None`` where they do not apply."""
-        if not self._data_available:
+        """The synthetic data settings, or ``None`` to train on the lesson's own values."""
+        if not self.synthetic:
             return None
         return DataSettings(self.points.value(), self.noise.value(), self.seed.value())
+
+    def typed_learning_rate(self) -> float | None:
+        """The learning rate as typed (``None`` when it is not a number)."""
+        try:
+            return parse_value(self.learning_rate.text().strip())
+        except ProgramError:
+            return None
 
     def settings(self) -> TrainingSettings:
         """The settings as entered; raises :class:`ProgramError` with a clear message."""

@@ -102,8 +102,6 @@ class MainWindow(QMainWindow):
         self.model.traced.connect(self._clear_refusal)
         self._refusal = ""
         self.train_link = TrainLessonLink(self.train_panel, self.model, self.statusBar())
-        self.train_panel.trained_values_requested.connect(
-            lambda _values: self.centre_tabs.setCurrentIndex(0))
         self.live_graph = LiveTrainingGraph(self.train_panel, self.model, self.graph_panel)
         self.centre_tabs.currentChanged.connect(lambda _index: self.live_graph.refresh())
         self.resize(*DEFAULT_SIZE)

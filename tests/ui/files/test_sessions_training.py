@@ -31,6 +31,7 @@ def _trained(qtbot, tmp_path, lesson="linear-regression"):
     form.epochs.setValue(EPOCHS)
     form.learning_rate.selectAll()
     qtbot.keyClicks(form.learning_rate, "0.02")
+    form.data_group.setChecked(True)  # synthetic points, kept in the session
     form.seed.setValue(7)
     qtbot.mouseClick(panel.controls.log_scale, Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(panel.parameters_trained, timeout=60_000):
@@ -44,6 +45,7 @@ def _form(window) -> dict:
     return {"epochs": form.epochs.value(), "lr": form.learning_rate.text(),
             "rule": form.rule.currentData(), "points": form.points.value(),
             "noise": form.noise.value(), "seed": form.seed.value(),
+            "synthetic": form.data_group.isChecked(),
             "log": window.train_panel.controls.log_scale.isChecked()}
 
 

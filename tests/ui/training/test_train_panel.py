@@ -69,6 +69,7 @@ def test_a_finished_run_ends_every_plot_at_the_final_snapshot(qtbot, panel):
 
 
 def test_the_same_seed_trains_to_the_same_result_and_another_seed_does_not(qtbot, panel):
+    panel.form.data_group.setChecked(True)
     panel.form.seed.setValue(7)
     first = train(qtbot, panel, 200)
     second = train(qtbot, panel, 200)
@@ -218,15 +219,17 @@ def test_a_lesson_without_parameters_cannot_be_trained(qtbot, panel):
     assert panel.message.text() == "Open a lesson to train its program."
 
 
-def test_walk_through_these_values_hands_over_the_data_and_trained_parameters(qtbot, panel):
-    assert not panel.walk_button.isEnabled()
+def test_a_run_trains_on_the_lessons_points_unless_synthetic_ones_are_chosen(qtbot, panel):
+    assert not panel.form.data_group.isChecked()  # the lesson's own data by default
+    with qtbot.waitSignal(panel.settled):
+        trained = train(qtbot, panel, 100)
+    values = panel.latest_values()
+    assert values["x"] == (1.0, 2.0, 3.0, 4.0, 5.0) and values["w"] == trained["w"]
+    assert np.allclose(values["x"], panel.data_plot._points.getData()[0])
+    panel.form.data_group.setChecked(True)
     panel.form.points.setValue(30)
-    trained = train(qtbot, panel, 100)
-    assert panel.walk_button.isEnabled()
-    with qtbot.waitSignal(panel.trained_values_requested) as blocker:
-        qtbot.mouseClick(panel.walk_button, Qt.MouseButton.LeftButton)
-    values = blocker.args[0]
-    assert values["w"] == trained["w"] and values["b"] == trained["b"]
+    train(qtbot, panel, 100)
+    values = panel.latest_values()
     assert len(values["x"]) == 30 and len(values["y"]) == 30
     assert np.allclose(values["x"], panel.data_plot._points.getData()[0])
 
@@ -247,7 +250,7 @@ def test_a_new_program_resets_the_panel_but_new_values_do_not(qtbot, panel):
     named = parse_program("x = [1.0, 2.0]\ny = [2.0, 4.0]\nw = 0.5\ny_hat = w * x\n"
                           "loss = mean((y_hat - y) ** 2)")
     panel.set_source(lesson.id, TrainingProblem.create(named, ["w"], None, None, 0.02))
-    assert not panel.data_plot.isHidden() and panel.form.points.isEnabled()
+    assert not panel.data_plot.isHidden() and not panel.form.data_group.isHidden()
 
 
 @pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")

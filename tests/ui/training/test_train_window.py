@@ -1,11 +1,14 @@
 """Training inside the main window: the Train tab follows the lesson, reports to the status
 bar, hands its values to the walkthrough, and stops with the lesson or the window."""
 
+import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
 from gui_backprop.core.formatting import format_value
 from gui_backprop.core.training import TrainingStatus
+from gui_backprop.core.walkthrough import Stage
+from gui_backprop.ui.editing.values_panel import value_text
 from gui_backprop.ui.training import worker
 from gui_backprop.ui.training.controller import TrainingState
 from tests.ui.window_helpers import (
@@ -39,25 +42,74 @@ def test_training_in_the_window_reports_progress_in_the_status_bar(qtbot, window
     assert window.statusBar().currentMessage().startswith("Finished: epoch 300 of 300 · loss")
 
 
-def test_walk_through_shows_the_trained_values_in_the_walkthrough(qtbot, window):
+def assert_whole_window_shows(window, values, heading, every_label=True):
+    """Canvas, steps, Values and the gradient check all show ``values`` (one state);
+    ``every_label``: check each node and edge text too (long vectors' labels are cut)."""
+    model = window.model
+    assert window.graph_panel.title.text() == heading
+    for name, value in values.items():
+        assert model.values[name] == value
+        assert window.values_panel.field(name).text() == value_text(value)
+    if every_label:
+        assert_shows_state(window, model.walkthrough, model.position)
+    assert window.step_list.current_position() == model.position
+    window.show_gradient_check()
+    table = window.gradient_check_panel.table
+    first = model.walkthrough.trace.iterations[model.state.iteration]
+    grads = {u.name: u.grad for u in first.updates}
+    for row in range(table.rowCount()):
+        name = table.item(row, 0).text()
+        assert table.item(row, 1).text() == format_value(grads[name], 10)
+
+
+def test_a_finished_run_is_what_the_whole_walkthrough_shows_until_back(qtbot, window):
     panel = window.train_panel
-    panel.form.points.setValue(20)
-    panel.form.epochs.setValue(500)
+    panel.form.epochs.setValue(300)
+    assert not panel.back_button.isEnabled()
     with qtbot.waitSignal(panel.parameters_trained, timeout=60_000) as blocker:
         click(qtbot, panel.start_button)
     trained = blocker.args[0]
-    click(qtbot, panel.walk_button)
-    assert window.centre_tabs.currentIndex() == 0  # back to the walkthrough
-    model = window.model
-    assert model.values["w"] == trained["w"] and model.values["b"] == trained["b"]
-    assert len(model.values["x"]) == 20
-    first = model.walkthrough.trace.first
-    assert first.loss == pytest.approx(panel.latest_snapshot.loss, rel=1e-12)
-    grads = {u.name: u.grad for u in first.updates}
-    assert grads["w"] == pytest.approx(panel.latest_snapshot.gradients["w"], abs=1e-12)
-    assert window.values_panel.field("w").text() != "0.0"
-    # the next run starts from the trained values, on the same points: nothing left to learn
-    assert panel.problem.values["w"] == trained["w"]
+    window.centre_tabs.tabBar().setCurrentIndex(0)  # the learner looks at the graph
+    final = panel.latest_snapshot
+    heading = "Computational graph · trained to epoch 300 of 300"
+    assert_whole_window_shows(window, trained, heading)
+    assert window.model.position == 0 and window.step_list.currentItem().text().startswith(
+        "Start")
+    # stepping keeps the trained values: the forward pass computes the final loss
+    for _ in range(window.model.walkthrough.first_of(Stage.UPDATE, 0)):
+        click(qtbot, window.controls.next_button)
+    assert_whole_window_shows(window, trained, heading, every_label=False)
+    view, nodes = window.graph_view, window.graph_view.iteration
+    assert view.node_item(nodes.node_named("J").id).value_text() == \
+        f"= {format_value(final.loss)}"
+    for name in ("w", "b"):  # the gradients autograd gives at the trained parameters
+        assert view.node_item(nodes.node_named(name).id).grad_text() == \
+            grad_shown(f"{name}.grad", final.gradients[name])
+    # one way back: the lesson's starting values, everywhere
+    window.centre_tabs.setCurrentWidget(panel)
+    assert panel.back_button.isEnabled()
+    click(qtbot, panel.back_button)
+    window.centre_tabs.tabBar().setCurrentIndex(0)
+    assert_whole_window_shows(window, {"w": 0.0, "b": 0.0}, "Computational graph")
+    assert not panel.back_button.isEnabled()
+
+
+def test_a_paused_run_is_shown_and_start_trains_from_the_starting_values(qtbot, window):
+    panel = window.train_panel
+    panel.form.epochs.setValue(50)
+    for _ in range(3):
+        with qtbot.waitSignal(panel.controller.paused, timeout=20_000):
+            click(qtbot, panel.step_button)
+    window.centre_tabs.tabBar().setCurrentIndex(0)
+    paused = dict(panel.latest_snapshot.parameters)
+    assert_whole_window_shows(window, paused,
+                              "Computational graph · trained values, paused at epoch 3 of 50")
+    window.centre_tabs.setCurrentWidget(panel)
+    with qtbot.waitSignal(panel.parameters_trained, timeout=60_000):
+        click(qtbot, panel.start_button)  # a new run: from w = b = 0, not from epoch 3
+    start = window.model.starting_values or window.model.values
+    assert start["w"] == start["b"] == 0.0
+    assert panel.loss_plot.shown_data()[1][0] == pytest.approx(np.log10(57.222), abs=1e-4)
 
 
 def test_opening_another_lesson_stops_training(qtbot, window):
@@ -102,29 +154,6 @@ def test_the_playground_trains_the_learners_program(qtbot, window):
     with qtbot.waitSignal(panel.parameters_trained, timeout=60_000) as blocker:
         click(qtbot, panel.start_button)
     assert blocker.args[0]["w"] == pytest.approx(1.5, abs=1e-6)
-
-
-def test_the_canvas_shows_the_last_snapshots_values_and_gradients(qtbot, window):
-    panel = window.train_panel
-    panel.form.epochs.setValue(300)
-    with qtbot.waitSignal(panel.parameters_trained, timeout=60_000):
-        click(qtbot, panel.start_button)
-    window.centre_tabs.tabBar().setCurrentIndex(0)  # the learner looks at the graph
-    final = panel.latest_snapshot
-    assert window.graph_panel.title.text() == \
-        "Computational graph · trained to epoch 300 of 300"
-    nodes = window.graph_view.iteration
-    view = window.graph_view
-    loss = view.node_item(nodes.node_named("J").id)
-    assert loss.value_text() == f"= {format_value(final.loss)}"
-    for name in ("w", "b"):  # the gradients autograd gives at the trained parameters
-        item = view.node_item(nodes.node_named(name).id)
-        assert item.value_text() == f"= {format_value(final.parameters[name])}"
-        assert item.grad_text() == grad_shown(f"{name}.grad", final.gradients[name])
-    # a step of the walkthrough brings the canvas back to it
-    click(qtbot, window.controls.next_button)
-    assert window.graph_panel.title.text() == "Computational graph"
-    assert_shows_state(window, window.model.walkthrough, 1)
 
 
 def watch_a_long_run_on_the_canvas(qtbot, window):

@@ -7,12 +7,17 @@ map and the contours are cached as pixmaps, so a training frame repaints the pat
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
+
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QPainter
 
+from gui_backprop.core.formatting import format_number
 from gui_backprop.core.training_landscape import LossLandscape
+from gui_backprop.core.training_stability import StabilityLimit
 from gui_backprop.ui.looks.theme import current_theme
 from gui_backprop.ui.training.plots.live_items import LiveCurve, LiveMarker
 from gui_backprop.ui.training.plots.live_plot import CACHED, SUBPIXEL, LivePlotWidget, style_plot
@@ -49,6 +54,17 @@ class LandscapePlot(LivePlotWidget):
         for z, item in enumerate((self._path_shadow, self._path, self._lowest, self._current)):
             item.setZValue(10 + z)
             self.addItem(item, ignoreBounds=item is not self._lowest)
+        # The direction of steepest curvature through the start (the Hessian's top
+        # eigenvector): past lr < 2/λmax, the path swings along it and flies off.
+        self._steepest = pg.InfiniteLine(pen=pg.mkPen("#ffffff", width=1.5,
+                                                      style=Qt.PenStyle.DashLine))
+        self._steepest_label = pg.TextItem(color="#ffffff", fill=(0, 0, 0, 170),
+                                           anchor=(0, 0))
+        for item in (self._steepest, self._steepest_label):
+            item.setZValue(9)
+            item.setVisible(False)
+            self.addItem(item, ignoreBounds=True)
+        self.steepest_text = ""
         self._xs = np.empty(1024)
         self._ys = np.empty(1024)
         self._count = 0
@@ -66,6 +82,9 @@ class LandscapePlot(LivePlotWidget):
         self._image.clear()
         self._contours.setData([], [])
         self._lowest.setData([], [])
+        self._steepest.setVisible(False)
+        self._steepest_label.setVisible(False)
+        self.steepest_text = ""
         # the view stays until the new path leaves it: a new run does not make it jump
         (x0, x1), (y0, y1) = self.getPlotItem().viewRange()
         self._frame = (x0, x1, y0, y1) if names is not None and names == self._names else None
@@ -96,6 +115,22 @@ class LandscapePlot(LivePlotWidget):
         self._lowest.setData([lowest[0]] if lowest else [], [lowest[1]] if lowest else [])
         self._frame = None
         self.getPlotItem().setRange(xRange=(a0, a1), yRange=(b0, b1), padding=0)
+
+    def show_steepest(self, start: Mapping[str, float], stability: StabilityLimit) -> None:
+        """Draw the direction of steepest curvature through ``start`` with the limit it sets."""
+        if self._names is None or tuple(stability.names) != tuple(self._names) \
+                or stability.limit is None:
+            return
+        first, second = (float(start[name]) for name in self._names)
+        d_first, d_second = stability.direction
+        self._steepest.setPos((first, second))
+        self._steepest.setAngle(math.degrees(math.atan2(d_second, d_first)))
+        self.steepest_text = (f"steepest: λmax = {format_number(stability.lambda_max, 4)}\n"
+                              f"stable while lr < {format_number(stability.limit, 4)}")
+        self._steepest_label.setText(self.steepest_text)
+        self._steepest_label.setPos(first, second)
+        self._steepest.setVisible(True)
+        self._steepest_label.setVisible(True)
 
     def add_point(self, first: float, second: float, exact: bool = False) -> None:
         """Move the current point; the path keeps it unless it moved less than a pixel.
