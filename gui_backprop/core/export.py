@@ -81,7 +81,7 @@ def trace_to_table(walkthrough: Walkthrough) -> str:
         if len(trace.iterations) > 1:
             lines.append(f"Iteration {it.index + 1}")
         variables = trace.variables(it.index)
-        width = max(len(name) for name in variables) + 2
+        width = max(len("name"), *(len(name) for name in variables)) + 2
         lines.append(f"{'name':<{width}}{'value':<28}grad")
         for name, entry in variables.items():
             value = format_value(entry["value"])

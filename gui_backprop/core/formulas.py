@@ -40,8 +40,15 @@ def _powers(text: str) -> str:
     return _POWER.sub(lambda m: "^{" + m.group(1) + "}", text)
 
 
+_FUNCTION_CALL = re.compile(r"\b(exp|log|sqrt|abs|sin|cos|tanh|sigmoid|relu|mean|sum)\(")
+
+
 def _latex_name(label: str) -> str:
     escaped = _powers(label).replace("_", r"\_").replace("*", r"\cdot ")
+    # mathtext sets a function's name in italics (as a product of letters) and spaces
+    # a "." as punctuation: cos upright, "w.grad" without a gap.
+    escaped = _FUNCTION_CALL.sub(r"\\mathrm{\1}(", escaped)
+    escaped = escaped.replace(".grad", r".\!\mathrm{grad}")
     if len(label) > 1 and label.isidentifier():
         return rf"\mathit{{{escaped}}}"
     return escaped
@@ -60,7 +67,10 @@ def number(value: Value | None, parens: bool = False) -> Formula:
     text = format_value(value)
     if parens and not isinstance(value, tuple) and value is not None and value < 0:
         text = f"({text})"
-    latex = text.replace("…", r"\ldots").replace("−", "-")
+    # "{-}": a minus sign, never a binary minus spaced out after a comma ("[-1.0, - 1.0]")
+    latex = text.replace("…", r"\ldots").replace("−", "-").replace("-", "{-}")
+    if isinstance(value, tuple):
+        latex = latex.replace(", ", r",\ ")
     return Formula(text, latex)
 
 

@@ -106,6 +106,7 @@ def test_trace_prints_a_table_by_default(capsys):
     assert main(["trace", TUTORIAL, "--grad", "w"]) == 0
     out = capsys.readouterr().out
     assert re.search(r"^w\s+1\.0\s+-2\.0$", out, flags=re.MULTILINE), out
+    assert re.search(r"^name\s+value\s+grad$", out, flags=re.MULTILINE), out  # not "namevalue"
     assert "update: w 1.0 -> 1.02 (lr 0.01, grad -2.0), then grad zeroed to 0.0" in out
 
 

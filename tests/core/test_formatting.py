@@ -42,3 +42,18 @@ def test_exact_operand_reads_back_as_the_same_number(value):
     text = exact_operand(value)
     assert evaluate_expression(text, {}) == value
     assert (text.startswith("(-") and text.endswith(")")) == (value < 0)
+
+
+def test_latex_sets_functions_upright_grad_closed_up_and_minus_signs_unspaced():
+    from matplotlib.mathtext import MathTextParser
+
+    from gui_backprop.core.formulas import number, symbol
+
+    cases = {symbol("cos(x)"): r"\mathrm{cos}(x)",
+             symbol("x.grad"): r"x.\!\mathrm{grad}",
+             number((-1.0, -1.0)): r"[{-}1.0,\ {-}1.0]",
+             number(-2.0, parens=True): r"({-}2.0)"}
+    parser = MathTextParser("path")
+    for formula, latex in cases.items():
+        assert formula.latex == latex
+        parser.parse(f"${formula.latex}$")  # mathtext accepts it

@@ -70,11 +70,11 @@ def _mutate(rng: random.Random, raw: bytes) -> bytes:
 
 def test_byte_level_mutations_open_or_give_one_line():
     rng = random.Random(2024)
-    for _ in range(1_500):
+    for _ in range(500):
         _open(_mutate(rng, RAW))
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(FIELDS), JSON_VALUES)
 def test_any_json_in_any_field_opens_or_gives_one_line(field, value):
     data = json.loads(RAW)
@@ -82,7 +82,7 @@ def test_any_json_in_any_field_opens_or_gives_one_line(field, value):
     _open(json.dumps(data).encode())
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(["values", "training"]), st.text(max_size=12), JSON_VALUES)
 def test_any_entry_in_values_or_training_opens_or_gives_one_line(field, key, value):
     data = json.loads(RAW)
@@ -90,7 +90,7 @@ def test_any_entry_in_values_or_training_opens_or_gives_one_line(field, key, val
     _open(json.dumps(data).encode())
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(st.none() | st.floats() | st.integers() | EXTREME, max_size=20))
 def test_any_loss_history_opens_or_gives_one_line(history):
     data = json.loads(RAW)

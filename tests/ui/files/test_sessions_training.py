@@ -79,15 +79,18 @@ def test_changing_a_training_setting_of_a_saved_session_is_a_change(qtbot, tmp_p
     assert not window.isWindowModified()
 
 
-def test_a_training_run_is_offered_for_saving_and_another_lesson_clears_it(qtbot, tmp_path,
-                                                                           dialogs):
+def test_a_training_run_is_offered_for_saving_and_its_values_stay_with_its_lesson(
+        qtbot, tmp_path, dialogs):
     window = _trained(qtbot, tmp_path)
+    trained = dict(window.model.values)  # the walkthrough shows the run's result
     window.session_files.ask_before_closing = True
     dialogs.answer = QMessageBox.StandardButton.Cancel
     window.close()
     assert len(dialogs.questions) == 1 and window.isVisible()
-    window.model.open_lesson("chain-rule")  # the run belongs to the other lesson
-    assert not window.isWindowModified()
+    window.model.open_lesson("chain-rule")
+    assert window.isWindowModified()  # the other lesson keeps its trained values: work
+    window.model.open_lesson("linear-regression")
+    assert window.model.values == trained
 
 
 def test_the_loss_history_csv_holds_every_loss_exactly(qtbot, tmp_path, dialogs):

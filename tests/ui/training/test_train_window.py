@@ -57,9 +57,10 @@ def assert_whole_window_shows(window, values, heading, every_label=True):
     table = window.gradient_check_panel.table
     first = model.walkthrough.trace.iterations[model.state.iteration]
     grads = {u.name: u.grad for u in first.updates}
+    column = {table.horizontalHeaderItem(c).text(): c for c in range(table.columnCount())}
     for row in range(table.rowCount()):
-        name = table.item(row, 0).text()
-        assert table.item(row, 1).text() == format_value(grads[name], 10)
+        name = table.item(row, column["Parameter"]).text()
+        assert table.item(row, column["Autograd"]).text() == format_value(grads[name], 10)
 
 
 def test_a_finished_run_is_what_the_whole_walkthrough_shows_until_back(qtbot, window):
