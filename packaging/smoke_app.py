@@ -1,60 +1,97 @@
-"""Smoke-test the built ARTIFACTS: ``python packaging/smoke_test.py [ARTIFACT ...]``.
+"""The smoke test's checks of the frozen app itself, common to every kind of artifact.
 
-With no argument it tests this version's ``dist/*.tar.gz`` and ``dist/*.deb``. Each
-artifact is unpacked into a fresh temporary folder (never run from ``dist/`` or the
-build folder), and the frozen app runs there headless in a clean environment: ``env -i``,
-a new empty HOME, ``QT_QPA_PLATFORM=offscreen``, the temporary folder as working
-directory, so nothing from the checkout, a venv or the caller's environment can help.
+``smoke_test.py`` unpacks or installs an artifact and hands the app's command to a
+:class:`SmokeTest`; :meth:`SmokeTest.check_all` then runs it headless in a clean
+environment (``env -i``, a new empty HOME, ``QT_QPA_PLATFORM=offscreen``, the temporary
+folder as working directory), so nothing from the checkout, a venv or the caller's
+environment can help. What must hold:
 
-On macOS a .dmg is attached and its .app copied out; on Windows the Inno Setup
-installer installs silently into the temporary folder and is uninstalled afterwards.
-(Those two run only on their own systems, in the release workflow.)
-
-The .deb is extracted with ``dpkg-deb -x``; when ``unshare`` works (root), the extracted
-``/opt`` is bind-mounted over ``/opt`` in a private mount namespace and the app runs
-through the installed ``/usr/bin/gui-backprop`` wrapper, exactly as after ``dpkg -i``,
-without touching the system. The package's metadata and layout are checked too.
-
-What must hold, for each artifact:
 - ``gui-backprop lessons`` lists the lessons (resources found inside the bundle);
 - ``trace --lesson one-training-step --json``: loss 1, w.grad -2, w after the update 1.02;
 - every lesson traces (exit 0, JSON with variables), through torch's autograd;
-- ``--screenshot`` writes a PNG of the requested size that is not blank.
-Stdlib only: runs with any Python 3.11+.
+- ``--screenshot`` writes a PNG of the requested size that is not blank;
+- no run leaves a ``tmp*`` folder in ``/tmp``, not even one that is killed
+  (PyInstaller's matplotlib run-time hook made one at every start, removed only at a
+  clean exit).
+
+Where mount namespaces work (Linux, as root), every run of the app gets a private
+``/tmp``: the work folder's ``tmp/`` is bind-mounted over it (with any mounts an
+artifact asks for, such as the .deb's ``/opt``), so what the app leaves there is told
+apart from what other processes on the machine do in ``/tmp`` at the same time. The
+work folder must then lie outside ``/tmp`` (``smoke_test.py`` puts it under ``build/``).
+Elsewhere ``/tmp`` itself is compared before and after each run.
+
+Then the artifact's own checks (``extra_checks``) run. Stdlib only.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import os
 import re
-import shutil
+import signal
 import subprocess
 import sys
-import tempfile
-import tomllib
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-sys.path.insert(0, str(HERE))
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
 
 from png_check import summarise_png  # noqa: E402
 
 SCREENSHOT_SIZE = (1100, 720)
 RUN_TIMEOUT = 180
+# How long a killed run may take to get past start-up (it is killed once it has).
+START_TIMEOUT = 90
 UI_MISSING = "No module named 'gui_backprop.ui"
+
+
+def namespace_works() -> bool:
+    """Whether ``unshare --mount`` works here (Linux, as root)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        probe = subprocess.run(["unshare", "--mount", "--propagation", "private", "true"],
+                               capture_output=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return probe.returncode == 0
+
+
+# Bind-mounts "source target" pairs up to "--", then runs the rest of the arguments.
+_MOUNT_SCRIPT = ('while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 125; shift 2; '
+                 'done; shift; exec "$@"')
 
 
 class SmokeTest:
     """Checks on one unpacked artifact; counts passes and failures."""
 
-    def __init__(self, name: str, command: list[str], workdir: Path):
+    def __init__(self, name: str, command: list[str], workdir: Path,
+                 mounts: dict[str, Path] | None = None):
+        """``command`` runs the app; ``mounts`` (target -> source) are bind-mounted for it.
+
+        Without a mount namespace the mounts are not made: ``command`` must then work
+        without them (smoke_deb.py passes the extracted app's own path in that case).
+        """
         self.name, self.command, self.workdir = name, command, workdir
+        self.private_tmp: Path | None = None
+        if namespace_works() and not workdir.resolve().is_relative_to("/tmp"):
+            self.private_tmp = workdir / "tmp"
+            self.private_tmp.mkdir(mode=0o1777, exist_ok=True)
+            self.private_tmp.chmod(0o1777)
+            pairs = [*(mounts or {}).items(), ("/tmp", self.private_tmp)]
+            arguments = [str(part) for target, source in pairs for part in (source, target)]
+            self.command = ["unshare", "--mount", "--propagation", "private", "sh", "-c",
+                            _MOUNT_SCRIPT, "sh", *arguments, "--", *command]
         self.passed = self.failed = self.skipped = 0
         self.cleanup: list[str] = []  # a command undoing an installation, if any
+        # Checks of the artifact itself, run after those of the app (check_all).
+        self.extra_checks: list[Callable[[], None]] = []
+        self.leftovers: set[str] = set()  # temporary folders that outlived a run
 
     def check(self, ok: bool, what: str, detail: str = "") -> bool:
         """Record one check and print it."""
@@ -73,9 +110,13 @@ class SmokeTest:
 
     def run(self, *args: str) -> subprocess.CompletedProcess:
         """Run the frozen app with ``args`` in a clean environment."""
-        return subprocess.run([*self.command, *args], env=clean_environment(self.workdir),
-                              cwd=self.workdir, capture_output=True, text=True,
-                              encoding="utf-8", errors="replace", timeout=RUN_TIMEOUT)
+        before = self.temporary_folders()
+        try:
+            return subprocess.run([*self.command, *args], env=clean_environment(self.workdir),
+                                  cwd=self.workdir, capture_output=True, text=True,
+                                  encoding="utf-8", errors="replace", timeout=RUN_TIMEOUT)
+        finally:
+            self.leftovers |= self.temporary_folders() - before
 
     def check_run(self, result: subprocess.CompletedProcess, what: str) -> bool:
         """The run exited 0 and printed no traceback."""
@@ -96,6 +137,53 @@ class SmokeTest:
             ok = result.returncode == 0 and "variables" in _json_or_empty(result.stdout)
             self.check(ok, f"lesson {lesson} traces", result.stderr.strip()[-800:])
         self.check_screenshot()
+        where = "its private /tmp" if self.private_tmp else "/tmp"
+        self.check(not self.leftovers, f"no run left a tmp* folder in {where}",
+                   ", ".join(sorted(self.leftovers)))
+        self.check_killed_run()
+        for extra in self.extra_checks:
+            extra()
+
+    def temporary_folders(self) -> set[str]:
+        """The ``tmp*`` entries (``tempfile.mkdtemp``'s names) where the app makes them.
+
+        That is ``/tmp`` (no TMPDIR in the clean environment: the private one if any);
+        on Windows, the run's own TEMP.
+        """
+        system_tmp = self.workdir / "temp" if os.name == "nt" else Path("/tmp")
+        folder = self.private_tmp or system_tmp
+        try:
+            return {str(path) for path in folder.glob("tmp*")}
+        except OSError:
+            return set()
+
+    def check_killed_run(self) -> None:
+        """A run that is killed (no clean exit, no atexit) leaves no tmp* folder either.
+
+        The app starts its window (offscreen) with a fresh HOME and is killed once it is
+        past start-up: once the launcher has made its matplotlib cache folder, which it
+        does after PyInstaller's run-time hooks ran.
+        """
+        environment = clean_environment(self.workdir, home_name="home-killed")
+        cache = Path(environment["HOME"], ".cache", "gui-backprop", "matplotlib")
+        if os.name == "nt":
+            cache = Path(environment["LOCALAPPDATA"], "gui-backprop", "matplotlib")
+        elif sys.platform == "darwin":
+            cache = Path(environment["HOME"], "Library", "Caches", "gui-backprop", "matplotlib")
+        before = self.temporary_folders()
+        process = subprocess.Popen(self.command, env=environment, cwd=self.workdir,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   start_new_session=os.name != "nt")
+        deadline = time.monotonic() + START_TIMEOUT
+        while not cache.is_dir() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        started = cache.is_dir()
+        time.sleep(1)
+        _kill(process)
+        left = self.temporary_folders() - before
+        if self.check(started, "the app starts its window (then it is killed)",
+                      f"exit {process.returncode}; no {cache} after {START_TIMEOUT} s"):
+            self.check(not left, "a killed run leaves no tmp* folder", ", ".join(sorted(left)))
 
     def check_training_step(self) -> None:
         """The tutorial's numbers: loss 1, w.grad -2, w after the update 1.02."""
@@ -138,19 +226,31 @@ class SmokeTest:
                                   f"colours, commonest {summary.commonest_share:.0%})", blank)
 
 
-def clean_environment(workdir: Path) -> dict[str, str]:
+def clean_environment(workdir: Path, home_name: str = "home") -> dict[str, str]:
     """What ``env -i`` plus a fresh HOME leaves: nothing from the caller's environment."""
-    home = workdir / "home"
+    home = workdir / home_name
     home.mkdir(exist_ok=True)
     environment = {"HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
     if os.name == "nt":  # Windows cannot start a process without these
+        temp = workdir / "temp"
+        temp.mkdir(exist_ok=True)
         environment.update(SYSTEMROOT=os.environ["SYSTEMROOT"], USERPROFILE=str(home),
-                           TEMP=str(home), TMP=str(home))
+                           TEMP=str(temp), TMP=str(temp), LOCALAPPDATA=str(home))
     else:
         runtime = workdir / "runtime"
         runtime.mkdir(mode=0o700, exist_ok=True)
         environment.update(PATH="/usr/bin:/bin", XDG_RUNTIME_DIR=str(runtime))
     return environment
+
+
+def _kill(process: subprocess.Popen) -> None:
+    """Kill the app at once (SIGKILL, its whole session), as a crash or logout would."""
+    if process.poll() is None:
+        if os.name == "nt":
+            process.kill()
+        else:
+            os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=60)
 
 
 def _json_or_empty(text: str) -> dict:
@@ -163,159 +263,3 @@ def _json_or_empty(text: str) -> dict:
 
 def _close(value, expected: float) -> bool:
     return isinstance(value, int | float) and math.isclose(value, expected, abs_tol=1e-9)
-
-
-def smoke_tarball(tarball: Path, workdir: Path) -> SmokeTest:
-    """Unpack the .tar.gz and test the app inside it."""
-    subprocess.run(["tar", "-xzf", str(tarball), "-C", str(workdir)], check=True)
-    app = workdir / "gui-backprop" / "gui-backprop"
-    test = SmokeTest(tarball.name, [str(app)], workdir)
-    test.check(app.is_file(), "the archive holds gui-backprop/gui-backprop")
-    return test
-
-
-def _namespace_works() -> bool:
-    try:
-        probe = subprocess.run(["unshare", "--mount", "--propagation", "private", "true"],
-                               capture_output=True, timeout=30)
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return probe.returncode == 0
-
-
-def smoke_deb(deb: Path, workdir: Path) -> SmokeTest:
-    """Check the .deb's metadata and layout, extract it, and test the app inside it."""
-    root = workdir / "root"
-    subprocess.run(["dpkg-deb", "-x", str(deb), str(root)], check=True)
-    fields = subprocess.run(["dpkg-deb", "-f", str(deb), "Package", "Depends"],
-                            capture_output=True, text=True, check=True).stdout
-    listing = subprocess.run(["dpkg-deb", "-c", str(deb)], capture_output=True, text=True,
-                             check=True).stdout.splitlines()
-    if _namespace_works():
-        # Run through the wrapper, with the package's /opt mounted where dpkg puts it.
-        mount = 'mount --bind "$1" /opt && shift && exec "$@"'
-        command = ["unshare", "--mount", "--propagation", "private", "sh", "-c", mount,
-                   "sh", str(root / "opt"), str(root / "usr/bin/gui-backprop")]
-        how = "through /usr/bin/gui-backprop, /opt bind-mounted in a private namespace"
-    else:
-        command = [str(root / "opt/gui-backprop/gui-backprop")]
-        how = "directly from the extracted /opt (no mount namespace here)"
-    test = SmokeTest(deb.name, command, workdir)
-    print(f"  (running the app {how})")
-    test.check("Package: gui-backprop" in fields, "the package is named gui-backprop")
-    check_depends(test, fields, root / "opt/gui-backprop")
-    bad_dirs = [line for line in listing if line.startswith("d") and
-                not line.startswith("drwxr-xr-x root/root")]
-    test.check(not bad_dirs, "every folder is drwxr-xr-x root/root", "\n".join(bad_dirs[:5]))
-    wrapper = root / "usr/bin/gui-backprop"
-    test.check(wrapper.is_file() and "/opt/gui-backprop/gui-backprop" in wrapper.read_text()
-               and (root / "opt/gui-backprop/gui-backprop").is_file(),
-               "/usr/bin/gui-backprop runs /opt/gui-backprop/gui-backprop")
-    desktop = root / "usr/share/applications/gui-backprop.desktop"
-    entry = desktop.read_text() if desktop.is_file() else ""
-    test.check("Exec=gui-backprop" in entry and "Icon=gui-backprop" in entry,
-               "the menu entry runs gui-backprop with its icon")
-    test.check((root / "usr/share/icons/hicolor/scalable/apps/gui-backprop.svg").is_file(),
-               "the icon is in the hicolor theme")
-    return test
-
-
-def check_depends(test: SmokeTest, fields: str, bundle: Path) -> None:
-    """Depends names every system library the bundle needs and lacks (xcb, GL, glibc)."""
-    if shutil.which("readelf") is None:
-        test.skip("Depends matches the bundle", "readelf (binutils) is not installed")
-        return
-    from linux_deps import debian_dependencies
-
-    declared = re.search(r"^Depends: (.*)$", fields, re.MULTILINE)
-    needed, _ = debian_dependencies(bundle)
-    test.check(declared is not None and declared.group(1) == ", ".join(needed)
-               and "libxcb1" in needed,
-               "Depends lists the system libraries the bundle needs (xcb, GL, glibc)",
-               f"declared: {declared.group(1) if declared else None}\n"
-               f"        needed:   {', '.join(needed)}")
-
-
-def smoke_dmg(dmg: Path, workdir: Path) -> SmokeTest:
-    """macOS: copy the .app out of the disk image and test the app inside it."""
-    volume = workdir / "volume"
-    subprocess.run(["hdiutil", "attach", "-nobrowse", "-readonly", "-mountpoint",
-                    str(volume), str(dmg)], check=True)
-    try:
-        bundles = sorted(volume.glob("*.app"))
-        for bundle in bundles:
-            shutil.copytree(bundle, workdir / bundle.name, symlinks=True)
-    finally:
-        subprocess.run(["hdiutil", "detach", str(volume)], check=True)
-    app = workdir / (bundles[0].name if bundles else "missing.app") / "Contents/MacOS/gui-backprop"
-    test = SmokeTest(dmg.name, [str(app)], workdir)
-    test.check(app.is_file(), "the disk image holds an .app with the gui-backprop executable")
-    return test
-
-
-def smoke_setup_exe(setup: Path, workdir: Path) -> SmokeTest:
-    """Windows: install silently into a temporary folder, test, then uninstall."""
-    target = workdir / "installed"
-    subprocess.run([str(setup), "/VERYSILENT", "/SUPPRESSMSGBOXES", "/NORESTART",
-                    "/CURRENTUSER", f"/DIR={target}"], check=True, timeout=900)
-    app = target / "gui-backprop.exe"
-    test = SmokeTest(setup.name, [str(app)], workdir)
-    test.cleanup = [str(target / "unins000.exe"), "/VERYSILENT", "/SUPPRESSMSGBOXES"]
-    test.check(app.is_file(), "the installer put gui-backprop.exe in place")
-    return test
-
-
-SMOKERS = {".tar.gz": smoke_tarball, ".deb": smoke_deb, ".dmg": smoke_dmg,
-           "-setup.exe": smoke_setup_exe}
-
-
-def default_artifacts() -> list[Path]:
-    """This version's .tar.gz and .deb in dist/."""
-    with (ROOT / "pyproject.toml").open("rb") as handle:
-        version = tomllib.load(handle)["project"]["version"]
-    dist = ROOT / "dist"
-    return [path for pattern in (f"gui-backprop-{version}-*.tar.gz",
-                                 f"gui-backprop_{version}_*.deb",
-                                 f"gui-backprop-{version}-*.dmg",
-                                 f"gui-backprop-{version}-*-setup.exe")
-            for path in sorted(dist.glob(pattern))]
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Test each artifact; exit 1 if any check failed or no artifact was found."""
-    parser = argparse.ArgumentParser(description="Smoke-test the built installers.")
-    parser.add_argument("artifacts", nargs="*", type=Path,
-                        help=".tar.gz or .deb files (default: this version's in dist/)")
-    args = parser.parse_args(argv)
-    artifacts = args.artifacts or default_artifacts()
-    if not artifacts:
-        print("smoke test: no artifact found; build them first with `make package`")
-        return 1
-    passed = failed = skipped = 0
-    for artifact in artifacts:
-        print(f"{artifact.name}:")
-        workdir = Path(tempfile.mkdtemp(prefix="gui-backprop-smoke-"))
-        smoker = next((smoke for ending, smoke in SMOKERS.items()
-                       if artifact.name.endswith(ending)), None)
-        if smoker is None:
-            print(f"  FAIL  unknown kind of artifact: {artifact}")
-            failed += 1
-            continue
-        try:
-            test = smoker(artifact.resolve(), workdir)
-            try:
-                test.check_all()
-            finally:
-                if test.cleanup:
-                    subprocess.run(test.cleanup, check=False, timeout=600)
-            passed, failed, skipped = (passed + test.passed, failed + test.failed,
-                                       skipped + test.skipped)
-        finally:
-            shutil.rmtree(workdir, ignore_errors=True)
-    print(f"smoke: {passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped
-                                                         else ""))
-    return 1 if failed else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
