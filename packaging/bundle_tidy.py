@@ -59,6 +59,8 @@ def unneeded_libraries(bundle: Path) -> list[Path]:
     A NEEDED name is taken to be satisfied by every bundled file or symlink of that
     name, wherever it lies: over-keeping is harmless, a wrong removal is not.
     """
+    # Resolved, so the walk's paths compare equal to the symlink targets' real paths.
+    bundle = bundle.resolve()
     internal = _internal(bundle)
     files = elf_files(bundle)
     links = [path for path in internal.rglob("*") if path.is_symlink()]
@@ -90,6 +92,7 @@ def unneeded_libraries(bundle: Path) -> list[Path]:
 def prune_unneeded_libraries(bundle: Path) -> list[str]:
     """Delete :func:`unneeded_libraries`; return their paths inside ``_internal/``."""
     removed = []
+    bundle = bundle.resolve()
     for path in unneeded_libraries(bundle):
         removed.append(path.relative_to(_internal(bundle)).as_posix())
         path.unlink()

@@ -50,6 +50,7 @@ def check_bundle(test: SmokeTest, bundle: Path) -> None:
         return
     from bundle_tidy import foreign_runpaths, unneeded_libraries
 
+    bundle = bundle.resolve()
     unneeded = [path.relative_to(bundle).as_posix() for path in unneeded_libraries(bundle)]
     test.check(not unneeded, "every bundled library is needed by something kept",
                " ".join(unneeded[:20]))
