@@ -4,27 +4,16 @@ unbounded growth called diverging, and the Hessian's stability limit as the advi
 import math
 import re
 
-import pytest
 from PySide6.QtCore import Qt
 
 from gui_backprop.core.training import TrainingStatus
 from gui_backprop.ui.editing.values_panel import value_text
-from gui_backprop.ui.training import worker
-from tests.ui.window_helpers import IGNORE_OFFSCREEN_NOISE, open_window
+from tests.ui.window_helpers import IGNORE_OFFSCREEN_NOISE
 
 pytestmark = IGNORE_OFFSCREEN_NOISE
 
 # J = mean((y - w x - b)^2) on x = 1..5: Hessian (2/5) [[55, 15], [15, 5]], λmax = 23.66
 LIMIT = "lr < 2/λmax = 2/23.66 = 0.08452"
-
-
-@pytest.fixture
-def window(qtbot, tmp_path):
-    win = open_window(qtbot, tmp_path, "linear-regression")
-    win.centre_tabs.setCurrentWidget(win.train_panel)
-    yield win
-    win.close()
-    assert not worker._LIVE_THREADS
 
 
 def train_with(qtbot, window, rate, epochs=300):

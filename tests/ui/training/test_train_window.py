@@ -21,15 +21,6 @@ from tests.ui.window_helpers import (
 pytestmark = IGNORE_OFFSCREEN_NOISE
 
 
-@pytest.fixture
-def window(qtbot, tmp_path):
-    win = open_window(qtbot, tmp_path, "linear-regression")
-    win.centre_tabs.setCurrentWidget(win.train_panel)
-    yield win
-    win.close()
-    assert not worker._LIVE_THREADS
-
-
 def click(qtbot, button):
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
