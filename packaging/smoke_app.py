@@ -17,9 +17,10 @@ environment can help. What must hold:
 Where mount namespaces work (Linux, as root), every run of the app gets a private
 ``/tmp``: the work folder's ``tmp/`` is bind-mounted over it (with any mounts an
 artifact asks for, such as the .deb's ``/opt``), so what the app leaves there is told
-apart from what other processes on the machine do in ``/tmp`` at the same time. The
-work folder must then lie outside ``/tmp`` (``smoke_test.py`` puts it under ``build/``).
-Elsewhere ``/tmp`` itself is compared before and after each run.
+apart from what other processes on the machine do in ``/tmp`` at the same time. That
+needs the work folder outside ``/tmp`` (``smoke_test.py`` puts it under ``build/``); for
+a checkout inside ``/tmp``, and where there is no namespace, ``/tmp`` itself is compared
+before and after each run (the artifact's mounts are still made where they can be).
 
 Then the artifact's own checks (``extra_checks``) run. Stdlib only.
 """
@@ -79,11 +80,15 @@ class SmokeTest:
         """
         self.name, self.command, self.workdir = name, command, workdir
         self.private_tmp: Path | None = None
-        if namespace_works() and not workdir.resolve().is_relative_to("/tmp"):
-            self.private_tmp = workdir / "tmp"
-            self.private_tmp.mkdir(mode=0o1777, exist_ok=True)
-            self.private_tmp.chmod(0o1777)
-            pairs = [*(mounts or {}).items(), ("/tmp", self.private_tmp)]
+        if namespace_works():
+            pairs = list((mounts or {}).items())
+            # A work folder inside /tmp would vanish under a private /tmp (a checkout
+            # under /tmp, say): then /tmp stays shared and is compared before and after.
+            if not workdir.resolve().is_relative_to("/tmp"):
+                self.private_tmp = workdir / "tmp"
+                self.private_tmp.mkdir(mode=0o1777, exist_ok=True)
+                self.private_tmp.chmod(0o1777)
+                pairs.append(("/tmp", self.private_tmp))
             arguments = [str(part) for target, source in pairs for part in (source, target)]
             self.command = ["unshare", "--mount", "--propagation", "private", "sh", "-c",
                             _MOUNT_SCRIPT, "sh", *arguments, "--", *command]
