@@ -7,8 +7,6 @@ plots from a timer, so the GUI thread never draws once per training step.
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
@@ -36,7 +34,6 @@ from gui_backprop.ui.training.plots.landscape_plot import LandscapePlot
 from gui_backprop.ui.training.plots.loss_plot import LossPlot
 
 REDRAW_INTERVAL_MS = 66  # 15 frames a second
-PROGRESS_INTERVAL = 0.25  # seconds: faster-changing figures cannot be read anyway
 NARROW_PLOTS = 620  # below this width the data plot and the landscape stack up
 QWIDGETSIZE_MAX = (1 << 24) - 1  # Qt's "no maximum"
 CRAMPED_PLOTS = 320  # plots narrower than this beside the controls go under them
@@ -75,7 +72,6 @@ class TrainPanel(QWidget):
         self._source_key: tuple | None = None
         self._latest: TrainingSnapshot | None = None
         self._shown: TrainingSnapshot | None = None
-        self._progress_shown_at = 0.0
         self._plots_sized = False
         self._run_values: dict = {}
         self._run_settings: TrainingSettings | None = None
@@ -273,7 +269,6 @@ class TrainPanel(QWidget):
         if trainer.dataset is not None:
             self.data_plot.set_points(*trainer.dataset, self.problem.roles.target)
         self.controls.clear_progress()
-        self._progress_shown_at = 0.0
         self.controller.start(trainer, stepping=stepping)
         self._timer.start()
         self.training_active_changed.emit(True)
@@ -381,10 +376,9 @@ class TrainPanel(QWidget):
         self._shown = snapshot
         running = snapshot.status is TrainingStatus.RUNNING
         self.data_plot.set_curve(snapshot.curve_x, snapshot.curve_y, exact=not running)
-        now = time.monotonic()
-        if not running or now - self._progress_shown_at >= PROGRESS_INTERVAL:
-            self._progress_shown_at = now
-            self.status_text_changed.emit(self.controls.show_progress(snapshot))
+        # With every redraw, not less often: the epoch in the progress line and the status
+        # bar is the one the plots show (a slower line lagged hundreds of epochs behind).
+        self.status_text_changed.emit(self.controls.show_progress(snapshot))
 
     @Slot()
     def _update_buttons(self, *_args) -> None:

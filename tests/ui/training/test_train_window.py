@@ -176,3 +176,22 @@ def test_opening_another_lesson_mid_run_leaves_the_canvas_to_that_lesson(qtbot, 
     assert window.model.lesson.id == "chain-rule"
     assert title.text() == "Computational graph" and not window.live_graph.following
     assert_shows_state(window, window.model.walkthrough, window.model.position)
+
+
+def test_the_progress_line_and_the_status_bar_move_with_the_plots(qtbot, window):
+    panel = window.train_panel
+    panel.form.epochs.setValue(1_000_000)
+    behind = []
+
+    def after_each_redraw():  # connected after the panel's own redraw, same timer tick
+        snapshot = panel.latest_snapshot
+        if snapshot is not None and snapshot.status is TrainingStatus.RUNNING:
+            epoch = f"epoch {snapshot.step:,} of"
+            behind.append(epoch not in panel.progress_label.text()
+                          or epoch not in window.statusBar().currentMessage())
+
+    panel._timer.timeout.connect(after_each_redraw)
+    qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(behind) >= 15, timeout=30_000)
+    panel.stop()
+    assert not any(behind), f"{sum(behind)} of {len(behind)} redraws showed an older epoch"
