@@ -14,6 +14,8 @@ import pytest  # noqa: E402
 from PySide6.QtCore import QCoreApplication, QEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
+from tests.ui.session_helpers import Dialogs  # noqa: E402
+
 
 def _flush_deletions() -> None:
     QApplication.processEvents()
@@ -46,3 +48,9 @@ def no_widgets_left_open(request):
         pytest.fail(f"{request.node.nodeid} left top-level widgets open: "
                     f"{', '.join(descriptions)}; use qtbot.addWidget or close them",
                     pytrace=False)
+
+
+@pytest.fixture
+def dialogs(monkeypatch):
+    """File dialogs and message boxes answered by the test (see :class:`Dialogs`)."""
+    return Dialogs(monkeypatch)

@@ -108,6 +108,8 @@ class WindowMenus(QObject):
         self._add(menu, "back", "&Back one step", model.back, ["Backspace", "Left"])
         self._add(menu, "play", "&Play / Pause", player.toggle, ["P"])
         self._add(menu, "reset", "&Reset to the start", model.reset, ["Home"])
+        self._add(menu, "start_over", "Start the lesson &over…", self._start_over,
+                  tip="The lesson's own program and values again (your edits to it go)")
         menu.addSeparator()
         for number, stage in enumerate(Stage, start=1):
             self._add(menu, f"stage_{stage.value}", f"Jump to {stage.title.lower()}",
@@ -145,6 +147,19 @@ class WindowMenus(QObject):
             action.setCheckable(True)
             group.addAction(action)
             self.size_actions[size] = action
+
+    def _start_over(self) -> None:
+        """Back to the open lesson's own program and values, once the learner agrees
+        (the one way back from edits, a training result or a reopened session)."""
+        title = self.model.lesson.title
+        answer = QMessageBox.question(
+            self.window, "Start the lesson over",
+            f"Start “{title}” over with its own program and values? Your edits to this "
+            "lesson go; the other lessons keep theirs.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        if answer == QMessageBox.StandardButton.Yes:
+            self.model.start_over()
 
     def _step_text_size(self, direction: int) -> None:
         current = self._text_size

@@ -2,6 +2,7 @@
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from gui_backprop.core import tracer
 from gui_backprop.core.formatting import format_value
@@ -320,3 +321,18 @@ def test_the_gradient_check_is_cleared_by_an_edit(qtbot, tmp_path):
     window.model.set_value("x", "2")
     assert panel.table.rowCount() == 0
     assert "Press Check gradients" in panel.summary.text()
+
+
+def test_start_over_brings_back_the_lessons_own_values_once_agreed(qtbot, tmp_path, dialogs):
+    window = open_window(qtbot, tmp_path, "one-training-step")
+    with qtbot.waitSignal(window.model.traced):
+        type_into(qtbot, window.values_panel.field("w"), "3")
+    dialogs.answer = QMessageBox.StandardButton.Cancel
+    window.menus.actions["start_over"].trigger()
+    assert window.model.values["w"] == 3.0 and len(dialogs.questions) == 1
+    dialogs.answer = QMessageBox.StandardButton.Yes
+    with qtbot.waitSignal(window.model.traced):
+        window.menus.actions["start_over"].trigger()
+    assert window.model.values["w"] == 1.0 and window.model.position == 0
+    assert window.values_panel.field("w").text() == "1.0"
+    assert "torch.tensor(1.0, requires_grad=True)" in window.code_panel.view.toPlainText()

@@ -8,15 +8,9 @@ import pytest
 from PySide6.QtCore import Qt
 
 from tests.shared_helpers import run_exported_script
-from tests.ui.session_helpers import Dialogs
 from tests.ui.window_helpers import IGNORE_OFFSCREEN_NOISE, open_window
 
 pytestmark = IGNORE_OFFSCREEN_NOISE
-
-
-@pytest.fixture
-def dialogs(monkeypatch):
-    return Dialogs(monkeypatch)
 
 
 def export(window, dialogs, action, path):

@@ -12,17 +12,11 @@ from PySide6.QtGui import QImage
 from gui_backprop.core.formatting import format_value
 from gui_backprop.ui.files.exports import loss_csv_text
 from tests.shared_helpers import run_exported_script
-from tests.ui.session_helpers import Dialogs
 from tests.ui.window_helpers import IGNORE_OFFSCREEN_NOISE, open_window
 
 pytestmark = IGNORE_OFFSCREEN_NOISE
 
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-@pytest.fixture
-def dialogs(monkeypatch):
-    return Dialogs(monkeypatch)
 
 
 def _export(window, dialogs, action: str, path):

@@ -17,18 +17,13 @@ from gui_backprop.ui import app as app_module
 from gui_backprop.ui.files.sessions import MAX_RECENT
 from gui_backprop.ui.window import settings_keys as keys
 from gui_backprop.ui.window.main_window import MainWindow
-from tests.ui.session_helpers import Dialogs, press, run_program, type_value, work_of
+from tests.ui.session_helpers import press, run_program, type_value, work_of
 from tests.ui.window_helpers import IGNORE_OFFSCREEN_NOISE, open_window
 
 pytestmark = IGNORE_OFFSCREEN_NOISE
 
 Button = QMessageBox.StandardButton
 PLAYGROUND_PROGRAM = "x = [1.0, 2.0, 3.0]\nw = 0.5\nb = 0.25\nloss = mean((w * x + b) ** 2)\n"
-
-
-@pytest.fixture
-def dialogs(monkeypatch):
-    return Dialogs(monkeypatch)
 
 
 def _edited_lesson(qtbot, tmp_path, position=7):

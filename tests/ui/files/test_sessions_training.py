@@ -4,22 +4,16 @@ and an open, the plots and the loss history export, a training run is work to sa
 import csv
 
 import numpy as np
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QMessageBox
 
-from tests.ui.session_helpers import Dialogs, press
+from tests.ui.session_helpers import press
 from tests.ui.window_helpers import IGNORE_OFFSCREEN_NOISE, open_window
 
 pytestmark = IGNORE_OFFSCREEN_NOISE
 
 EPOCHS = 150
-
-
-@pytest.fixture
-def dialogs(monkeypatch):
-    return Dialogs(monkeypatch)
 
 
 def _trained(qtbot, tmp_path, lesson="linear-regression"):

@@ -7,7 +7,6 @@ from PySide6.QtCore import Qt
 
 from gui_backprop.core.session_file import VERSION, load_session
 from tests.ui.editing.test_playground_work import click_lesson
-from tests.ui.files.test_sessions import dialogs  # noqa: F401 (a fixture)
 from tests.ui.session_helpers import press, run_program, type_value
 from tests.ui.window_helpers import IGNORE_OFFSCREEN_NOISE, open_window
 
@@ -27,7 +26,7 @@ def _workspace(qtbot, tmp_path):
     return window
 
 
-def test_every_lessons_work_comes_back_from_the_file(qtbot, tmp_path, dialogs):  # noqa: F811
+def test_every_lessons_work_comes_back_from_the_file(qtbot, tmp_path, dialogs):
     window = _workspace(qtbot, tmp_path / "a")
     dialogs.save_to = tmp_path / "work.bplab"
     press(qtbot, window, Qt.Key.Key_S)
@@ -45,7 +44,7 @@ def test_every_lessons_work_comes_back_from_the_file(qtbot, tmp_path, dialogs): 
     assert not other.isWindowModified()
 
 
-def test_going_to_another_lesson_is_not_a_change(qtbot, tmp_path, dialogs):  # noqa: F811
+def test_going_to_another_lesson_is_not_a_change(qtbot, tmp_path, dialogs):
     window = _workspace(qtbot, tmp_path)
     dialogs.save_to = tmp_path / "session1.bplab"
     press(qtbot, window, Qt.Key.Key_S)
@@ -61,7 +60,7 @@ def test_going_to_another_lesson_is_not_a_change(qtbot, tmp_path, dialogs):  # n
     assert window.isWindowModified()  # an edit in any lesson is one
 
 
-def test_a_version_1_file_still_opens(qtbot, tmp_path, dialogs):  # noqa: F811
+def test_a_version_1_file_still_opens(qtbot, tmp_path, dialogs):
     path = tmp_path / "old.bplab"
     path.write_text(json.dumps({
         "format": "backprop-lab-session", "version": 1, "program": PROGRAM,
