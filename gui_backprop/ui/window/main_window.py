@@ -52,6 +52,8 @@ from gui_backprop.ui.window.shortcut_guard import ShortcutGuard
 WINDOW_TITLE = "Backprop Lab"
 DEFAULT_SIZE = (1280, 800)
 LEFT_WIDTH, CENTRE_WIDTH = 210, 680
+SIDE_TABS_MINIMUM = 150  # px: the Values tab scrolls below its own size
+LARGE_TEXT = 18  # points: from here on the text gets the larger share (see _share_columns)
 RIGHT_WIDTHS = {False: 380, True: 290}  # the right column's width: code listing, playground
 
 
@@ -127,6 +129,8 @@ class MainWindow(QMainWindow):
         self.code_stack.addWidget(self.code_panel)
         self.code_stack.addWidget(self.playground_panel)
         self.side_tabs = QTabWidget(objectName="sideTabs")
+        # Its panels scroll: at a large text size the code above gets the room it needs.
+        self.side_tabs.setMinimumHeight(SIDE_TABS_MINIMUM)
         self.side_tabs.setAccessibleName("Values and gradient check")
         self.side_tabs.tabBar().setObjectName("sideTabBar")
         self.side_tabs.tabBar().setAccessibleName("Side panels")
@@ -142,10 +146,10 @@ class MainWindow(QMainWindow):
         column.setSpacing(8)
         column.addWidget(headed("Lessons", self.lesson_list), 0)
         column.addWidget(headed("Steps", self.step_list), 1)
-        centre = splitter(Qt.Orientation.Vertical, "centreSplitter",
+        self.centre_splitter = centre = splitter(Qt.Orientation.Vertical, "centreSplitter",
                           (self.graph_panel, 3),
                           (explanation_with_exercise(self.explanation, self.exercise_panel), 2))
-        right = splitter(Qt.Orientation.Vertical, "rightSplitter",
+        self.right_splitter = right = splitter(Qt.Orientation.Vertical, "rightSplitter",
                          (self.code_stack, 1), (self.side_tabs, 1))
         # Train shares the centre with the walkthrough: its plots need the room.
         self.centre_tabs = QTabWidget(objectName="centreTabs")
@@ -232,9 +236,20 @@ class MainWindow(QMainWindow):
         self._text_size = int(points)
         self._apply_style()
         self._widen_left_column()
+        self._share_columns()
         self.text_size_changed.emit(int(points))
         if self.settings is not None:
             self.settings.setValue(keys.TEXT_SIZE, int(points))
+
+    def _share_columns(self) -> None:
+        """Large text needs its lines more than the graph and the side tabs need room:
+        from :data:`LARGE_TEXT` points the explanation gets half the centre and the code
+        (or the playground's editor) two thirds of the right column."""
+        large = self._text_size >= LARGE_TEXT
+        for widget, shares in ((self.centre_splitter, (1, 1) if large else (9, 5)),
+                               (self.right_splitter, (2, 1) if large else (40, 31))):
+            total = sum(widget.sizes()) or sum(shares) * 50
+            widget.setSizes([total * share // sum(shares) for share in shares])
 
     def _left_width(self, total: int) -> int:
         """The left column's width for the text size: grown with it, at most a quarter."""

@@ -124,3 +124,20 @@ def test_the_train_settings_keep_their_labels_at_a_projectors_text_size(qtbot, t
         assert label.width() >= label.sizeHint().width(), label.text()
         # the label is not drawn over its field
         assert not label.geometry().intersects(field.geometry()), label.text()
+
+
+def test_at_a_projectors_text_size_the_code_and_the_explanation_get_the_room(qtbot, tmp_path):
+    window = open_window(qtbot, tmp_path, "playground")
+    window.resize(1280, 800)
+    before = window.explanation.height()
+    larger_text(qtbot, window)
+    qtbot.waitUntil(lambda: window.width() == 1280)
+    panel = window.playground_panel
+    lines = panel.editor.viewport().height() / panel.editor.fontMetrics().lineSpacing()
+    assert lines >= 2  # the program is readable, not a sliver
+    editor_bottom = panel.editor.mapTo(panel, panel.editor.rect().bottomLeft()).y()
+    assert panel.parameters_label.mapTo(panel, panel.parameters_label.rect().topLeft()).y() \
+        >= editor_bottom  # nothing drawn over the editor
+    code, tabs = window.right_splitter.sizes()
+    assert code >= 1.5 * tabs  # the Values tab scrolls below its own size
+    assert window.explanation.height() > before
