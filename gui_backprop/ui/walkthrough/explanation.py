@@ -159,7 +159,9 @@ class ExplanationPanel(QTextBrowser):
         available = max(120, self.viewport().width() - 2 * MARGIN - 8)
         ratio = self.devicePixelRatioF()
         try:
-            image = render_fitted(shown.latex, size, color, ratio, available)
+            # Never smaller than the text around it: a narrow panel scrolls beyond that.
+            image = render_fitted(shown.latex, size, color, ratio, available,
+                                  smallest_scale=1 / FORMULA_SCALE)
         except FormulaError as exc:
             log.warning("could not typeset %r: %s", shown.latex, exc)
             return f"<p style='font-size:large'>{html.escape(shown.formula)}</p>"

@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 
 _PARSER = MathTextParser("agg")
 _PADDING = 2
+BREAKS = ("\\cdot", " + ", " - ")
+"""Where a side of an equation may break (a unary minus is written ``{-}``, unspaced)."""
 
 
 class FormulaError(ValueError):
@@ -60,25 +62,46 @@ def render_formula(latex: str, pixel_size: float, color: QColor,
 
 def split_equation(latex: str) -> list[str]:
     """The sides of ``a = b = c`` (split only at ``=`` outside braces)."""
-    parts, depth, start = [], 0, 0
-    for index, char in enumerate(latex):
-        if char == "{":
+    return [text for _operator, text in _top_level_pieces(latex, ("=",))]
+
+
+def _top_level_pieces(latex: str, operators: tuple[str, ...]) -> list[tuple[str, str]]:
+    r"""``latex`` cut before each of ``operators`` outside braces and ``\left…\right``
+    pairs: ``(operator, text)`` pieces, the first with the operator ``""``."""
+    pieces, depth, start, operator, index = [], 0, 0, "", 0
+    while index < len(latex):
+        if latex.startswith(("\\left", "{"), index):
             depth += 1
-        elif char == "}":
+        elif latex.startswith(("\\right", "}"), index):
             depth -= 1
-        elif char == "=" and depth == 0:
-            parts.append(latex[start:index].strip())
-            start = index + 1
-    parts.append(latex[start:].strip())
-    return [part for part in parts if part]
+        elif depth == 0:
+            found = next((op for op in operators if latex.startswith(op, index)), None)
+            if found is not None:
+                pieces.append((operator, latex[start:index].strip()))
+                operator, start = found, index + len(found)
+                index = start
+                continue
+        index += 2 if latex[index] == "\\" else 1  # an escaped brace (\{) opens nothing
+    pieces.append((operator, latex[start:].strip()))
+    return [(op, text) for op, text in pieces if text]
 
 
-def _lines(parts: list[str], fits) -> list[str]:
-    """Greedy line breaking: ``lhs = p1 = p2`` while it fits, then ``= p3 ...``."""
-    lines = [f"{parts[0]} = {parts[1]}"]
-    for part in parts[2:]:
-        candidate = f"{lines[-1]} = {part}"
-        lines[-1:] = [candidate] if fits(candidate) else [lines[-1], f"= {part}"]
+def _lines(latex: str, fits) -> list[str]:
+    r"""Greedy line breaking, as on a blackboard: ``lhs = p1 = p2`` while it fits, then
+    a new line before the next ``=``; a side too long for a line breaks before a
+    ``\cdot``, ``+`` or ``-`` too. The first side always stays beside the left-hand side."""
+    sides = _top_level_pieces(latex, ("=",))
+    lines = [sides[0][1]]
+    for index, (_equals, side) in enumerate(sides[1:]):
+        for step, (operator, text) in enumerate(_top_level_pieces(side, BREAKS)):
+            operator = operator.strip() or "="
+            candidate = f"{lines[-1]} {operator} {text}"
+            if fits(candidate) or (index == 0 and step == 0):
+                lines[-1] = candidate
+            else:
+                # "{}" makes mathtext space a leading \cdot as the binary operator it is
+                lines.append(f"{operator} {text}" if operator == "="
+                             else f"{{}}{operator} {text}")
     return lines
 
 
@@ -86,9 +109,9 @@ def render_fitted(latex: str, pixel_size: float, color: QColor, device_pixel_rat
                   max_width: float, smallest_scale: float = 0.8) -> QImage:
     """The formula in at most ``max_width`` logical pixels where possible.
 
-    A formula too wide for one line is broken before an ``=`` sign into aligned lines,
-    as on a blackboard; if a line is still too wide the size shrinks down to
-    ``smallest_scale``. The result may still be wider than ``max_width``.
+    A formula too wide for one line is broken before an ``=`` sign (or an operator)
+    into aligned lines, as on a blackboard; if a line is still too wide the size
+    shrinks down to ``smallest_scale``. The result may still be wider than ``max_width``.
     """
     ratio = max(1.0, float(device_pixel_ratio))
     measured: dict[str, float] = {}
@@ -105,10 +128,9 @@ def render_fitted(latex: str, pixel_size: float, color: QColor, device_pixel_rat
         size = pixel_size * scale
         if width(latex, scale) <= max_width:
             return render_formula(latex, size, color, ratio)
-        parts = split_equation(latex)
-        if len(parts) > 2:
-            lines = _lines(parts, lambda text, scale=scale: width(text, scale) <= max_width)
-            indent = width(parts[0], scale) + size * 0.25
+        if len(_top_level_pieces(latex, ("=", *BREAKS))) > 2:
+            lines = _lines(latex, lambda text, scale=scale: width(text, scale) <= max_width)
+            indent = width(split_equation(lines[0])[0], scale) + size * 0.25
             widest = max(width(lines[0], scale),
                          *(indent + width(line, scale) for line in lines[1:]))
             if widest <= max_width or scale <= smallest_scale:

@@ -97,6 +97,7 @@ class MainWindow(QMainWindow):
                                  self.lesson_folders, self.lesson_saver)
         self.menus.text_size_requested.connect(self.set_text_size)
         self.menus.gradient_check_requested.connect(self.show_gradient_check)
+        self.menus.lessons_column_requested.connect(self.show_lessons_column)
         self.text_size_changed.connect(self.menus.show_text_size)
         self.shortcut_guard = ShortcutGuard(self)
         self.model.lesson_opened.connect(self._lesson_opened)
@@ -140,7 +141,7 @@ class MainWindow(QMainWindow):
         self.train_panel = TrainPanel()
 
     def _arrange(self) -> None:
-        left = QWidget(objectName="leftColumn")
+        self.lessons_column = left = QWidget(objectName="leftColumn")
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(8)
@@ -225,6 +226,14 @@ class MainWindow(QMainWindow):
         self.side_tabs.setCurrentWidget(self.gradient_check_panel)
         self.gradient_check_panel.run_check()
 
+    def show_lessons_column(self, shown: bool) -> None:
+        """Show or hide the lessons and steps column (View › Lessons and steps), and
+        remember the choice."""
+        self.lessons_column.setVisible(shown)
+        self.menus.actions["lessons_column"].setChecked(shown)
+        if self.settings is not None:
+            self.settings.setValue(keys.LESSONS_COLUMN, shown)
+
     # -- text size ---------------------------------------------------------------------
 
     def text_size(self) -> int:
@@ -295,6 +304,8 @@ class MainWindow(QMainWindow):
             last = settings.value(keys.LAST_LESSON)
             if any(item.id == last for item in self.model.lessons):
                 lesson = last
+            if str(settings.value(keys.LESSONS_COLUMN, "true")).lower() == "false":
+                self.show_lessons_column(False)
             stored = settings.value(keys.TEXT_SIZE)
             if stored is not None and str(stored).isdigit() and 6 <= int(stored) <= 48:
                 size = int(stored)

@@ -26,11 +26,13 @@ class WindowMenus(QObject):
 
     The actions call the collaborators passed in. What only the window can do is asked
     for with a signal: ``text_size_requested(points)`` and ``gradient_check_requested``;
-    the window reports the size in force through :meth:`show_text_size`.
+    the window reports the size in force through :meth:`show_text_size`, and
+    ``lessons_column_requested(shown)`` shows or hides the lessons and steps column.
     """
 
     text_size_requested = Signal(int)
     gradient_check_requested = Signal()
+    lessons_column_requested = Signal(bool)
 
     def __init__(self, window: QMainWindow, model: LessonModel, player: WalkthroughPlayer,
                  files: SessionFiles, exports: Exports, graph_view: GraphView,
@@ -132,6 +134,13 @@ class WindowMenus(QObject):
         self._add(menu, "zoom_out", "Zoom &out", graph.zoom_out, ["Ctrl+-"])
         self._add(menu, "zoom_reset", "&Actual size", graph.reset_zoom, ["Ctrl+0"])
         menu.addSeparator()
+        # At a projector's text size the graph and the explanation need the room more
+        # than the lesson list; the jump buttons and Back/Next still move through steps.
+        column = self._add(menu, "lessons_column", "&Lessons and steps",
+                           lambda: self.lessons_column_requested.emit(column.isChecked()),
+                           ["Ctrl+B"], "Show or hide the lessons and steps column")
+        column.setCheckable(True)
+        column.setChecked(True)
         sizes = menu.addMenu("&Text size")
         sizes.setObjectName("textSizeMenu")
         self._add(sizes, "text_larger", "&Larger", lambda: self._step_text_size(+1),

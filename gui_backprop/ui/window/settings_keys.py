@@ -18,6 +18,7 @@ GEOMETRY = "window/geometry"
 WINDOW_STATE = "window/state"
 LAST_LESSON = "lesson/last"
 TEXT_SIZE = "view/text_size"
+LESSONS_COLUMN = "view/lessons_column"
 
 
 def open_settings(path: str | os.PathLike | None = None) -> QSettings:

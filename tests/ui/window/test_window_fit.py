@@ -141,3 +141,31 @@ def test_at_a_projectors_text_size_the_code_and_the_explanation_get_the_room(qtb
     code, tabs = window.right_splitter.sizes()
     assert code >= 1.5 * tabs  # the Values tab scrolls below its own size
     assert window.explanation.height() > before
+
+
+def test_the_lessons_column_hides_for_the_graph_and_is_remembered(qtbot, tmp_path):
+    window = open_window(qtbot, tmp_path, "linear-regression")
+    window.resize(1280, 800)
+    larger_text(qtbot, window)
+    qtbot.waitUntil(lambda: window.width() == 1280)
+    centre = window.centre_tabs.width()
+    qtbot.keyClick(window, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not window.lessons_column.isVisible())
+    qtbot.waitUntil(lambda: window.centre_tabs.width() > centre + 100)
+    assert not window.menus.actions["lessons_column"].isChecked()
+    again = open_window(qtbot, tmp_path, "linear-regression")  # the same settings file
+    assert not again.lessons_column.isVisible()
+    qtbot.keyClick(again, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: again.lessons_column.isVisible())
+    assert again.menus.actions["lessons_column"].isChecked()
+
+
+def test_long_vector_formulas_fit_the_explanation_on_a_small_screen(qtbot, tmp_path):
+    window = open_window(qtbot, tmp_path, "linear-regression")
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: window.width() == 1024)
+    for position in range(1, window.model.step_count + 1):
+        window.model.jump(position)
+        panel = window.explanation
+        assert panel.document().idealWidth() <= panel.viewport().width() + 1, \
+            window.model.step.title
