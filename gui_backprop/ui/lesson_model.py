@@ -15,6 +15,7 @@ from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.graph import Iteration
 from gui_backprop.core.lessons import Lesson
 from gui_backprop.core.program import Program, parse_program
+from gui_backprop.core.program_source import with_values
 from gui_backprop.core.session_file import LessonWork, Session
 from gui_backprop.core.tracer import trace_program
 from gui_backprop.core.values import Value, parse_learning_rate, parse_value
@@ -353,6 +354,8 @@ class LessonModel(QObject):
         return message
 
     def _show(self, walkthrough: Walkthrough, position: int) -> None:
+        if self.is_playground:  # the learner's program is the code: it shows the values
+            self.program = _with_values(self.program, self.values)
         self.walkthrough = walkthrough
         self._state = None
         self.position = max(0, min(position, len(walkthrough)))
@@ -416,3 +419,12 @@ class LessonModel(QObject):
         same_stage = [s for s in about if state.step is not None and s.stage is state.step.stage]
         self.jump((same_stage or about)[0].index + 1)
         return True
+
+
+def _with_values(program: Program, values: dict[str, Value]) -> Program:
+    """``program`` with ``values`` written into its literals; unchanged if the text would
+    be refused (longer than a program may be)."""
+    try:
+        return with_values(program, values)
+    except ProgramError:
+        return program

@@ -76,6 +76,7 @@ class PlaygroundPanel(QWidget):
         layout.insertWidget(0, self.heading)
         self.editor.textChanged.connect(self._text_changed)
         model.lesson_opened.connect(self._lesson_opened)
+        model.traced.connect(self._follow_program)
         model.moved.connect(self._follow_step)
 
     def _lesson_opened(self, lesson: Lesson) -> None:
@@ -90,6 +91,15 @@ class PlaygroundPanel(QWidget):
             self.editor.setPlainText(self.model.draft)
         self._show_error(None)
         self.status_label.clear()
+
+    def _follow_program(self) -> None:
+        """Show the program that ran, with the values it ran at (a Values edit or a
+        training result rewrites its literals), unless the learner is writing a new one."""
+        source = self.model.program.source
+        if self.model.is_playground and self.model.draft is None \
+                and self.editor.toPlainText() != source:
+            with QSignalBlocker(self.editor):
+                self.editor.set_code(source)
 
     def _follow_step(self) -> None:
         """Highlight the line the step computes, while the text is the program that ran."""

@@ -39,10 +39,11 @@ def test_the_playground_program_survives_another_lesson(qtbot, tmp_path):
     type_value(qtbot, window, "w", "3")
     window.model.jump(5)
     click_lesson(qtbot, window, "playground")
-    assert window.playground_panel.editor.toPlainText() == program
+    edited = program.replace("b = 0.5", "b = 0.75")  # the Values edit is in the program
+    assert window.playground_panel.editor.toPlainText() == edited
     assert window.values_panel.field("b").text() == "0.75"
     assert window.model.position == 3
-    assert window.model.program.source == program and window.model.values["b"] == 0.75
+    assert window.model.program.source == edited and window.model.values["b"] == 0.75
     click_lesson(qtbot, window, "one-training-step")
     assert window.values_panel.field("w").text() == "3.0"
     assert window.model.position == 5
@@ -84,3 +85,18 @@ def test_a_good_run_clears_the_last_error_from_the_status_bar(qtbot, tmp_path):
     with qtbot.waitSignal(window.model.traced):
         run_program(qtbot, window, "a = 2.0\ny = a * 2.0")
     assert window.statusBar().currentMessage() == ""
+
+
+def test_a_values_edit_is_written_into_the_playgrounds_program(qtbot, tmp_path):
+    window = open_window(qtbot, tmp_path, "playground")
+    run_program(qtbot, window, "x = [1.0, 2.0]\nw = 0.5\nloss = mean(w * x)")
+    window.model.jump(2)
+    line = window.playground_panel.editor.current_line()
+    assert line is not None
+    type_value(qtbot, window, "w", "3")
+    editor = window.playground_panel.editor
+    assert editor.toPlainText() == "x = [1.0, 2.0]\nw = 3.0\nloss = mean(w * x)"
+    assert editor.current_line() == line  # the text is the program that ran: still marked
+    type_value(qtbot, window, "x", "[4, 5]")
+    assert editor.toPlainText().splitlines()[0] == "x = [4.0, 5.0]"
+    assert window.model.walkthrough.trace.values["w"] == 3.0

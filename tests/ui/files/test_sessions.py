@@ -300,4 +300,5 @@ def test_the_app_opens_the_session_and_its_window_asks_before_closing(tmp_path, 
     assert app_module.run_app(args) == 0
     assert seen == {"lesson": "playground", "x": 3.0, "position": 4, "asks": True,
                     "title": "work.bplab[*] — Playground — Backprop Lab",
-                    "editor": "x = 1.0\nw = 2.0\nloss = (w * x) ** 2\n"}
+                    # the session's values, written into its program's literals
+                    "editor": "x = 3.0\nw = 2.0\nloss = (w * x) ** 2\n"}
