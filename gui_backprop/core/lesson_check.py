@@ -16,9 +16,12 @@ import sys
 import tempfile
 from pathlib import Path
 
+from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.formatting import format_value
-from gui_backprop.core.lesson_schema import LessonError, LessonProblem
-from gui_backprop.core.lessons import Lesson, load_lesson
+from gui_backprop.core.forward import evaluate_expression
+from gui_backprop.core.lesson_schema import LessonError, LessonProblem, key_line
+from gui_backprop.core.lessons import Lesson, load_lesson, load_lessons
+from gui_backprop.core.resources import resources_dir
 
 RUN_TIMEOUT = 120  # seconds for one listing (importing torch takes a few)
 RELATIVE_TOLERANCE = 1e-4  # the listing runs in float32, the trace in float64
@@ -45,9 +48,56 @@ def check_lesson_file(path: Path, run: bool = False) -> list[LessonProblem]:
         lesson = load_lesson(path)
     except LessonError as exc:
         return list(exc.problems) or [LessonProblem(path, 1, str(exc))]
+    problems = _id_taken(lesson, path) + _formulas_disagree(lesson, path)
     if not run:
+        return problems
+    return problems + _run_listing(lesson, path)
+
+
+def _id_taken(lesson: Lesson, path: Path) -> list[LessonProblem]:
+    """The app skips a folder's lesson whose id a built-in lesson has: say so here."""
+    if path.resolve().parent == (resources_dir() / "lessons").resolve():
         return []
-    return _run_listing(lesson, path)
+    built_in = next((other for other in load_lessons() if other.id == lesson.id), None)
+    if built_in is None:
+        return []
+    return [LessonProblem(path, 1, f"the id '{lesson.id}' (from the file name) is the "
+                                   f"built-in lesson “{built_in.title}”'s: the app would "
+                                   "skip this file; rename it")]
+
+
+def _formulas_disagree(lesson: Lesson, path: Path) -> list[LessonProblem]:
+    """Each closed-form ``[formulas]`` entry against autograd's gradient, in every
+    iteration the walkthrough shows."""
+    if not lesson.formulas:
+        return []
+    text = path.read_text(encoding="utf-8")
+    iterations = lesson.trace().iterations
+    problems = []
+    for iteration in iterations:
+        variables = {node.name: node.value for node in iteration.nodes
+                     if node.name is not None}
+        for name, formula in lesson.formulas.items():
+            node = iteration.node_named(name)
+            if node.grad is None:
+                message = f"formula for '{name}': autograd computes no gradient for it " \
+                          "(is it a parameter?)"
+            else:
+                try:
+                    value = evaluate_expression(formula, variables)
+                except ProgramError as exc:
+                    value, message = None, f"formula for '{name}': {exc.message}"
+                if value is not None:
+                    if _close(value, node.grad):
+                        continue
+                    message = (f"formula for '{name}' gives {format_value(value)} but "
+                               f"autograd's gradient is {format_value(node.grad)}"
+                               + (f" (iteration {iteration.index + 1})"
+                                  if len(iterations) > 1 else ""))
+            problems.append(LessonProblem(path, key_line(text, name, "formulas"), message))
+        if problems:
+            break  # one iteration's disagreements say it; the next ones follow from them
+    return problems
 
 
 def expected_final_values(lesson: Lesson) -> dict[str, object]:
@@ -104,7 +154,7 @@ def _values_printed(stdout: str) -> dict[str, object]:
 
 
 def _close(got, want) -> bool:
-    got = got if isinstance(got, list) else [got]
+    got = list(got) if isinstance(got, (list, tuple)) else [got]
     want = list(want) if isinstance(want, tuple) else [want]
     if len(got) != len(want):
         return False

@@ -143,6 +143,11 @@ class _Lines:
         return self.keys.get((parent, name), 1) if table else 1
 
 
+def key_line(text: str, key: str, table: str = "") -> int:
+    """The line of ``key`` (in ``table``) in a lesson file's text; 1 if not found."""
+    return _Lines(text).of(key, table)
+
+
 def parse_lesson_toml(path: Path, text: str) -> dict:
     """The TOML document of a lesson; syntax errors are :class:`LessonFileError` with
     tomllib's line."""
@@ -180,6 +185,8 @@ def check_lesson_data(path: Path, text: str, data: dict) -> tuple[list[LessonPro
         if isinstance(value, bool) and bool not in types or not isinstance(value, types):
             problem(lines.of(name, name if types == (dict,) else ""),
                     f"'{name}' must be {what}")
+        elif required and isinstance(value, str) and not value.strip():
+            problem(lines.of(name), f"'{name}' is empty")
     program = _check_program(data, lines, problem)
     _check_settings(data, program, lines, problem)
     _check_stages(data, lines, problem)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from gui_backprop.cli import main
 from gui_backprop.core.exercise import check_answer
 from gui_backprop.core.lesson_check import check_lesson_file
-from gui_backprop.core.lesson_schema import MAX_LESSON_BYTES
+from gui_backprop.core.lesson_schema import MAX_LESSON_BYTES, check_lesson_data
 from gui_backprop.core.lesson_writer import lesson_file_text, lesson_id_for, toml_string
 from gui_backprop.core.lessons import (
     find_lesson,
@@ -257,3 +257,25 @@ def test_a_broken_question_or_range_is_named_with_its_line(tmp_path, change, lin
     path = write(tmp_path, "q.toml", change(QUESTIONS))
     problems = check_lesson_file(path)
     assert problems and problems[0].line == line and words in problems[0].message, problems
+
+
+def test_a_formula_that_disagrees_with_autograd_is_named_with_its_line(tmp_path):
+    right = write(tmp_path, "right.toml", GOOD + '\n[formulas]\nw = "2.0"\n')
+    assert check_lesson_file(right) == []
+    wrong = write(tmp_path, "wrong.toml", GOOD + '\n[formulas]\nw = "2.0 * w"\n')
+    [problem] = check_lesson_file(wrong)
+    assert problem.line == GOOD.count("\n") + 3
+    assert problem.message == "formula for 'w' gives 3.0 but autograd's gradient is 2.0"
+
+
+def test_a_lesson_the_app_would_skip_for_its_id_is_a_problem(tmp_path):
+    taken = write(tmp_path, "4-one-training-step.toml", GOOD)
+    [problem] = check_lesson_file(taken)
+    assert "'one-training-step'" in problem.message and "rename it" in problem.message
+    assert check_lesson_file(write(tmp_path, "4-my-own-step.toml", GOOD)) == []
+
+
+def test_an_empty_summary_is_a_problem():
+    problems, _program = check_lesson_data(Path("x.toml"), GOOD.replace('"y = 2 w"', '""'),
+                                           tomllib.loads(GOOD.replace('"y = 2 w"', '""')))
+    assert [(p.line, p.message) for p in problems] == [(2, "'summary' is empty")]
