@@ -201,9 +201,16 @@ def divergence_message(step: int, loss: float, learning_rate: float,
     loss; ``step`` itself when the loss is finite but grows without bound);
     ``stability`` is the Hessian's limit at that state, when it is known.
     """
-    if loss == -math.inf:
-        return (f"Training stopped at step {step}: the output keeps decreasing without "
-                "limit, so it has no minimum to find.")
+    if loss == -math.inf or (math.isfinite(loss) and kept_loss is not None
+                             and loss < 0 and loss <= kept_loss):
+        curvature = ""
+        if stability is not None and stability.has_negative_curvature:
+            curvature = (f" The loss's Hessian has a negative eigenvalue (λmin = "
+                         f"{format_number(stability.lambda_min, 4)}): along that direction "
+                         "the output curves down, so no learning rate can settle.")
+        return (f"Training stopped at step {step}: the output fell without bound, to "
+                f"{format_number(loss, 4)}, so it has no minimum to find.{curvature} "
+                "Minimize an output that is bounded below, such as a square.")
     if math.isfinite(loss):
         what = (f"Training diverged: the loss grew without bound, at every one of the last "
                 f"{RISING_STEPS} steps, to {format_number(loss, 4)} at step {step}.")
@@ -333,7 +340,7 @@ class Trainer:
         next_emit = clock() + interval
         losses, loss_of, leaves, update = self._losses, self._loss_of, self._leaves, self._update
         step = self.step  # a local in the hot loop; self.step follows at every yield
-        lowest, rising = self._lowest, self._rising
+        lowest, rising, falling = self._lowest, self._rising, 0
         scale = GROWTH_FACTOR * max(abs(losses[0]), 1e-12)
         while step < target and not (self._stop_requested or self._pause_requested):
             update()
@@ -349,6 +356,11 @@ class Trainer:
             rising = rising + 1 if value > losses[step - 1] else 0
             if value < lowest:
                 lowest = value
+                falling = falling + 1 if value < losses[step - 1] else 0
+                if falling >= RISING_STEPS and losses[0] - value > scale:
+                    self.step = step  # the output has no minimum: it falls for ever
+                    yield self._diverged(value)
+                    return
             elif rising >= RISING_STEPS and value - lowest > scale:
                 self.step = step
                 yield self._diverged(value)

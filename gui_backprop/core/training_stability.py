@@ -31,19 +31,28 @@ class StabilityLimit:
     ``direction`` is the (unit) eigenvector of ``lambda_max`` over the flattened
     parameters: the direction of steepest curvature, along which steps too large
     overshoot first. ``limit`` is ``2 / lambda_max`` (``None`` when the curvature is not
-    positive anywhere: then no learning rate is too large near this point).
+    positive anywhere, or negative somewhere: ``lambda_min < 0`` is a saddle or a hilltop,
+    where the loss curves down and gradient descent does not settle at any rate).
     """
 
     lambda_max: float
     direction: tuple[float, ...]
     names: tuple[str, ...]
+    lambda_min: float = 0.0
 
     @property
     def limit(self) -> float | None:
         """The largest stable learning rate ``2 / λmax`` (``None`` without positive curvature)."""
-        if not self.lambda_max > 0 or not math.isfinite(self.lambda_max):
+        if not self.lambda_max > 0 or not math.isfinite(self.lambda_max) \
+                or self.has_negative_curvature:
             return None
         return 2.0 / self.lambda_max
+
+    @property
+    def has_negative_curvature(self) -> bool:
+        """True when the loss curves down along some direction (λmin < 0, beyond
+        rounding): no learning rate makes gradient descent settle there."""
+        return self.lambda_min < -1e-9 * max(abs(self.lambda_max), 1.0)
 
     def suggestion(self) -> float | None:
         """A learning rate safely below the limit (a rounded 80 % of it)."""
@@ -84,4 +93,5 @@ def stability_limit(loss_of: Callable[[Mapping[str, torch.Tensor]], torch.Tensor
     direction = eigenvectors[:, -1]
     if float(direction[direction.abs().argmax()]) < 0:  # one sign, for a steady picture
         direction = -direction
-    return StabilityLimit(float(eigenvalues[-1]), tuple(direction.tolist()), tuple(names))
+    return StabilityLimit(float(eigenvalues[-1]), tuple(direction.tolist()), tuple(names),
+                          float(eigenvalues[0]))

@@ -156,7 +156,9 @@ def test_pause_then_resume_gives_the_same_result_as_one_run():
 
 
 def test_run_until_steps_exactly_one_epoch():
-    trainer = Trainer(regression(), TrainingSettings(epochs=10, learning_rate=0.05))
+    # a clock that stands still: no snapshot in between, however slow the machine
+    trainer = Trainer(regression(), TrainingSettings(epochs=10, learning_rate=0.05),
+                      clock=lambda: 0.0)
     first = run_all(trainer, until=1)
     assert [s.step for s in first] == [0, 1]
     assert first[-1].status is TrainingStatus.PAUSED
@@ -221,6 +223,17 @@ def test_an_output_without_a_minimum_is_explained():
     problem = TrainingProblem.from_lesson(find_lesson("value-used-twice", LESSONS))
     final = run_all(Trainer(problem, TrainingSettings(epochs=1_000_000, learning_rate=0.1)))[-1]
     assert final.status is TrainingStatus.DIVERGED and "no minimum" in final.message
+
+
+def test_an_output_falling_without_bound_stops_while_still_finite():
+    # e = (a + b)(b + 1) is a saddle: it used to "finish" 1000 epochs at -9.3e32
+    problem = TrainingProblem.from_lesson(find_lesson("value-used-twice", LESSONS))
+    trainer = Trainer(problem, TrainingSettings(epochs=1000, learning_rate=0.1))
+    final = run_all(trainer)[-1]
+    assert final.status is TrainingStatus.DIVERGED and final.step < 1000
+    assert math.isfinite(final.loss) and "fell without bound" in final.message
+    assert trainer.stability.has_negative_curvature and trainer.stability.limit is None
+    assert f"λmin = {format_number(trainer.stability.lambda_min, 4)}" in final.message
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.id)

@@ -87,3 +87,14 @@ def test_one_learning_rate_for_the_values_tab_and_the_train_tab(qtbot, window):
     assert model.learning_rate == 0.04
     assert window.values_panel.field("learning_rate").text() == "0.04"
     assert model.walkthrough.trace.learning_rate == 0.04
+
+
+def test_an_output_without_a_minimum_is_stopped_and_the_landscape_says_why(qtbot, window):
+    window.model.open_lesson("value-used-twice")  # e = (a + b)(b + 1): a saddle
+    final = train_with(qtbot, window, "0.1", epochs=1000)
+    panel = window.train_panel
+    assert final.status is TrainingStatus.DIVERGED and final.step < 1000
+    assert "fell without bound" in panel.message.text()
+    assert panel.landscape_plot.steepest_text.startswith("curves down: λmin = ")
+    assert "stable while" not in panel.landscape_plot.steepest_text
+    assert not panel.landscape_plot._steepest.isVisible()

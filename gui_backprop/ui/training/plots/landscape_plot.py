@@ -117,19 +117,30 @@ class LandscapePlot(LivePlotWidget):
         self.getPlotItem().setRange(xRange=(a0, a1), yRange=(b0, b1), padding=0)
 
     def show_steepest(self, start: Mapping[str, float], stability: StabilityLimit) -> None:
-        """Draw the direction of steepest curvature through ``start`` with the limit it sets."""
-        if self._names is None or tuple(stability.names) != tuple(self._names) \
-                or stability.limit is None:
+        """Draw the direction of steepest curvature through ``start`` with the limit it
+        sets; where the loss curves down (a saddle: no limit exists) only say so."""
+        if self._names is None or tuple(stability.names) != tuple(self._names):
+            return
+        curves_down = stability.has_negative_curvature
+        if stability.limit is None and not curves_down:
             return
         first, second = (float(start[name]) for name in self._names)
         d_first, d_second = stability.direction
         self._steepest.setPos((first, second))
         self._steepest.setAngle(math.degrees(math.atan2(d_second, d_first)))
-        self.steepest_text = (f"steepest: λmax = {format_number(stability.lambda_max, 4)}\n"
-                              f"stable while lr < {format_number(stability.limit, 4)}")
+        if curves_down:
+            self.steepest_text = (f"curves down: λmin = {format_number(stability.lambda_min, 4)}"
+                                  "\nno minimum: no lr settles")
+        else:
+            self.steepest_text = (f"steepest: λmax = {format_number(stability.lambda_max, 4)}"
+                                  f"\nstable while lr < {format_number(stability.limit, 4)}")
         self._steepest_label.setText(self.steepest_text)
+        # Text towards the middle of the plot, so that it is never cut at an edge.
+        (x0, x1), (y0, y1) = self.getPlotItem().viewRange()
+        self._steepest_label.setAnchor((1 if first > (x0 + x1) / 2 else 0,
+                                        0 if second > (y0 + y1) / 2 else 1))
         self._steepest_label.setPos(first, second)
-        self._steepest.setVisible(True)
+        self._steepest.setVisible(not curves_down)
         self._steepest_label.setVisible(True)
 
     def add_point(self, first: float, second: float, exact: bool = False) -> None:
