@@ -23,6 +23,8 @@ def format_number(x: float, digits: int = 6) -> str:
     if "e" in text:
         mantissa, exponent = text.split("e")
         text = f"{mantissa}e{int(exponent)}"
+    elif "." not in text:  # rounded to a whole number: written as one, beside exact ones
+        text += ".0"
     return text
 
 

@@ -21,6 +21,7 @@ from gui_backprop.core.forward import evaluate_expression
     (1.0, "1.0"), (-2.0, "-2.0"), (1.02, "1.02"), (1.0199999809265137, "1.02"), (0.0, "0.0"),
     (-0.0, "0.0"), (0.9604, "0.9604"), (1e-7, "1e-7"), (1e6, "1e6"), (123456.0, "123456.0"),
     (2.0 / 3.0, "0.666667"), (math.nan, "nan"), (math.inf, "inf"), (-math.inf, "-inf"),
+    (-1.9999999999, "-2.0"), (2.0000001, "2.0"),  # rounded to whole: as exact ones read
 ])
 def test_format_number(value, text):
     assert format_number(value) == text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from gui_backprop.core.formatting import format_number, format_value
 from gui_backprop.core.gradient_check import GradientCheck, check_gradients
+from gui_backprop.core.nonfinite import elements
 from gui_backprop.ui.lesson_model import LessonModel
 
 # The verdict beside the name: long vectors widen the number columns, never hide it.
@@ -89,9 +92,16 @@ class GradientCheckPanel(QWidget):
         where = f" (iteration {result.iteration + 1})" if iterations > 1 else ""
         if not result.parameters:
             return "There is no parameter with a gradient to check."
-        verdict = ("Autograd and the finite differences agree" if result.all_agree else
-                   "Some gradients do not match their estimate (this happens at a kink, "
-                   "such as relu or abs at 0)")
+        if result.all_agree:
+            verdict = "Autograd and the finite differences agree"
+        elif any(not math.isfinite(v) for check in result.parameters
+                 for v in elements(check.autograd)):
+            verdict = ("Some gradients are infinite or not a number: the slope is unbounded "
+                       "there (such as sqrt or log at 0), which finite differences cannot "
+                       "measure")
+        else:
+            verdict = ("Some gradients do not match their estimate (this happens at a kink, "
+                       "such as relu or abs at 0)")
         text = (f"{verdict}{where}: tolerance {result.atol:g} + {result.rtol:g} × |gradient|, "
                 f"h = {result.relative_step:g} × max(1, |p|).")
         stale = [c for c in result.parameters

@@ -313,6 +313,16 @@ def test_the_gradient_check_of_a_stale_grad_explains_it(qtbot, tmp_path):
     assert "w.grad holds -3.96" in panel.summary.text()
 
 
+def test_an_unbounded_slope_is_not_called_a_kink(qtbot, tmp_path):
+    window = open_window(qtbot, tmp_path, "playground")
+    run_program(qtbot, window, "x = 0.0\nloss = sqrt(x)")  # a number: ticked by default
+    qtbot.keyClick(window.graph_view, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    panel = window.gradient_check_panel
+    assert panel.table.item(0, 2).text() == "inf"
+    assert "the slope is unbounded there (such as sqrt or log at 0)" in panel.summary.text()
+    assert "kink" not in panel.summary.text()
+
+
 def test_the_gradient_check_is_cleared_by_an_edit(qtbot, tmp_path):
     window = open_window(qtbot, tmp_path, "chain-rule")
     panel = window.gradient_check_panel
