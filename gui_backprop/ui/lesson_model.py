@@ -117,8 +117,9 @@ class LessonModel(QObject):
         if line is None:
             return ""
         text = self.program.source.splitlines()[line - 1].strip()
-        return f"Your program: line {line}, {text}. The playground highlights the line of " \
-               "the step's node."
+        # "as it last ran": the editor may hold edits not run yet (or refused)
+        return f"Your program as it last ran: line {line}, {text}. The playground " \
+               "highlights the line of the step's node."
 
     def program_line(self, step: Step | None = None) -> int | None:
         """The line of the program's source that computes ``step``'s node (or edge's

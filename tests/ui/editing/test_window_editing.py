@@ -1,7 +1,7 @@
 """Editing values, the learning rate and the playground program; the gradient check."""
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from gui_backprop.core import tracer
@@ -315,7 +315,12 @@ def test_the_gradient_check_of_a_stale_grad_explains_it(qtbot, tmp_path):
 
 def test_an_unbounded_slope_is_not_called_a_kink(qtbot, tmp_path):
     window = open_window(qtbot, tmp_path, "playground")
-    run_program(qtbot, window, "x = 0.0\nloss = sqrt(x)")  # a number: ticked by default
+    run_program(qtbot, window, "x = 0.0\nloss = sqrt(x)")  # x was data: not ticked
+    box = window.playground_panel.checkboxes["x"]
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=box.rect().bottomLeft() / 2
+                     + box.rect().topLeft() / 2 + QPoint(6, 0))
+    assert box.isChecked()
+    qtbot.mouseClick(window.playground_panel.run_button, Qt.MouseButton.LeftButton)
     qtbot.keyClick(window.graph_view, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
     panel = window.gradient_check_panel
     assert panel.table.item(0, 2).text() == "inf"
