@@ -35,6 +35,10 @@ SHOWN_ROWS = 4
 """Rows and columns a matrix's one-line text spells out before eliding."""
 TOOLTIP_ROWS = 10
 """Rows and columns a tooltip lists in full before eliding."""
+TOOLTIP_DIGITS = 4
+STRIP_CELLS = 40
+"""A longer vector's colour strip wraps into rows of at most this many cells, so that
+its cells stay wide enough to point at within the width of a 10×10 grid."""
 
 Grid = tuple[tuple[float, ...], ...]
 
@@ -106,10 +110,10 @@ def display_of(value: object) -> TensorDisplay:
     return TensorDisplay.TEXT
 
 
-def _row_text(row: Sequence[float], limit: int) -> str:
+def _row_text(row: Sequence[float], limit: int, digits: int = 6) -> str:
     if len(row) <= limit:
-        return "[" + ", ".join(format_number(v) for v in row) + "]"
-    return "[" + ", ".join(format_number(v) for v in row[:limit - 1]) + ", …]"
+        return "[" + ", ".join(format_number(v, digits) for v in row) + "]"
+    return "[" + ", ".join(format_number(v, digits) for v in row[:limit - 1]) + ", …]"
 
 
 def value_text(value: object) -> str:
@@ -126,10 +130,13 @@ def value_text(value: object) -> str:
 
 
 def grid_lines(value: object, limit: int = TOOLTIP_ROWS) -> list[str]:
-    """A matrix one row per line, for a tooltip (large ones elided); else one line."""
+    """A matrix one row per line, for a tooltip (large ones elided); else one line.
+
+    Four significant digits keep a 10×10 tooltip on the screen; a node's cell gives
+    every digit on hover."""
     if not is_matrix(value):
         return [format_value(value)]
-    lines = ["  " + _row_text(row, limit) for row in value[:limit]]
+    lines = ["  " + _row_text(row, limit, TOOLTIP_DIGITS) for row in value[:limit]]
     if len(value) > limit:
         lines.append(f"  … ({len(value) - limit} more rows)")
     return lines
@@ -156,16 +163,34 @@ class TensorGrid:
     display: TensorDisplay
     cells: Grid | None
     before: Grid | None = None
+    per_row: int = 0
+    """For a long vector: the elements per drawn row (0: one row)."""
 
     @property
     def rows(self) -> int:
-        """Number of rows (1 for a vector)."""
-        return self.shape[0] if len(self.shape) == 2 else 1
+        """Number of drawn rows (1 for a vector unless it wraps)."""
+        if len(self.shape) == 2:
+            return self.shape[0]
+        return -(-self.shape[0] // self.per_row) if self.per_row else 1
 
     @property
     def columns(self) -> int:
-        """Number of columns (the length of a vector)."""
-        return self.shape[-1]
+        """Number of drawn columns (the length of a vector unless it wraps)."""
+        return self.shape[1] if len(self.shape) == 2 else (self.per_row or self.shape[0])
+
+    def index(self, row: int, column: int) -> tuple[int, int] | None:
+        """Where a drawn cell's number is in the value's rows (``None``: past a wrapped
+        vector's end)."""
+        if len(self.shape) == 2 or not self.per_row:
+            return (row, column)
+        position = row * self.per_row + column
+        return (0, position) if position < self.shape[0] else None
+
+    def number(self, row: int, column: int, cells: Grid | None = None) -> float | None:
+        """The number in a drawn cell (``None`` while pending or past the end)."""
+        cells = self.cells if cells is None else cells
+        at = self.index(row, column)
+        return None if cells is None or at is None else cells[at[0]][at[1]]
 
     @property
     def pending(self) -> bool:
@@ -185,20 +210,22 @@ class TensorGrid:
 
     def cell_text(self, row: int, column: int) -> str:
         """The number written in a cell of a number grid (``?`` while pending)."""
-        if self.cells is None:
-            return "?"
-        return format_number(self.cells[row][column], CELL_DIGITS)
+        number = self.number(row, column)
+        return "?" if number is None else format_number(number, CELL_DIGITS)
 
     def hover_text(self, row: int, column: int) -> str:
         """What hovering a cell says: ``W[1, 0] = 0.25`` with every digit."""
-        head = cell_name(self.name, self.shape, row, column)
-        if self.cells is None:
+        at = self.index(row, column)
+        if at is None:
+            return ""
+        head = cell_name(self.name, self.shape, *at)
+        number = self.number(row, column)
+        if number is None:
             return f"{head}: not computed yet"
-        text = f"{head} = {format_number(self.cells[row][column])}"
         if self.before is not None:
-            text = (f"{head} = {format_number(self.before[row][column])} → "
-                    f"{format_number(self.cells[row][column])} after the update")
-        return text
+            return (f"{head} = {format_number(self.number(row, column, self.before))} → "
+                    f"{format_number(number)} after the update")
+        return f"{head} = {format_number(number)}"
 
     def widest_cell(self) -> str:
         """The longest text any cell of a number grid can show (for sizing)."""
@@ -210,10 +237,13 @@ class TensorGrid:
 def make_grid(caption: str, name: str, value: object, shown: object | None,
               before: object | None = None) -> TensorGrid:
     """A grid of ``value``'s shape showing ``shown`` (``None``: pending)."""
-    return TensorGrid(caption=caption, name=name, shape=shape_of(value),
-                      display=display_of(value),
+    shape = shape_of(value)
+    per_row = 0
+    if len(shape) == 1 and shape[0] > STRIP_CELLS:
+        per_row = -(-shape[0] // -(-shape[0] // STRIP_CELLS))  # balanced rows
+    return TensorGrid(caption=caption, name=name, shape=shape, display=display_of(value),
                       cells=None if shown is None else as_grid(shown),
-                      before=None if before is None else as_grid(before))
+                      before=None if before is None else as_grid(before), per_row=per_row)
 
 
 def _mix(a: str, b: str, t: float) -> str:

@@ -57,7 +57,8 @@ class PlacedGrid:
             return None
         column = int((point.x() - self.origin.x()) // self.cell.width())
         row = int((point.y() - self.origin.y()) // self.cell.height())
-        return (min(row, self.grid.rows - 1), min(column, self.grid.columns - 1))
+        cell = (min(row, self.grid.rows - 1), min(column, self.grid.columns - 1))
+        return cell if self.grid.index(*cell) is not None else None
 
 
 def cell_size(style: CanvasStyle, grids: list[TensorGrid]) -> QSizeF:
@@ -68,8 +69,8 @@ def cell_size(style: CanvasStyle, grids: list[TensorGrid]) -> QSizeF:
         return QSizeF(widest + 2 * CELL_PAD, style.height(style.small) + 2)
     base = round(style.height(style.small) * COLOUR_CELL_FACTOR)
     extent = base * COLOUR_EXTENT_CELLS
-    if len(grid.shape) == 1:
-        return QSizeF(max(MIN_CELL, min(base, extent / grid.columns)), base)
+    if grid.rows == 1:
+        return QSizeF(min(base, extent / grid.columns), base)
     side = max(MIN_CELL, min(base, extent / max(grid.rows, grid.columns)))
     return QSizeF(side, side)
 
@@ -163,8 +164,9 @@ def _paint_numbers(painter: QPainter, style: CanvasStyle, placed: PlacedGrid) ->
     for row in range(grid.rows):
         for column in range(grid.columns):
             rect = placed.cell_rect(row, column)
-            if grid.cells is not None:
-                colour = diverging_colour(grid.cells[row][column], scale, dark, NUMBER_TINT)
+            number = grid.number(row, column)
+            if number is not None:
+                colour = diverging_colour(number, scale, dark, NUMBER_TINT)
                 painter.fillRect(rect, QColor(colour))
             painter.setPen(theme.color("pending" if grid.pending else "text"))
             painter.drawText(rect.adjusted(CELL_PAD, 0, -CELL_PAD, 0),
@@ -185,8 +187,10 @@ def _paint_colours(painter: QPainter, style: CanvasStyle, placed: PlacedGrid) ->
         dark, scale = theme.is_dark, grid.max_abs()
         for row in range(grid.rows):
             for column in range(grid.columns):
-                colour = diverging_colour(grid.cells[row][column], scale, dark)
-                painter.fillRect(placed.cell_rect(row, column), QColor(colour))
+                number = grid.number(row, column)
+                if number is not None:
+                    colour = diverging_colour(number, scale, dark)
+                    painter.fillRect(placed.cell_rect(row, column), QColor(colour))
         if placed.cell.width() >= 6 and placed.cell.height() >= 6:
             _grid_lines(painter, style, placed)
         painter.setFont(style.small)
