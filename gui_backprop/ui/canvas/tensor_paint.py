@@ -180,6 +180,9 @@ def _paint_colours(painter: QPainter, style: CanvasStyle, placed: PlacedGrid) ->
     grid, theme = placed.grid, style.theme
     rect = placed.cells_rect()
     if grid.cells is None:
+        if rect.height() < style.height(style.small_bold):
+            _outline(painter, style, placed)  # a strip too thin for the "?": dashes say it
+            return
         painter.setFont(style.small_bold)
         painter.setPen(theme.color("pending"))
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "?")
