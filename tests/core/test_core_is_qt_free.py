@@ -1,7 +1,8 @@
 """gui_backprop.core is the Qt-free model: importing it must not load Qt or pyqtgraph.
 
-So are the canvas's content records (``ui/canvas/content.py``): what a node and an edge
-show is decided without Qt, so it can be tested and reused without a window.
+So are the canvas's content records (``ui/canvas/content.py``, and ``tensor_cells.py``
+that it draws grids with): what a node and an edge show is decided without Qt, so it
+can be tested and reused without a window.
 """
 
 import pathlib
@@ -10,7 +11,8 @@ import sys
 
 PACKAGE = pathlib.Path(__file__).resolve().parents[2] / "gui_backprop"
 CORE = PACKAGE / "core"
-QT_FREE = sorted(CORE.rglob("*.py")) + [PACKAGE / "ui" / "canvas" / "content.py"]
+QT_FREE = sorted(CORE.rglob("*.py")) + [PACKAGE / "ui" / "canvas" / name
+                                         for name in ("content.py", "tensor_cells.py")]
 MODULES = sorted(
     ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts).removesuffix(".__init__")
     for path in QT_FREE)

@@ -11,12 +11,22 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from gui_backprop.core import formulas
-from gui_backprop.core.formatting import format_value
 from gui_backprop.core.graph import Edge, Iteration, Node, NodeKind
-from gui_backprop.core.nonfinite import is_finite, short_note
+from gui_backprop.core.nonfinite import short_note
 from gui_backprop.core.step_text import edge_label
 from gui_backprop.core.values import Value
 from gui_backprop.core.walkthrough import Stage, WalkState
+from gui_backprop.ui.canvas.tensor_cells import (
+    TensorDisplay,
+    TensorGrid,
+    display_of,
+    flat,
+    grid_lines,
+    is_all_finite,
+    make_grid,
+    shape_text,
+)
+from gui_backprop.ui.canvas.tensor_cells import value_text as format_value
 
 PENDING = "?"
 MAX_LABEL_CHARS = 90
@@ -63,6 +73,9 @@ class NodeContent:
     widest_grad: str
     note: str = ""
     widest_note: str = ""
+    shape: str = ""
+    value_grid: TensorGrid | None = None
+    grad_grid: TensorGrid | None = None
 
 
 @dataclass(frozen=True)
@@ -90,7 +103,7 @@ def sign_of(value: Value | None) -> int:
     """1 if every element is positive, -1 if every one is negative, else 0."""
     if value is None:
         return 0
-    elements = value if isinstance(value, tuple) else (value,)
+    elements = flat(value)
     if elements and all(v > 0 for v in elements):
         return 1
     if elements and all(v < 0 for v in elements):
@@ -159,14 +172,14 @@ def _notes(node: Node, state: WalkState | None) -> list[str]:
     if node.grad_note and _shown_grad(node, state)[1] is not None:
         notes.append(node.grad_note)
     after = _updated_value(node, state)
-    if after is not None and not is_finite(after):
+    if after is not None and not is_all_finite(after):
         notes.append(f"{node.name} updated to {format_value(after)}: its gradient is not finite")
     return notes
 
 
 def _possible_notes(node: Node) -> list[str]:
     notes = [n for n in (node.note, node.grad_note) if n]
-    if node.kind is NodeKind.LEAF and node.is_parameter and not is_finite(node.grad_attr):
+    if node.kind is NodeKind.LEAF and node.is_parameter and not is_all_finite(node.grad_attr):
         notes.append(f"{node.name} updated to -inf: its gradient is not finite")
     return notes
 
@@ -211,7 +224,26 @@ def node_content(it: Iteration, node: Node, state: WalkState | None) -> NodeCont
         value_text=value_text, grad_text=grad_text, grad_sign=sign_of(grad),
         value_pending=value_text == PENDING, grad_pending=has_grad and grad is None,
         current=current, tooltip=node_tooltip(it, node, state), widest_value=widest_value,
-        widest_grad=widest_grad, note=note, widest_note=widest_note)
+        widest_grad=widest_grad, note=note, widest_note=widest_note,
+        shape=shape_text(node.value), **_grids(node, state))
+
+
+def _grids(node: Node, state: WalkState | None) -> dict[str, TensorGrid | None]:
+    """The value and gradient as grids, for values too large to read as text."""
+    if node.kind is NodeKind.CONSTANT or display_of(node.value) is TensorDisplay.TEXT:
+        return {}
+    name = node.name or node.label
+    revealed = state is not None and node.id in state.values
+    after = _updated_value(node, state)
+    caption = "value" if after is None else "value → updated"
+    shown = (node.value if after is None else after) if revealed else None
+    value_grid = make_grid(caption, name, node.value, shown,
+                           before=node.value if after is not None and revealed else None)
+    has_grad, grad = _shown_grad(node, state)
+    grad_name = f"{name}.grad" if node.kind is NodeKind.LEAF else f"grad of {name}"
+    grad_grid = (make_grid(_grad_prefix(node), grad_name, node.value, grad) if has_grad
+                 else None)
+    return {"value_grid": value_grid, "grad_grid": grad_grid}
 
 
 def node_tooltip(it: Iteration, node: Node, state: WalkState | None) -> str:
@@ -220,13 +252,16 @@ def node_tooltip(it: Iteration, node: Node, state: WalkState | None) -> str:
     if role is NodeRole.CONSTANT:
         return f"The constant {node.label}. Constants need no gradient."
     lines = []
+    shape = shape_text(node.value)
+    if shape:
+        lines.append(f"Shape: {shape}" + (" (rows × columns)" if "×" in shape else ""))
     if role is NodeRole.OPERATION:
         head = f"{node.name} = {node.expression}" if node.name else node.expression
-        lines.append(head)
+        lines.insert(0, head)
     elif role is NodeRole.PARAMETER:
-        lines.append(f"{node.name}: a parameter (requires_grad=True)")
+        lines.insert(0, f"{node.name}: a parameter (requires_grad=True)")
     else:
-        lines.append(f"{node.name}: data (requires_grad=False), so autograd computes no "
+        lines.insert(0, f"{node.name}: data (requires_grad=False), so autograd computes no "
                      "gradient for it")
     revealed = state is not None and node.id in state.values
     lines.append(f"Value: {format_value(node.value)}" if revealed
@@ -249,7 +284,7 @@ def node_tooltip(it: Iteration, node: Node, state: WalkState | None) -> str:
 
 def edge_content(it: Iteration, edge: Edge, state: WalkState | None) -> EdgeContent:
     """What ``edge`` shows at ``state`` (``None``: nothing revealed yet)."""
-    full = shorten(edge_label(it, edge))
+    full = shorten(_edge_label(it, edge))
     revealed = state is not None and edge.id in state.local_grads
     step = state.step if state is not None else None
     current = step is not None and step.stage is Stage.LOCAL and step.edge == edge.id
@@ -276,14 +311,45 @@ def edge_tooltip(it: Iteration, edge: Edge, state: WalkState | None) -> str:
                 "along this edge.")
     lines = [head]
     if state is not None and edge.id in state.local_grads:
-        lines.append(f"Local gradient: {edge_label(it, edge)}")
+        if _is_large(edge.local_grad):
+            lines.append(f"Local gradient: {_edge_head(it, edge)}, "
+                         f"shape {shape_text(edge.local_grad)}:")
+            lines += grid_lines(edge.local_grad)
+        else:
+            lines.append(f"Local gradient: {edge_label(it, edge)}")
         if target.grad_fn:
             lines.append(f"Computed by autograd with {target.grad_fn}")
     else:
         lines.append("Local gradient: not computed yet")
     if state is not None and edge.source in state.grads and edge.contribution is not None:
-        lines.append(f"Carried back in the backward pass: {format_value(edge.contribution)}")
+        if _is_large(edge.contribution):
+            lines.append("Carried back in the backward pass, shape "
+                         f"{shape_text(edge.contribution)}:")
+            lines += grid_lines(edge.contribution)
+        else:
+            lines.append("Carried back in the backward pass: "
+                         f"{format_value(edge.contribution)}")
     return "\n".join(lines)
+
+
+def _is_large(value: Value | None) -> bool:
+    """True for a value an edge label shows by its shape: a matrix or a long vector."""
+    return value is not None and display_of(value) is not TensorDisplay.TEXT
+
+
+def _edge_head(it: Iteration, edge: Edge) -> str:
+    target, source = it.nodes[edge.target], it.nodes[edge.source]
+    d = formulas.derivative(target.name or target.expression, source.label)
+    return f"{d.text} = {edge.derivative_shown}"
+
+
+def _edge_label(it: Iteration, edge: Edge) -> str:
+    """The edge's label; a matrix or long vector by its shape (the numbers on hover)."""
+    if not edge.tracked or not _is_large(edge.local_grad):
+        return edge_label(it, edge)
+    shape = shape_text(edge.local_grad)
+    shape = shape if "×" in shape else f"{shape} values"
+    return f"{_edge_head(it, edge)} = {shape} (hover)"
 
 
 def label_lines(text: str, max_line: int = 16) -> list[str]:

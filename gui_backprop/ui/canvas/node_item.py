@@ -24,11 +24,14 @@ from gui_backprop.ui.canvas.style import (
     RADIUS,
 )
 from gui_backprop.ui.canvas.style import CanvasStyle as CanvasStyle
+from gui_backprop.ui.canvas.tensor_cells import TensorGrid
+from gui_backprop.ui.canvas.tensor_paint import block_size, paint_grids, place_grids
 
 __all__ = ["CanvasStyle", "EdgeItem", "EdgeLabelItem", "NodeItem"]
 
 BADGE_GAP = 7.0
 BADGE_PAD = 6.0
+SHAPE_GAP = 6.0
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,36 @@ class NodeItem(QGraphicsItem):
         """``grad ?`` while pending, else ``grad -2.0`` (``w.grad ...`` on a parameter)."""
         return self._content.grad_text
 
+    def shape_text(self) -> str:
+        """The shape written after the title: ``2×3``, ``3`` for a vector, ``""`` else."""
+        return self._content.shape
+
+    def grids(self) -> list[TensorGrid]:
+        """The value's and the gradient's grids (empty when the value is text)."""
+        return [g for g in (self._content.value_grid, self._content.grad_grid) if g]
+
+    def cell_tooltip_at(self, point: QPointF) -> str | None:
+        """What hovering ``point`` (item coordinates) over a grid cell says, else None."""
+        origin = self._grid_origin()
+        for placed in place_grids(self._style, self.grids()):
+            cell = placed.cell_at(point - origin)
+            if cell is not None:
+                return placed.grid.hover_text(*cell)
+        return None
+
+    def cell_centre(self, grid_index: int, row: int, column: int) -> QPointF:
+        """The centre of a grid cell in item coordinates (for tests and hovering)."""
+        placed = place_grids(self._style, self.grids())[grid_index]
+        return placed.cell_rect(row, column).center() + self._grid_origin()
+
+    def hoverMoveEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        """Over a grid cell the tooltip is that cell's number, elsewhere the node's."""
+        text = self.cell_tooltip_at(event.pos()) if self._content.value_grid else None
+        tip = text or self._content.tooltip
+        if tip != self.toolTip():
+            self.setToolTip(tip)
+        super().hoverMoveEvent(event)
+
     def note_text(self) -> str:
         """Why the value or gradient shown is nan or infinite (``""`` when they are finite)."""
         return self._content.note
@@ -100,10 +133,16 @@ class NodeItem(QGraphicsItem):
         if content.tooltip != old.tooltip:
             self.setToolTip(content.tooltip)
         if (old.widest_value, old.widest_grad, old.widest_note, old.title, old.subtitle,
-                old.role) != (content.widest_value, content.widest_grad, content.widest_note,
-                              content.title, content.subtitle, content.role):
+                old.role, old.shape, self._grid_sizes(old)) != (
+                content.widest_value, content.widest_grad, content.widest_note,
+                content.title, content.subtitle, content.role, content.shape,
+                self._grid_sizes(content)):
             self.update_size()
         self.update()
+
+    def _grid_sizes(self, content: NodeContent) -> QSizeF:
+        grids = [g for g in (content.value_grid, content.grad_grid) if g]
+        return block_size(self._style, grids)
 
     def set_style(self, style: CanvasStyle) -> None:
         """Use new fonts or colours."""
@@ -163,11 +202,12 @@ class NodeItem(QGraphicsItem):
             header.append(_Row(style.elided(style.small, c.subtitle), style.small,
                                theme.color("muted_text")))
         body = []
-        value = c.widest_value if widest else c.value_text
+        gridded = c.value_grid is not None
+        value = "" if gridded else (c.widest_value if widest else c.value_text)
         if value:
             color = theme.color("pending" if c.value_pending else "text")
             body += [_Row(line, style.body, color) for line in self._wrapped(style.body, value)]
-        grad = c.widest_grad if widest else c.grad_text
+        grad = "" if gridded else (c.widest_grad if widest else c.grad_text)
         if grad:
             color = (theme.color("pending") if c.grad_pending
                      else theme.sign_color(c.grad_sign))
@@ -190,7 +230,9 @@ class NodeItem(QGraphicsItem):
         style = self._style
         text = style.elided(style.title, self._content.title)
         badge = self._badge_size().width()
-        return style.width(style.title, text) + (badge + BADGE_GAP if badge else 0)
+        shape = self._content.shape
+        shape_w = style.width(style.small, shape) + SHAPE_GAP if shape else 0
+        return style.width(style.title, text) + shape_w + (badge + BADGE_GAP if badge else 0)
 
     def _measure(self) -> tuple[float, float]:
         style = self._style
@@ -199,10 +241,13 @@ class NodeItem(QGraphicsItem):
             height = style.height(style.body_bold) + PADDING
             return max(width, height * 1.4), height
         header, body = self._rows(widest=True)
-        width = max([self._title_width()] + [style.width(r.font, r.text)
-                                             for r in header + body])
+        grids = block_size(style, self.grids())
+        width = max([self._title_width(), grids.width()]
+                    + [style.width(r.font, r.text) for r in header + body])
         height = self._title_height() + self._rows_height(header) + self._rows_height(body)
-        if body:
+        if grids.height():
+            height += grids.height() + LINE_GAP
+        if body or grids.height():
             height += 2 * LINE_GAP
         return max(MIN_NODE_WIDTH, width + 2 * PADDING), height + 2 * PADDING - 2
 
@@ -272,6 +317,13 @@ class NodeItem(QGraphicsItem):
         title = style.elided(style.title, c.title)
         painter.drawText(QRectF(x, top, rect.right() - x, title_h),
                          Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)
+        if c.shape:
+            painter.setFont(style.small)
+            painter.setPen(theme.color("muted_text"))
+            shape_x = x + style.width(style.title, title) + SHAPE_GAP
+            painter.drawText(QRectF(shape_x, top, rect.right() - shape_x, title_h),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                             c.shape)
         if badge.width() and c.role is not NodeRole.OPERATION:
             badge_left = rect.right() - PADDING - badge.width()
             self._paint_badge(painter, QRectF(QPointF(badge_left,
@@ -281,7 +333,8 @@ class NodeItem(QGraphicsItem):
         header, body = self._rows(widest=False)
         for row in header:
             y = self._paint_row(painter, row, left, y, rect.width() - 2 * PADDING)
-        if not body:
+        grids = self.grids()
+        if not body and not grids:
             return
         y += LINE_GAP
         rule = QColor(theme.node_border)
@@ -289,11 +342,25 @@ class NodeItem(QGraphicsItem):
         painter.setPen(QPen(rule, 1))
         painter.drawLine(QPointF(left, y), QPointF(rect.right() - PADDING, y))
         y += LINE_GAP
+        if grids:
+            grad_colour = (theme.color("pending") if c.grad_pending
+                           else theme.sign_color(c.grad_sign))
+            paint_grids(painter, style, grids, QPointF(left, y),
+                        [theme.color("muted_text"), grad_colour])
+            y += block_size(style, grids).height() + LINE_GAP
         # rows shorter than the widest texts (such as a "?" placeholder) sit in the middle
         widest_body = self._rows(widest=True)[1]
         y += max(0.0, self._rows_height(widest_body) - self._rows_height(body)) / 2
         for row in body:
             y = self._paint_row(painter, row, left, y, rect.width() - 2 * PADDING)
+
+    def _grid_origin(self) -> QPointF:
+        """Where the grid block starts, in item coordinates (as :meth:`_paint_rows`)."""
+        rect = self.card_rect()
+        header = self._rows(widest=False)[0]
+        y = (rect.top() + PADDING - 1 + self._title_height() + LINE_GAP
+             + self._rows_height(header) + 2 * LINE_GAP)
+        return QPointF(rect.left() + PADDING, y)
 
     def _paint_row(self, painter: QPainter, row: _Row, left: float, y: float,
                    width: float) -> float:

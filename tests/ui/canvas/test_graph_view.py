@@ -6,11 +6,13 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QFont, QKeySequence, QPalette, QShortcut, QWheelEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
-from gui_backprop.core.formatting import format_value
+from gui_backprop.core.formulas import derivative
 from gui_backprop.core.graph import NodeKind
 from gui_backprop.core.lessons import find_lesson, load_lessons
 from gui_backprop.core.step_text import edge_label
 from gui_backprop.core.walkthrough import Stage
+from gui_backprop.ui.canvas.tensor_cells import TensorDisplay, as_grid, display_of, shape_text
+from gui_backprop.ui.canvas.tensor_cells import value_text as format_value
 from gui_backprop.ui.canvas.view import READABLE_SCALE, ZOOM_STEP, GraphView, ViewMode
 
 LESSONS = load_lessons()
@@ -54,12 +56,48 @@ def _expected_grad(node, state):
     return "grad " + (_signed(node.grad) if node.id in state.grads else "?")
 
 
+def _expected_label(iteration, edge):
+    """Core's label; a matrix or long vector by its shape (its numbers are in the
+    tooltip)."""
+    if not edge.tracked or display_of(edge.local_grad) is TensorDisplay.TEXT:
+        return edge_label(iteration, edge)
+    target, source = iteration.nodes[edge.target], iteration.nodes[edge.source]
+    head = derivative(target.name or target.expression, source.label).text
+    shape = shape_text(edge.local_grad)
+    shape = shape if "×" in shape else f"{shape} values"
+    return f"{head} = {edge.derivative_shown} = {shape} (hover)"
+
+
+def _assert_grids(item, node, state):
+    """A matrix or long vector is drawn as grids holding exactly autograd's numbers."""
+    if node.kind is NodeKind.CONSTANT or display_of(node.value) is TensorDisplay.TEXT:
+        assert item.grids() == []
+        return
+    value_grid = item.grids()[0]
+    matrix = isinstance(node.value[0], tuple)
+    shape = (len(node.value), len(node.value[0])) if matrix else (len(node.value),)
+    assert [g.shape for g in item.grids()] == [shape] * len(item.grids())
+    if node.id in state.values:
+        after = state.parameters.get(node.name) if node.kind is NodeKind.LEAF else None
+        assert value_grid.cells == as_grid(node.value if after is None else after)
+    else:
+        assert value_grid.pending
+    if node.kind is NodeKind.LEAF:
+        grad = state.grad_attrs.get(node.name) if node.requires_grad else None
+    else:
+        grad = node.grad if node.id in state.grads else None
+    if len(item.grids()) == 2:
+        assert item.grids()[1].cells == (None if grad is None else as_grid(grad))
+
+
 def _assert_shows(view, walkthrough, state):
     iteration = walkthrough.trace.iterations[state.iteration]
     step = state.step
     for node in iteration.nodes:
         item = view.node_item(node.id)
         assert item.title_text() == node.label
+        assert item.shape_text() == shape_text(node.value)
+        _assert_grids(item, node, state)
         assert item.value_text() == _expected_value(node, state), (state.position, node)
         assert item.grad_text() == _expected_grad(node, state), (state.position, node)
         assert item.is_pending() == (node.kind is not NodeKind.CONSTANT
@@ -69,7 +107,7 @@ def _assert_shows(view, walkthrough, state):
     for edge in iteration.edges:
         item = view.edge_item(edge.id)
         revealed = edge.id in state.local_grads
-        assert item.label_text() == (edge_label(iteration, edge) if revealed else "")
+        assert item.label_text() == (_expected_label(iteration, edge) if revealed else "")
         assert item.is_pending() == (edge.tracked and not revealed)
         assert item.is_current() == (step is not None and step.stage is Stage.LOCAL
                                      and step.edge == edge.id)
