@@ -108,6 +108,16 @@ def times(a: Formula, b: Formula) -> Formula:
     return Formula(f"{a.text} × {b.text}", rf"{a.latex} \cdot {b.latex}")
 
 
+def summed(a: Formula, tall: bool = False) -> Formula:
+    """Σ(a): the elements of a product added up (a number's gradient through a vector).
+
+    ``tall`` parentheses grow around fractions; plain ones (around numbers) let a long
+    line break inside them.
+    """
+    inner = rf"\left({a.latex}\right)" if tall else f"({a.latex})"
+    return Formula(f"Σ({a.text})", rf"\sum {inner}")
+
+
 def plus(parts: list[Formula]) -> Formula:
     """a + b + ..."""
     return Formula.join(parts, " + ", " + ")

@@ -110,10 +110,12 @@ def backward_text(it: Iteration, node: Node, trace: Trace) -> StepText:
         target = it.nodes[edge.target]
         upstream = f.derivative(out.label, target.label)
         local = f.derivative(target.name or target.expression, node.label)
-        symbolic.append(f.times(upstream, local))
-        numeric.append(f.times(f.number(target.grad, parens=True),
-                               f.number(edge.local_grad, parens=True)))
         summed = not isinstance(node.value, tuple) and isinstance(target.value, tuple)
+        # a number feeding a vector: its gradient adds up the product's elements
+        total = f.summed if summed else (lambda formula, tall=False: formula)
+        symbolic.append(total(f.times(upstream, local), tall=True))
+        numeric.append(total(f.times(f.number(target.grad, parens=True),
+                                     f.number(edge.local_grad, parens=True))))
         paths.append(f"through {target.label}: {_v(target.grad)} × {_v(edge.local_grad)}"
                      + (" summed over the elements" if summed else "")
                      + f" = {_v(edge.contribution, parens=False)}")

@@ -187,3 +187,12 @@ def test_forward_steps_read_plainly():
     assert steps[0].text.startswith("Compute exp(x) from values already known (exponential): "
                                     "exp(-1.0) = 0.367879.")
     assert steps[1].formula == "y = exp(x) × x = 0.367879 × (-1.0) = -0.367879"
+
+
+def test_a_numbers_gradient_through_a_vector_says_the_elements_are_summed():
+    walkthrough = next(x for x in LESSONS if x.id == "linear-regression").walkthrough()
+    step = next(s for s in walkthrough.steps if s.title == "Backward: ∂J/∂b")
+    assert step.formula == ("∂J/∂b = Σ(∂J/∂y_hat × ∂y_hat/∂b) = Σ([-1.24, -1.96, -2.88, "
+                            "-3.52, -4.44] × [1.0, 1.0, 1.0, 1.0, 1.0]) = -14.04")
+    from matplotlib.mathtext import MathTextParser
+    MathTextParser("path").parse(f"${step.latex}$")  # typesets
