@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.formatting import format_value
 from gui_backprop.core.formulas import derivative
+from gui_backprop.core.nonfinite import elements
 from gui_backprop.core.values import Value, parse_value
 from gui_backprop.core.walkthrough import Stage, Step, Walkthrough
 
@@ -77,6 +78,11 @@ def question_for(walkthrough: Walkthrough, step: Step) -> Question | None:
                 "if the value is used in several places, add the paths up.")
         if step.node == it.output:
             hint = "How much does a value change when it changes itself?"
+        before = it.grad_before.get(node.name) if node.name else None
+        if before is not None and any(v != 0 for v in elements(before)):
+            # .grad will show this pass's gradient plus what it held: ask for which one
+            prompt = (f"What is {d} in this backward pass? (Not {node.name}.grad: it still "
+                      f"holds {format_value(before)} and adds this to it.)")
         expected = node.grad
     return Question(step.index, prompt, expected, hint, step.formula)
 

@@ -73,3 +73,15 @@ def test_the_headline_is_the_verdict_without_the_working():
     assert wrong.message == f"Not quite: it is -2.0. Working: {question.working}"
     invalid = check_answer(question, "two")
     assert not invalid.valid and invalid.headline == invalid.message
+
+
+def test_a_backward_question_says_it_wants_this_pass_when_grad_holds_more():
+    lesson = next(x for x in load_lessons() if x.id == "forgetting-zero-grad")
+    walkthrough = lesson.walkthrough()
+    asked = [question_for(walkthrough, step) for step in walkthrough.steps
+             if step.iteration == 1 and step.stage is Stage.BACKWARD and step.node is not None
+             and walkthrough.trace.iterations[1].nodes[step.node].name == "w"]
+    [question] = asked
+    assert question.prompt == ("What is ∂loss/∂w in this backward pass? (Not w.grad: it "
+                               "still holds -2.0 and adds this to it.)")
+    assert question.expected == pytest.approx(-1.96)

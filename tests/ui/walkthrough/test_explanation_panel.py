@@ -41,3 +41,14 @@ def test_the_explanation_names_the_highlighted_line_and_the_rule(qtbot, tmp_path
     assert note.startswith(f"Code: line {line}, loss.backward(). Local-gradient steps "
                            "highlight backward()")
     assert note in window.explanation.toPlainText().replace("\n", " ")
+
+
+def test_backticks_in_a_lessons_text_are_set_as_code_and_html_stays_text():
+    from gui_backprop.ui.walkthrough.rich_text import lesson_text_html
+    assert lesson_text_html("Call `y.backward()` once,\nnot <b>twice</b>.") == \
+        "<p>Call <code>y.backward()</code> once, not &lt;b&gt;twice&lt;/b&gt;.</p>"
+
+
+def test_the_intro_asks_for_next_once(qtbot, tmp_path):
+    window = open_window(qtbot, tmp_path, "chain-rule")
+    assert window.explanation.toPlainText().count("Press Next") == 1
