@@ -35,6 +35,8 @@ from gui_backprop.ui.files.save_lesson import LessonSaver
 from gui_backprop.ui.files.sessions import SessionFiles
 from gui_backprop.ui.lesson_model import LessonModel
 from gui_backprop.ui.looks.style_sheet import window_style_sheet
+from gui_backprop.ui.questions.panel import QuestionsPanel
+from gui_backprop.ui.questions.scores import QuestionScores
 from gui_backprop.ui.training.lesson_link import TrainLessonLink
 from gui_backprop.ui.training.live_graph import LiveTrainingGraph
 from gui_backprop.ui.training.panel import TrainPanel
@@ -88,8 +90,10 @@ class MainWindow(QMainWindow):
         self._build_panels()
         self._arrange()
         self.train_state = TrainPanelState(self.train_panel)
-        self.session_files = SessionFiles(self, self.model, self.train_state, settings)
-        self.exports = Exports(self, self.model, self.graph_view, self.train_state, settings)
+        self.session_files = SessionFiles(self, self.model, self.train_state, settings,
+                                          self.question_scores)
+        self.exports = Exports(self, self.model, self.graph_view, self.train_state, settings,
+                               self.question_scores)
         self.lesson_folders = LessonFolders(self, self.model, settings)
         self.lesson_saver = LessonSaver(self, self.model, settings)
         self.menus = WindowMenus(self, self.model, self.player, self.session_files,
@@ -124,6 +128,8 @@ class MainWindow(QMainWindow):
         self.values_panel = ValuesPanel(model)
         self.playground_panel = PlaygroundPanel(model)
         self.gradient_check_panel = GradientCheckPanel(model)
+        self.question_scores = QuestionScores(self)
+        self.questions_panel = QuestionsPanel(model, self.question_scores)
         # The playground's editor takes the code panel's place: it is the code there.
         self.code_stack = QStackedWidget(objectName="codeStack")
         self.code_stack.addWidget(self.code_panel)
@@ -131,12 +137,17 @@ class MainWindow(QMainWindow):
         self.side_tabs = QTabWidget(objectName="sideTabs")
         # Its panels scroll: at a large text size the code above gets the room it needs.
         self.side_tabs.setMinimumHeight(SIDE_TABS_MINIMUM)
-        self.side_tabs.setAccessibleName("Values and gradient check")
+        self.side_tabs.setAccessibleName("Values, gradient check and questions")
         self.side_tabs.tabBar().setObjectName("sideTabBar")
         self.side_tabs.tabBar().setAccessibleName("Side panels")
         self.side_tabs.setDocumentMode(True)
         self.side_tabs.addTab(scrolled(self.values_panel), "Values")  # scrolls at 28 pt
         self.side_tabs.addTab(self.gradient_check_panel, "Gradient check")
+        # Only a lesson with questions shows this tab (it scrolls: a row per question).
+        self.questions_tab = self.side_tabs.addTab(scrolled(self.questions_panel), "Questions")
+        self.side_tabs.setTabVisible(self.questions_tab, False)
+        self.questions_panel.available.connect(
+            lambda shown: self.side_tabs.setTabVisible(self.questions_tab, shown))
         self.train_panel = TrainPanel()
 
     def _arrange(self) -> None:
@@ -219,6 +230,11 @@ class MainWindow(QMainWindow):
         if self.code_stack.currentWidget() is self.playground_panel:
             return self.playground_panel.editor.current_line()
         return self.code_panel.highlighted_line()
+
+    def show_questions(self) -> None:
+        """Bring up the Questions tab (when the open lesson has questions)."""
+        if self.side_tabs.isTabVisible(self.questions_tab):
+            self.side_tabs.setCurrentIndex(self.questions_tab)
 
     def show_gradient_check(self) -> None:
         """Bring up the Gradient check tab and run the check."""
