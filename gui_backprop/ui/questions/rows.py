@@ -79,7 +79,8 @@ class QuestionRow(QFrame):
     def show_refusal(self, verdict: Verdict) -> None:
         """Text that is not an answer: why, and the field ready for another try."""
         colour = colours_for(self.palette())["error"]
-        self.verdict.setText(f"<span style='color:{colour}'>{html.escape(verdict.message)} "
+        message = verdict.message[:1].upper() + verdict.message[1:]
+        self.verdict.setText(f"<span style='color:{colour}'>{html.escape(message)} "
                              "(no point lost)</span>")
         self.verdict.show()
         self.answer.selectAll()
