@@ -54,9 +54,11 @@ class QuestionsPanel(QWidget):
         self.values: dict[str, Value] = {}
         self.questions: list[Question] = []
         self.rows: list[QuestionRow] = []
-        intro = QLabel(INTRO, objectName="questionsIntro", wordWrap=True)
+        self.intro = intro = QLabel(INTRO, objectName="questionsIntro", wordWrap=True)
         intro.setProperty("role", "hint")
         self.seed_field = QLineEdit(objectName="seedField")
+        self.seed_field.setToolTip(INTRO)
+        self.seed_field.setMinimumWidth(60)  # the tab fits a narrow column at 28 pt
         self.seed_field.setAccessibleName("Student id or seed number")
         self.seed_field.setPlaceholderText("student id or seed number")
         self.seed_field.setMaxLength(200)
@@ -73,7 +75,7 @@ class QuestionsPanel(QWidget):
                                objectName="seedMismatch", wordWrap=True)
         self.show_button = QPushButton("Show my numbers", objectName="showMyNumbersButton")
         self.show_button.clicked.connect(lambda _checked=False: self.show_my_numbers())
-        self.score_label = QLabel(objectName="questionsScore")
+        self.score_label = QLabel(objectName="questionsScore", wordWrap=True)
         self.score_label.setAccessibleName("Questions score")
         self.rows_box = QVBoxLayout()
         self.rows_box.setSpacing(2)
@@ -185,16 +187,16 @@ class QuestionsPanel(QWidget):
         has_seed = self.seed is not None
         agrees = self.screen_agrees()
         entry = self.scores.book.of(self.lesson.id, self.seed) if has_seed else None
+        self.intro.setVisible(not has_seed)  # then the seed's line says what it is
         self.seed_label.setVisible(has_seed)
         self.score_label.setVisible(has_seed)
         self.mismatch.setVisible(has_seed and not agrees)
         self.show_button.setVisible(has_seed and not agrees)
         if has_seed:
-            who = f" (student id “{short_text(entry.student, 40)}”)" if entry and \
-                entry.student else ""
+            who = f"{short_text(entry.student, 40)}, " if entry and entry.student else ""
             values = ", ".join(f"{name} = {format_value(value)}"
                                for name, value in self.values.items())
-            self.seed_label.setText(f"Seed {self.seed}{who}. Your values: {values}")
+            self.seed_label.setText(f"Your values ({who}seed {self.seed}): {values}")
             right = entry.right if entry else 0
             answered = len(entry.answers) if entry else 0
             self.score_label.setText(f"Score: {right} of {len(self.questions)} right"

@@ -29,6 +29,7 @@ class QuestionRow(QFrame):
         self.answer = QLineEdit(objectName="questionAnswer")
         self.answer.setAccessibleName(f"Answer to question {number + 1}")
         self.answer.setPlaceholderText("a number, such as -2.0")
+        self.answer.setMinimumWidth(60)  # the tab fits a narrow column at 28 pt
         self.answer.returnPressed.connect(self._check)
         self.check_button = QPushButton("Check", objectName="questionCheck")
         self.check_button.setAccessibleName(f"Check the answer to question {number + 1}")

@@ -70,6 +70,12 @@ def scrolled(panel: QWidget) -> QScrollArea:
     return area
 
 
+def _share(widget, shares: tuple[int, int]) -> None:
+    """Divide a splitter's room by ``shares``."""
+    total = sum(widget.sizes()) or sum(shares) * 50
+    widget.setSizes([total * share // sum(shares) for share in shares])
+
+
 class MainWindow(QMainWindow):
     """The main window. ``settings`` (None: nothing is remembered) holds geometry and
     the last lesson. ``text_size_changed(points)`` fires when View › Text size changes."""
@@ -85,6 +91,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self._default_text_size = QApplication.font().pointSize()
         self._text_size = self._default_text_size
+        self._right_shares: tuple[int, int] | None = None  # the right column's, in force
         self.model = LessonModel(lessons, self)
         self.player = WalkthroughPlayer(self.model, self)
         self._build_panels()
@@ -148,6 +155,7 @@ class MainWindow(QMainWindow):
         self.side_tabs.setTabVisible(self.questions_tab, False)
         self.questions_panel.available.connect(
             lambda shown: self.side_tabs.setTabVisible(self.questions_tab, shown))
+        self.side_tabs.currentChanged.connect(lambda _index: self._share_right_column())
         self.train_panel = TrainPanel()
 
     def _arrange(self) -> None:
@@ -262,10 +270,20 @@ class MainWindow(QMainWindow):
         from :data:`LARGE_TEXT` points the explanation gets half the centre and the code
         (or the playground's editor) two thirds of the right column."""
         large = self._text_size >= LARGE_TEXT
-        for widget, shares in ((self.centre_splitter, (1, 1) if large else (9, 5)),
-                               (self.right_splitter, (2, 1) if large else (40, 31))):
-            total = sum(widget.sizes()) or sum(shares) * 50
-            widget.setSizes([total * share // sum(shares) for share in shares])
+        _share(self.centre_splitter, (1, 1) if large else (9, 5))
+        self._share_right_column(again=True)
+
+    def _share_right_column(self, again: bool = False) -> None:
+        """The code (or editor) over the side tabs: by the text size (see
+        :meth:`_share_columns`), except that the Questions tab, a row per question, gets
+        two thirds while it is shown."""
+        if self.side_tabs.currentIndex() == self.questions_tab:
+            shares = (1, 2)
+        else:
+            shares = (2, 1) if self._text_size >= LARGE_TEXT else (40, 31)
+        if again or shares != self._right_shares:
+            self._right_shares = shares
+            _share(self.right_splitter, shares)
 
     def _left_width(self, total: int) -> int:
         """The left column's width for the text size: grown with it, at most a quarter."""

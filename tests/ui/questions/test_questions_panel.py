@@ -49,7 +49,7 @@ def test_a_seed_gives_its_own_numbers_every_time(qtbot, window):
     assert (values_shown(window), shown(window)["nodes"]) == ana
     use_seed(qtbot, window, "42")
     seed_42 = values_shown(window)
-    assert "Seed 42." in window.questions_panel.seed_label.text()
+    assert "(seed 42):" in window.questions_panel.seed_label.text()
     use_seed(qtbot, window, "43")
     assert values_shown(window) != seed_42
 
