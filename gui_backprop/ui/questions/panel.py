@@ -26,6 +26,7 @@ from gui_backprop.core.formatting import format_value
 from gui_backprop.core.lessons import Lesson
 from gui_backprop.core.question_scores import AnswerRecord, ScoreError, seed_from_text
 from gui_backprop.core.questions import pose_questions
+from gui_backprop.core.tracer import resolve_parameters
 from gui_backprop.core.values import Value, short_text
 from gui_backprop.ui.lesson_model import LessonModel
 from gui_backprop.ui.questions.rows import QuestionRow
@@ -179,7 +180,7 @@ class QuestionsPanel(QWidget):
         trace = model.walkthrough.trace
         return (model.program.source == lesson.program.source
                 and model.learning_rate == lesson.learning_rate
-                and trace.parameters == lesson.trace(values=self.values).parameters
+                and trace.parameters == resolve_parameters(lesson.program, lesson.parameters)
                 and model.trained_note is None
                 and all(model.values.get(name) == value for name, value in self.values.items()))
 

@@ -1,10 +1,14 @@
 """The Questions tab in the real window: a learner's seed gives the whole window their
 own values, answers are graded once against autograd, bad text costs nothing."""
 
+from pathlib import Path
+
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 
 from gui_backprop.core.formatting import format_value
+from gui_backprop.core.lessons import load_lesson_folder
+from gui_backprop.ui.window.main_window import MainWindow
 from tests.ui.editing.test_playground_work import click_lesson
 from tests.ui.questions.helpers import (
     LESSON,
@@ -15,7 +19,7 @@ from tests.ui.questions.helpers import (
     values_shown,
 )
 from tests.ui.session_helpers import type_value
-from tests.ui.window_helpers import IGNORE_OFFSCREEN_NOISE, open_window, shown
+from tests.ui.window_helpers import IGNORE_OFFSCREEN_NOISE, LESSONS, open_window, shown
 
 pytestmark = IGNORE_OFFSCREEN_NOISE
 
@@ -144,3 +148,33 @@ def test_each_lesson_keeps_its_learner(qtbot, window):
     panel = window.questions_panel
     assert panel.seed_field.text() == "ana.souza"
     assert panel.score_label.text() == "Score: 0 of 5 right (4 to answer)"
+
+
+def test_a_teachers_folder_lesson_has_its_questions_too(qtbot, tmp_path):
+    folder = Path(__file__).resolve().parents[3] / "examples" / "teacher-lessons"
+    lessons, problems = load_lesson_folder(folder)
+    assert problems == []
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(LESSONS + lessons, settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    _click_titled(qtbot, window, "One neuron")
+    open_questions(qtbot, window)
+    use_seed(qtbot, window, "7")
+    seven = values_shown(window)
+    assert seven != {"x": "1.5", "w": "0.8", "b": "-0.5", "t": "1.0", "learning_rate": "0.5"}
+    z = node_on_screen(window, "z").value
+    assert answer(qtbot, window, 0, format_value(z)).startswith("✓ Right")
+    _click_titled(qtbot, window, "Doubling")
+    assert not window.side_tabs.isTabVisible(window.questions_tab)
+
+
+def _click_titled(qtbot, window, title: str) -> None:
+    """Click the lesson list's row that ends with ``title`` (a folder's section heading
+    stands between the rows, so the list's rows are not the model's lessons)."""
+    lessons = window.lesson_list
+    row = next(r for r in range(lessons.count()) if lessons.item(r).text().endswith(title))
+    rect = lessons.visualItemRect(lessons.item(row))
+    qtbot.mouseClick(lessons.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.model.lesson.title == title
