@@ -11,7 +11,7 @@ exercise mode's, with its tolerance.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from gui_backprop.core.exercise import Question
 from gui_backprop.core.formatting import format_value
@@ -66,9 +66,17 @@ def pose_questions(lesson, seed: int) -> tuple[dict[str, Value], list[Question]]
     """The learner's values and their questions, each with the answer autograd gives."""
     values = student_values(lesson, seed)
     trace = lesson.trace(values=values)
-    questions = [_question(trace.iterations[spec.iteration - 1], number, spec)
+    questions = [_in_iteration(_question(trace.iterations[spec.iteration - 1], number, spec),
+                               spec.iteration)
                  for number, spec in enumerate(lesson.questions)]
     return values, questions
+
+
+def _in_iteration(question: Question, iteration: int) -> Question:
+    """A question about a later iteration says which (the same names recur there)."""
+    if iteration == 1:
+        return question
+    return replace(question, prompt=question.prompt[:-1] + f" in iteration {iteration}?")
 
 
 def _node(it: Iteration, name: str) -> Node:

@@ -17,12 +17,20 @@ from pathlib import Path
 from gui_backprop.core.atomic_file import write_atomically
 from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.program import parse_program
+from gui_backprop.core.question_scores import (
+    ScoreBook,
+    ScoreError,
+    scores_from_json,
+    scores_to_json,
+)
 from gui_backprop.core.regular_file import UnreadableFile, read_regular_file
 from gui_backprop.core.tracer import resolve_parameters, resolve_values
 from gui_backprop.core.values import check_learning_rate, check_number, short_text
 
 FORMAT = "backprop-lab-session"
 VERSION = 2  # 2: the other lessons' work ("workspace"); version 1 files still open
+# Fields added without a new version (older files lack them and still open; an older
+# app ignores them): "scores", the questions' answers per lesson and learner.
 MAX_LESSONS = 50
 MAX_FILE_BYTES = 32 * 1024 * 1024
 MAX_HISTORY = 2_000_000
@@ -60,6 +68,8 @@ class Session:
     loss_history: tuple[float, ...] = ()
     workspace: dict[str, LessonWork] = field(default_factory=dict)
     """The other lessons' work, by lesson id (the open lesson's is the fields above)."""
+    scores: ScoreBook = field(default_factory=ScoreBook)
+    """The questions' graded answers, per lesson and learner (optional in the file)."""
 
     def to_json(self) -> str:
         """The file content."""
@@ -70,6 +80,9 @@ class Session:
                           for k, v in self.values.items()}
         data["workspace"] = {lesson: {**asdict(work), "parameters": list(work.parameters)}
                              for lesson, work in self.workspace.items()}
+        data["scores"] = scores_to_json(self.scores)
+        if not data["scores"]:
+            del data["scores"]  # a file without answers is what older versions wrote
         return json.dumps(data, indent=1, allow_nan=False)
 
 
@@ -129,6 +142,8 @@ def parse_session(raw: bytes, name: str = "the file") -> Session:
         return _session_from(data)
     except ProgramError as exc:
         raise SessionError(f"{name}: {exc}") from None
+    except ScoreError as exc:
+        raise SessionError(f"{name} is damaged: {exc}") from None
     except (TypeError, KeyError, ValueError) as exc:
         raise SessionError(f"{name} is damaged: {exc}") from None
 
@@ -176,7 +191,8 @@ def _session_from(data: dict) -> Session:
         else:
             raise TypeError("'loss_history' must hold numbers")
     return Session(text, values, parameters, rate, lesson, position, dict(training),
-                   tuple(losses), _workspace_from(data.get("workspace", {})))
+                   tuple(losses), _workspace_from(data.get("workspace", {})),
+                   scores_from_json(data.get("scores", {})))
 
 
 def _workspace_from(workspace) -> dict[str, LessonWork]:

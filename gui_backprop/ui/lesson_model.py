@@ -260,6 +260,28 @@ class LessonModel(QObject):
         self._show(walkthrough, self.position)
         return None
 
+    def show_lesson_at(self, values: dict[str, Value]) -> str | None:
+        """The open lesson's own program, parameters and learning rate at these leaf
+        values (a learner's numbers for the questions), the position kept; the error
+        message if refused. A changed program (in a playground) reopens the lesson."""
+        lesson = self.lesson
+        try:
+            walkthrough = lesson.walkthrough(values={**lesson.program.leaves, **values})
+        except ProgramError as exc:
+            return self._refuse(exc.message)
+        reopened = self.program.source != lesson.program.source
+        trace = walkthrough.trace
+        self.program = lesson.program
+        self.values = {name: trace.values[name] for name in lesson.program.leaves}
+        self.parameters = trace.parameters
+        self.learning_rate = trace.learning_rate
+        self._forget_trained()
+        if reopened:
+            self.draft = None
+            self.lesson_opened.emit(lesson)
+        self._show(walkthrough, self.position)
+        return None
+
     def adopt_trained(self, values: dict[str, Value], note: str) -> str | None:
         """Show a training run's result in the whole walkthrough: its parameters and the
         data it trained on, described by ``note`` (such as "trained to epoch 300 of 300").

@@ -1,5 +1,6 @@
 """File > Export: the graph (PNG, SVG), the training plots (PNG), the loss history (CSV)
-and the trace as a runnable PyTorch script.
+and the trace as a runnable PyTorch script; File > Export scores… (the questions'
+answers as CSV, for the teacher).
 
 Each asks for a file name (a save dialog), writes, and says where in the status bar;
 a failure is one message box and nothing else.
@@ -16,6 +17,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
+from gui_backprop.core.atomic_file import write_atomically
+from gui_backprop.core.question_scores import scores_csv_text
 from gui_backprop.core.script_export import export_script, export_training_script
 from gui_backprop.core.training import UpdateRule
 from gui_backprop.ui.canvas.view import GraphView
@@ -29,6 +32,7 @@ from gui_backprop.ui.files.pictures import (
     write_graph_svg,
 )
 from gui_backprop.ui.lesson_model import LessonModel
+from gui_backprop.ui.questions.scores import QuestionScores
 from gui_backprop.ui.training.panel_state import TrainPanelState
 
 FOLDER_KEY = "export/folder"
@@ -45,13 +49,22 @@ def loss_csv_text(losses: Sequence[float]) -> str:
     return out.getvalue()
 
 
+def _write_atomically(path: Path, data: bytes) -> None:
+    try:
+        write_atomically(path, data)
+    except OSError as exc:
+        raise ExportError(f"could not write {path.name}: {exc.strerror or exc}") from None
+
+
 class Exports(QObject):
     """The Export menu's actions for ``window``: the graph from ``graph_view``, the
     script from ``model``'s trace, the plots and the loss history from ``training``."""
 
     def __init__(self, window: QMainWindow, model: LessonModel, graph_view: GraphView,
-                 training: TrainPanelState, settings: QSettings | None = None):
+                 training: TrainPanelState, settings: QSettings | None = None,
+                 scores: QuestionScores | None = None):
         super().__init__(window)
+        self.scores = scores if scores is not None else QuestionScores(self)
         self.window = window
         self.model = model
         self.graph_view = graph_view
@@ -107,6 +120,18 @@ class Exports(QObject):
                             "CSV files (*.csv)",
                             lambda path: write_bytes(path, loss_csv_text(losses)
                                                      .encode("utf-8")), "the loss history")
+
+    def scores_csv(self) -> Path | None:
+        """Export every graded answer (lesson, student, seed, question, answer, expected,
+        correct, points) as CSV, written atomically."""
+        book = self.scores.book
+        if not book.key():
+            self._warn("Nothing to export", "There are no answers yet: a lesson with "
+                                            "questions has a Questions tab beside Values.")
+            return None
+        return self._export("Export the scores as CSV", "scores", ".csv", "CSV files (*.csv)",
+                            lambda path: _write_atomically(
+                                path, scores_csv_text(book).encode("utf-8")), "the scores")
 
     def plots_png(self) -> Path | None:
         """Export the training plots, as the Train tab shows them, as one PNG."""

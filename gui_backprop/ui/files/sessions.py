@@ -28,6 +28,7 @@ from gui_backprop.core.session_file import (
 )
 from gui_backprop.core.tracer import resolve_parameters
 from gui_backprop.ui.lesson_model import LessonModel
+from gui_backprop.ui.questions.scores import QuestionScores
 from gui_backprop.ui.training.panel_state import TrainPanelState, history_key
 
 APP_TITLE = "Backprop Lab"
@@ -41,19 +42,20 @@ class SessionFiles(QObject):
     """Keeps the window's session file: its name, whether the work changed since, the
     recent files; asks before work would be lost.
 
-    With :meth:`attach_training`, the Train panel's settings and loss history are part
-    of the work too.
+    The Train panel's settings and loss history are part of the work too, and so are
+    the questions' graded answers (``scores``; the window passes the Questions tab's).
     """
 
     file_changed = Signal(object)
     """The window's file (a Path, or None for unsaved work)."""
 
     def __init__(self, window: QMainWindow, model: LessonModel, training: TrainPanelState,
-                 settings: QSettings | None = None):
+                 settings: QSettings | None = None, scores: QuestionScores | None = None):
         super().__init__(window)
         self.window = window
         self.model = model
         self.training = training
+        self.scores = scores if scores is not None else QuestionScores(self)
         self.settings = settings
         self.path: Path | None = None
         self._saved: tuple | None = None  # the work as last saved or opened (None: no file)
@@ -66,6 +68,7 @@ class SessionFiles(QObject):
         # change (a cleared history) with ``changed``, so the last call sees it all.
         model.traced.connect(self.update_modified)
         training.changed.connect(self.update_modified)
+        self.scores.changed.connect(self.update_modified)
 
     # -- the work --------
 
@@ -74,7 +77,8 @@ class SessionFiles(QObject):
         model, training = self.model, self.training
         return Session(model.program.source, dict(model.values), tuple(model.parameters),
                        model.learning_rate, model.lesson.id, model.position,
-                       training.settings(), training.history(), dict(model.kept))
+                       training.settings(), training.history(), dict(model.kept),
+                       self.scores.book.copy())
 
     def _edits(self, workspace: dict[str, LessonWork]) -> tuple:
         """The lessons whose work differs from the lesson as it comes (positions aside:
@@ -100,21 +104,22 @@ class SessionFiles(QObject):
         (whose settings and loss history belong to the open lesson)."""
         model, training = self.model, self.training
         return (self._edits(model.workspace()), model.lesson.id,
-                tuple(sorted(training.settings().items())), training.history_key())
+                tuple(sorted(training.settings().items())), training.history_key(),
+                self.scores.book.key())
 
     def _work(self, saved: Session) -> tuple:
         workspace = {**saved.workspace, saved.lesson: LessonWork(
             saved.program, saved.values, saved.parameters, saved.learning_rate)}
         return (self._edits(workspace), saved.lesson, tuple(sorted(saved.training.items())),
-                history_key(saved.loss_history))
+                history_key(saved.loss_history), saved.scores.key())
 
     def is_modified(self) -> bool:
         """True when closing now would lose work."""
-        edits, lesson, settings, history = self._work_now()
-        if self._saved is None:  # without a file: only edits and training runs are work
-            return bool(edits) or history[0] > 0
-        saved_edits, saved_lesson, saved_settings, saved_history = self._saved
-        if edits != saved_edits:
+        edits, lesson, settings, history, answers = self._work_now()
+        if self._saved is None:  # without a file: edits, training runs and answers are work
+            return bool(edits) or history[0] > 0 or bool(answers)
+        saved_edits, saved_lesson, saved_settings, saved_history, saved_answers = self._saved
+        if edits != saved_edits or answers != saved_answers:
             return True
         if lesson == saved_lesson:
             return (settings, history) != (saved_settings, saved_history)
@@ -202,6 +207,7 @@ class SessionFiles(QObject):
         if message is not None:
             return message
         self.training.restore(dict(saved.training), tuple(saved.loss_history))
+        self.scores.replace(saved.scores)
         self._adopt(path, self.current())
         return None
 

@@ -35,6 +35,8 @@ from gui_backprop.ui.files.save_lesson import LessonSaver
 from gui_backprop.ui.files.sessions import SessionFiles
 from gui_backprop.ui.lesson_model import LessonModel
 from gui_backprop.ui.looks.style_sheet import window_style_sheet
+from gui_backprop.ui.questions.panel import QuestionsPanel
+from gui_backprop.ui.questions.scores import QuestionScores
 from gui_backprop.ui.training.lesson_link import TrainLessonLink
 from gui_backprop.ui.training.live_graph import LiveTrainingGraph
 from gui_backprop.ui.training.panel import TrainPanel
@@ -68,6 +70,12 @@ def scrolled(panel: QWidget) -> QScrollArea:
     return area
 
 
+def _share(widget, shares: tuple[int, int]) -> None:
+    """Divide a splitter's room by ``shares``."""
+    total = sum(widget.sizes()) or sum(shares) * 50
+    widget.setSizes([total * share // sum(shares) for share in shares])
+
+
 class MainWindow(QMainWindow):
     """The main window. ``settings`` (None: nothing is remembered) holds geometry and
     the last lesson. ``text_size_changed(points)`` fires when View › Text size changes."""
@@ -83,13 +91,16 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self._default_text_size = QApplication.font().pointSize()
         self._text_size = self._default_text_size
+        self._right_shares: tuple[int, int] | None = None  # the right column's, in force
         self.model = LessonModel(lessons, self)
         self.player = WalkthroughPlayer(self.model, self)
         self._build_panels()
         self._arrange()
         self.train_state = TrainPanelState(self.train_panel)
-        self.session_files = SessionFiles(self, self.model, self.train_state, settings)
-        self.exports = Exports(self, self.model, self.graph_view, self.train_state, settings)
+        self.session_files = SessionFiles(self, self.model, self.train_state, settings,
+                                          self.question_scores)
+        self.exports = Exports(self, self.model, self.graph_view, self.train_state, settings,
+                               self.question_scores)
         self.lesson_folders = LessonFolders(self, self.model, settings)
         self.lesson_saver = LessonSaver(self, self.model, settings)
         self.menus = WindowMenus(self, self.model, self.player, self.session_files,
@@ -125,6 +136,8 @@ class MainWindow(QMainWindow):
         self.values_panel = ValuesPanel(model)
         self.playground_panel = PlaygroundPanel(model)
         self.gradient_check_panel = GradientCheckPanel(model)
+        self.question_scores = QuestionScores(self)
+        self.questions_panel = QuestionsPanel(model, self.question_scores)
         # The playground's editor takes the code panel's place: it is the code there.
         self.code_stack = QStackedWidget(objectName="codeStack")
         self.code_stack.addWidget(self.code_panel)
@@ -132,12 +145,18 @@ class MainWindow(QMainWindow):
         self.side_tabs = QTabWidget(objectName="sideTabs")
         # Its panels scroll: at a large text size the code above gets the room it needs.
         self.side_tabs.setMinimumHeight(SIDE_TABS_MINIMUM)
-        self.side_tabs.setAccessibleName("Values and gradient check")
+        self.side_tabs.setAccessibleName("Values, gradient check and questions")
         self.side_tabs.tabBar().setObjectName("sideTabBar")
         self.side_tabs.tabBar().setAccessibleName("Side panels")
         self.side_tabs.setDocumentMode(True)
         self.side_tabs.addTab(scrolled(self.values_panel), "Values")  # scrolls at 28 pt
         self.side_tabs.addTab(self.gradient_check_panel, "Gradient check")
+        # Only a lesson with questions shows this tab (it scrolls: a row per question).
+        self.questions_tab = self.side_tabs.addTab(scrolled(self.questions_panel), "Questions")
+        self.side_tabs.setTabVisible(self.questions_tab, False)
+        self.questions_panel.available.connect(
+            lambda shown: self.side_tabs.setTabVisible(self.questions_tab, shown))
+        self.side_tabs.currentChanged.connect(lambda _index: self._share_right_column())
         self.train_panel = TrainPanel()
 
     def _arrange(self) -> None:
@@ -221,6 +240,11 @@ class MainWindow(QMainWindow):
             return self.playground_panel.editor.current_line()
         return self.code_panel.highlighted_line()
 
+    def show_questions(self) -> None:
+        """Bring up the Questions tab (when the open lesson has questions)."""
+        if self.side_tabs.isTabVisible(self.questions_tab):
+            self.side_tabs.setCurrentIndex(self.questions_tab)
+
     def show_gradient_check(self) -> None:
         """Bring up the Gradient check tab and run the check."""
         self.side_tabs.setCurrentWidget(self.gradient_check_panel)
@@ -255,10 +279,20 @@ class MainWindow(QMainWindow):
         from :data:`LARGE_TEXT` points the explanation gets half the centre and the code
         (or the playground's editor) two thirds of the right column."""
         large = self._text_size >= LARGE_TEXT
-        for widget, shares in ((self.centre_splitter, (1, 1) if large else (9, 5)),
-                               (self.right_splitter, (2, 1) if large else (40, 31))):
-            total = sum(widget.sizes()) or sum(shares) * 50
-            widget.setSizes([total * share // sum(shares) for share in shares])
+        _share(self.centre_splitter, (1, 1) if large else (9, 5))
+        self._share_right_column(again=True)
+
+    def _share_right_column(self, again: bool = False) -> None:
+        """The code (or editor) over the side tabs: by the text size (see
+        :meth:`_share_columns`), except that the Questions tab, a row per question, gets
+        two thirds while it is shown."""
+        if self.side_tabs.currentIndex() == self.questions_tab:
+            shares = (1, 2)
+        else:
+            shares = (2, 1) if self._text_size >= LARGE_TEXT else (40, 31)
+        if again or shares != self._right_shares:
+            self._right_shares = shares
+            _share(self.right_splitter, shares)
 
     def _left_width(self, total: int) -> int:
         """The left column's width for the text size: grown with it, at most a quarter."""

@@ -86,6 +86,8 @@ class WindowMenus(QObject):
         self._add(menu, "save_as", "Save session &as…", files.save_as, ["Ctrl+Shift+S"])
         self._add(menu, "save_as_lesson", "Save as &lesson…", self.lesson_saver.save_as_lesson,
                   tip="The program, its values and your texts as a lesson file to share")
+        self._add(menu, "export_scores", "Export s&cores…", exports.scores_csv,
+                  tip="The questions' answers, right or wrong, as CSV for the teacher")
         menu.addSeparator()
         export = menu.addMenu("&Export")
         export.setObjectName("exportMenu")
