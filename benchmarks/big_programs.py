@@ -57,6 +57,7 @@ class Timing:
     nodes: int
     edges: int
     seconds: dict[str, float]
+    cpu: float  # this process's CPU seconds for all four stages (steadier under load)
 
     @property
     def total(self) -> float:
@@ -73,7 +74,9 @@ def measure(name: str, source_or_lesson, runs: int) -> Timing:
 
     samples: dict[str, list[float]] = {stage: [] for stage in STAGES}
     real_layout = scene_module.compute_layout
+    cpu_times = []
     for _ in range(runs):
+        cpu_start = time.process_time()
         start = time.perf_counter()
         trace = (source_or_lesson.trace() if not isinstance(source_or_lesson, str)
                  else trace_program(source_or_lesson))
@@ -92,18 +95,21 @@ def measure(name: str, source_or_lesson, runs: int) -> Timing:
             scene_module.compute_layout = real_layout
         view.grab()  # renders every visible item, as the first paint of a shown view does
         painted = time.perf_counter()
+        cpu_times.append(time.process_time() - cpu_start)
         view.deleteLater()
         for stage, seconds in zip(STAGES, (traced - start, laid_out - traced,
                                            built - built_start, painted - built), strict=True):
             samples[stage].append(seconds)
     return Timing(name, len(iteration.nodes), len(iteration.edges),
-                  {stage: statistics.median(values) for stage, values in samples.items()})
+                  {stage: statistics.median(values) for stage, values in samples.items()},
+                  statistics.median(cpu_times))
 
 
-def growth(small: Timing, large: Timing, stage: str | None = None) -> float:
-    """The exponent k in time ~ nodes**k between two sizes."""
-    a = small.total if stage is None else small.seconds[stage]
-    b = large.total if stage is None else large.seconds[stage]
+def growth(small: Timing, large: Timing, stage: str = "total") -> float:
+    """The exponent k in time ~ nodes**k between two sizes (``stage``: a stage's wall
+    time, "total" or "cpu")."""
+    a, b = (getattr(small, stage), getattr(large, stage)) if stage in ("total", "cpu") \
+        else (small.seconds[stage], large.seconds[stage])
     return math.log(max(b, 1e-6) / max(a, 1e-6)) / math.log(large.nodes / small.nodes)
 
 
@@ -119,18 +125,19 @@ def report(runs: int = 3, sizes=tuple(SIZES)) -> list[Timing]:
     for nodes in sizes:
         timings.append(measure(f"~{nodes:,} nodes", big_program(SIZES[nodes]), runs))
     print(f"Program to painted graph, median of {runs} runs, seconds "
-          f"(view {VIEW_SIZE[0]}x{VIEW_SIZE[1]} offscreen; growth k: time ~ nodes^k "
-          "from the row above)")
+          f"(view {VIEW_SIZE[0]}x{VIEW_SIZE[1]} offscreen; cpu: this process's CPU time, "
+          "all stages; growth k: time ~ nodes^k from the row above)")
     print(f"{'program':>24} {'nodes':>6} {'edges':>6} {'trace':>7} {'layout':>7} "
-          f"{'scene':>7} {'paint':>7} {'total':>7} {'k total':>8} {'k layout':>9}")
+          f"{'scene':>7} {'paint':>7} {'total':>7} {'cpu':>7} {'k total':>8} {'k cpu':>6} "
+          f"{'k layout':>9}")
     for index, t in enumerate(timings):
-        k = k_layout = ""
+        ks = ["", "", ""]
         if index > 1:
-            k = f"{growth(timings[index - 1], t):.2f}"
-            k_layout = f"{growth(timings[index - 1], t, 'layout'):.2f}"
+            ks = [f"{growth(timings[index - 1], t, stage):.2f}"
+                  for stage in ("total", "cpu", "layout")]
         print(f"{t.name:>24} {t.nodes:6d} {t.edges:6d} "
               + " ".join(f"{t.seconds[s]:7.3f}" for s in STAGES)
-              + f" {t.total:7.3f} {k:>8} {k_layout:>9}")
+              + f" {t.total:7.3f} {t.cpu:7.3f} {ks[0]:>8} {ks[1]:>6} {ks[2]:>9}")
     print("Load average when done: " + ", ".join(f"{x:.1f}" for x in os.getloadavg())
           + f" on {os.cpu_count()} CPUs")
     return timings

@@ -11,12 +11,19 @@ that keep edges as straight as possible (an isotonic regression per layer).
 Coordinates are abstract: ``x`` is the layer index, ``y`` a row position; two nodes of
 one layer are at least 1 apart. The canvas scales them by its own node sizes.
 
-Why hand-written: the graphs here are tiny (a lesson has under 15 nodes, a playground
-program a few dozen), the whole algorithm is about 200 lines, and it must be
-deterministic and testable. The libraries that do this do not fit: grandalf (last
-release 2023) is unmaintained; networkx has no crossing minimisation and is excluded
-from the frozen app; graphviz and igraph bring a system binary or a compiled
-dependency into the installers for a few dozen nodes.
+Big graphs (issue 13): bend vertices are what a layered layout spends its time on, and
+a long program has quadratically many (a parameter used on every line). Within a budget
+linear in the graph's size, the shortest edges get them; longer edges are drawn
+straight under the nodes (see :func:`_routed_edges`). A large graph sweeps at most
+:data:`LARGE_SWEEPS` times and stops after :data:`STALE_SWEEPS` sweeps without fewer
+crossings; crossings are counted in O(E log E). So the layout grows about as n log n.
+``compute_layout(..., should_stop=...)`` lets a caller on another thread cancel it.
+
+Why hand-written: it is deterministic, testable, keeps 0 crossings on every lesson and
+is fast enough (docs/architecture.md has the side-by-side figures against
+fast-sugiyama and igraph's layout_sugiyama on our own autograd graphs). grandalf is
+unmaintained; networkx has no crossing minimisation; graphviz brings a system binary;
+igraph is GPL (the installers would have to ship under the GPL).
 """
 
 from __future__ import annotations
