@@ -120,24 +120,25 @@ def report(runs: int = 3, sizes=tuple(SIZES)) -> list[Timing]:
     from gui_backprop.core.lessons import load_lessons
 
     QApplication.instance() or QApplication([])
-    smallest = min(load_lessons(), key=lambda lesson: len(lesson.trace().first.nodes))
-    timings = [measure(f"lesson {smallest.id}", smallest, runs)]
-    for nodes in sizes:
-        timings.append(measure(f"~{nodes:,} nodes", big_program(SIZES[nodes]), runs))
     print(f"Program to painted graph, median of {runs} runs, seconds "
           f"(view {VIEW_SIZE[0]}x{VIEW_SIZE[1]} offscreen; cpu: this process's CPU time, "
           "all stages; growth k: time ~ nodes^k from the row above)")
     print(f"{'program':>24} {'nodes':>6} {'edges':>6} {'trace':>7} {'layout':>7} "
           f"{'scene':>7} {'paint':>7} {'total':>7} {'cpu':>7} {'k total':>8} {'k cpu':>6} "
-          f"{'k layout':>9}")
-    for index, t in enumerate(timings):
+          f"{'k layout':>9}", flush=True)
+    smallest = min(load_lessons(), key=lambda lesson: len(lesson.trace().first.nodes))
+    programs = [(f"lesson {smallest.id}", smallest)]
+    programs += [(f"~{nodes:,} nodes", big_program(SIZES[nodes])) for nodes in sizes]
+    timings: list[Timing] = []
+    for name, program in programs:
+        t = measure(name, program, runs)
         ks = ["", "", ""]
-        if index > 1:
-            ks = [f"{growth(timings[index - 1], t, stage):.2f}"
-                  for stage in ("total", "cpu", "layout")]
+        if timings and timings[-1].name.startswith("~"):  # between program sizes
+            ks = [f"{growth(timings[-1], t, stage):.2f}" for stage in ("total", "cpu", "layout")]
+        timings.append(t)
         print(f"{t.name:>24} {t.nodes:6d} {t.edges:6d} "
               + " ".join(f"{t.seconds[s]:7.3f}" for s in STAGES)
-              + f" {t.total:7.3f} {t.cpu:7.3f} {ks[0]:>8} {ks[1]:>6} {ks[2]:>9}")
+              + f" {t.total:7.3f} {t.cpu:7.3f} {ks[0]:>8} {ks[1]:>6} {ks[2]:>9}", flush=True)
     print("Load average when done: " + ", ".join(f"{x:.1f}" for x in os.getloadavg())
           + f" on {os.cpu_count()} CPUs")
     return timings

@@ -20,19 +20,26 @@ LABEL_WRAP_CHARS = 15
 LABEL_ELIDE_CHARS = 22
 WIDTH_CACHE_SIZE = 50_000
 
-# Text widths by (font, text): a big graph measures the same texts thousands of times
-# (wrap widths, repeated numbers), and each measurement shapes the text anew.
-_widths: dict[tuple[str, str], float] = {}
+# Text widths per font object and text: a big graph measures the same texts thousands of
+# times (wrap widths, repeated numbers), and each measurement shapes the text anew. Keyed
+# by the font object (held, so its id stays its own): the canvas fonts are made once per
+# font change by CanvasStyle.set_font and never changed in place.
+_widths: dict[int, tuple[QFont, dict[str, float]]] = {}
 
 
 def text_width(font: QFont, text: str) -> float:
     """The advance width of ``text`` in ``font``, remembered."""
-    key = (font.key(), text)
-    width = _widths.get(key)
-    if width is None:
-        if len(_widths) >= WIDTH_CACHE_SIZE:
+    entry = _widths.get(id(font))
+    if entry is None:
+        if len(_widths) >= 64:
             _widths.clear()
-        width = _widths[key] = QFontMetricsF(font).horizontalAdvance(text)
+        entry = _widths[id(font)] = (font, {})
+    known = entry[1]
+    width = known.get(text)
+    if width is None:
+        if len(known) >= WIDTH_CACHE_SIZE:
+            known.clear()
+        width = known[text] = QFontMetricsF(font).horizontalAdvance(text)
     return width
 
 
