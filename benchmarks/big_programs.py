@@ -51,18 +51,13 @@ def big_program(statements: int, seed: int = 0) -> str:
 
 @dataclass
 class Timing:
-    """Median seconds of each stage for one program, and its graph's size."""
+    """Median wall-clock and CPU seconds of each stage for one program, and its size."""
 
     name: str
     nodes: int
     edges: int
-    seconds: dict[str, float]
-    cpu: float  # this process's CPU seconds for all four stages (steadier under load)
-
-    @property
-    def total(self) -> float:
-        """Trace, layout, scene build and first paint together."""
-        return sum(self.seconds.values())
+    wall: dict[str, float]
+    cpu: dict[str, float]  # this process's CPU time: steadier than wall on a busy machine
 
 
 def measure(name: str, source_or_lesson, runs: int) -> Timing:
@@ -72,44 +67,42 @@ def measure(name: str, source_or_lesson, runs: int) -> Timing:
     from gui_backprop.ui.canvas import scene as scene_module
     from gui_backprop.ui.canvas.view import GraphView
 
-    samples: dict[str, list[float]] = {stage: [] for stage in STAGES}
+    wall: dict[str, list[float]] = {stage: [] for stage in (*STAGES, "total")}
+    cpu: dict[str, list[float]] = {stage: [] for stage in (*STAGES, "total")}
     real_layout = scene_module.compute_layout
-    cpu_times = []
     for _ in range(runs):
-        cpu_start = time.process_time()
-        start = time.perf_counter()
+        marks = [(time.perf_counter(), time.process_time())]
         trace = (source_or_lesson.trace() if not isinstance(source_or_lesson, str)
                  else trace_program(source_or_lesson))
         iteration = trace.first
-        traced = time.perf_counter()
+        marks.append((time.perf_counter(), time.process_time()))
         layout = compute_layout(iteration)
-        laid_out = time.perf_counter()
+        marks.append((time.perf_counter(), time.process_time()))
         view = GraphView()
         view.resize(*VIEW_SIZE)
         scene_module.compute_layout = lambda _it, should_stop=None, layout=layout: layout
         try:  # the scene reuses the layout just timed, so that it is not counted twice
-            built_start = time.perf_counter()
             view.show_iteration(iteration)
-            built = time.perf_counter()
         finally:
             scene_module.compute_layout = real_layout
+        marks.append((time.perf_counter(), time.process_time()))
         view.grab()  # renders every visible item, as the first paint of a shown view does
-        painted = time.perf_counter()
-        cpu_times.append(time.process_time() - cpu_start)
+        marks.append((time.perf_counter(), time.process_time()))
         view.deleteLater()
-        for stage, seconds in zip(STAGES, (traced - start, laid_out - traced,
-                                           built - built_start, painted - built), strict=True):
-            samples[stage].append(seconds)
+        for index, stage in enumerate(STAGES):
+            wall[stage].append(marks[index + 1][0] - marks[index][0])
+            cpu[stage].append(marks[index + 1][1] - marks[index][1])
+        wall["total"].append(marks[-1][0] - marks[0][0])
+        cpu["total"].append(marks[-1][1] - marks[0][1])
     return Timing(name, len(iteration.nodes), len(iteration.edges),
-                  {stage: statistics.median(values) for stage, values in samples.items()},
-                  statistics.median(cpu_times))
+                  {stage: statistics.median(values) for stage, values in wall.items()},
+                  {stage: statistics.median(values) for stage, values in cpu.items()})
 
 
-def growth(small: Timing, large: Timing, stage: str = "total") -> float:
-    """The exponent k in time ~ nodes**k between two sizes (``stage``: a stage's wall
-    time, "total" or "cpu")."""
-    a, b = (getattr(small, stage), getattr(large, stage)) if stage in ("total", "cpu") \
-        else (small.seconds[stage], large.seconds[stage])
+def growth(small: Timing, large: Timing, stage: str = "total", cpu: bool = True) -> float:
+    """The exponent k in time ~ nodes**k between two sizes."""
+    a = (small.cpu if cpu else small.wall)[stage]
+    b = (large.cpu if cpu else large.wall)[stage]
     return math.log(max(b, 1e-6) / max(a, 1e-6)) / math.log(large.nodes / small.nodes)
 
 
@@ -120,12 +113,13 @@ def report(runs: int = 3, sizes=tuple(SIZES)) -> list[Timing]:
     from gui_backprop.core.lessons import load_lessons
 
     QApplication.instance() or QApplication([])
-    print(f"Program to painted graph, median of {runs} runs, seconds "
-          f"(view {VIEW_SIZE[0]}x{VIEW_SIZE[1]} offscreen; cpu: this process's CPU time, "
-          "all stages; growth k: time ~ nodes^k from the row above)")
-    print(f"{'program':>24} {'nodes':>6} {'edges':>6} {'trace':>7} {'layout':>7} "
-          f"{'scene':>7} {'paint':>7} {'total':>7} {'cpu':>7} {'k total':>8} {'k cpu':>6} "
-          f"{'k layout':>9}", flush=True)
+    print(f"Program to painted graph, median of {runs} runs, seconds as wall/cpu (cpu: "
+          f"this process's CPU time; view {VIEW_SIZE[0]}x{VIEW_SIZE[1]} offscreen; k: "
+          "growth exponent of CPU time, time ~ nodes^k, from the row above)")
+    columns = (*STAGES, "total")
+    print(f"{'program':>18} {'nodes':>6} {'edges':>6} "
+          + " ".join(f"{c:>13}" for c in columns)
+          + f" {'k total':>8} {'k trace':>8} {'k layout':>9}", flush=True)
     smallest = min(load_lessons(), key=lambda lesson: len(lesson.trace().first.nodes))
     programs = [(f"lesson {smallest.id}", smallest)]
     programs += [(f"~{nodes:,} nodes", big_program(SIZES[nodes])) for nodes in sizes]
@@ -134,11 +128,11 @@ def report(runs: int = 3, sizes=tuple(SIZES)) -> list[Timing]:
         t = measure(name, program, runs)
         ks = ["", "", ""]
         if timings and timings[-1].name.startswith("~"):  # between program sizes
-            ks = [f"{growth(timings[-1], t, stage):.2f}" for stage in ("total", "cpu", "layout")]
+            ks = [f"{growth(timings[-1], t, stage):.2f}" for stage in ("total", "trace", "layout")]
         timings.append(t)
-        print(f"{t.name:>24} {t.nodes:6d} {t.edges:6d} "
-              + " ".join(f"{t.seconds[s]:7.3f}" for s in STAGES)
-              + f" {t.total:7.3f} {t.cpu:7.3f} {ks[0]:>8} {ks[1]:>6} {ks[2]:>9}", flush=True)
+        print(f"{t.name:>18} {t.nodes:6d} {t.edges:6d} "
+              + " ".join(f"{f'{t.wall[c]:.2f}/{t.cpu[c]:.2f}':>13}" for c in columns)
+              + f" {ks[0]:>8} {ks[1]:>8} {ks[2]:>9}", flush=True)
     print("Load average when done: " + ", ".join(f"{x:.1f}" for x in os.getloadavg())
           + f" on {os.cpu_count()} CPUs")
     return timings
