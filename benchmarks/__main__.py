@@ -13,6 +13,7 @@ import statistics
 import torch
 from PySide6.QtWidgets import QApplication
 
+from benchmarks import big_programs
 from benchmarks.common import POINTS, Figure, percentile
 from benchmarks.loss_plot import POINTS as PLOT_POINTS
 from benchmarks.loss_plot import redraw_times
@@ -25,7 +26,8 @@ PANEL_SIZE = (900, 700)  # the Train tab of a large window
 
 
 def main(argv=None) -> int:
-    """Measure and print the four figures; always exits 0 (they are not pass/fail)."""
+    """Measure and print the four figures and the graph-size table; always exits 0 (they
+    are not pass/fail)."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--epochs", type=int, default=5_000,
                         help="training steps per speed run (default 5000)")
@@ -41,6 +43,9 @@ def main(argv=None) -> int:
                              "(default 1100000: a warm-up, then 10^6)")
     parser.add_argument("--memory-warmup", type=int, default=100_000,
                         help="steps before memory growth counts (default 100000)")
+    parser.add_argument("--graph-runs", type=int, default=3,
+                        help="runs per graph size in the program-to-painted-graph table "
+                             "(default 3; 0 leaves the table out)")
     args = parser.parse_args(argv)
     app = QApplication.instance() or QApplication([])
     print(f"Backprop Lab benchmarks · Python {platform.python_version()} · torch "
@@ -110,6 +115,9 @@ def main(argv=None) -> int:
           + ", ".join(f"{load:.1f}" for load in os.getloadavg())
           + f" on {os.cpu_count()} CPUs; a busy machine makes the wall-clock figures vary.")
     app.processEvents()
+    if args.graph_runs > 0:
+        print()
+        big_programs.report(args.graph_runs)
     return 0
 
 

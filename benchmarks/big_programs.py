@@ -1,19 +1,33 @@
-"""Programs of a chosen size, for the graph-size figures: parameters, then statements
-that mix them with earlier results, like a learner's long playground program.
+"""Programs of a chosen size, and how long each takes from program to painted graph.
 
-``python -m benchmarks.big_programs`` prints trace and layout times by size (issue 13's
-figures are to grow from here).
+``python -m benchmarks.big_programs [--runs N]`` prints, for the smallest lesson and for
+programs of about 100, 1,000, 3,000 and 10,000 graph nodes, the median time of each
+stage -- trace (torch forward, local gradients, backward), layout, scene build (the
+canvas items, the layout excluded) and first paint (the fitted view rendered offscreen)
+-- and the growth exponent between sizes (1 = linear, 2 = quadratic). ``python -m
+benchmarks`` prints the same table after its own figures.
 """
 
 from __future__ import annotations
 
+import argparse
+import math
+import os
 import random
+import statistics
+import time
+from dataclasses import dataclass
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 FUNCTIONS = ("tanh", "sigmoid", "sin", "exp", "relu")
+SIZES = {100: 22, 1_000: 185, 3_000: 550, 10_000: 1_800}  # nodes (about) -> statements
+VIEW_SIZE = (1280, 800)
+STAGES = ("trace", "layout", "scene", "paint")
 
 
 def big_program(statements: int, seed: int = 0) -> str:
-    """A program of ``statements`` assignments, about 8–9 graph nodes per statement.
+    """A program of ``statements`` assignments, about 5.5 graph nodes per statement.
 
     Each statement combines two earlier results and two parameters with a function, so
     the graph is wide and deep like a real network's, not a chain; the last statement
@@ -35,26 +49,106 @@ def big_program(statements: int, seed: int = 0) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main() -> None:
-    """Print trace and layout times for programs of growing size (no window)."""
-    import time
+@dataclass
+class Timing:
+    """Median wall-clock and CPU seconds of each stage for one program, and its size."""
 
+    name: str
+    nodes: int
+    edges: int
+    wall: dict[str, float]
+    cpu: dict[str, float]  # this process's CPU time: steadier than wall on a busy machine
+
+
+def measure(name: str, source_or_lesson, runs: int) -> Timing:
+    """Median stage times over ``runs`` runs (a fresh view each run)."""
     from gui_backprop.core.layout import compute_layout
-    from gui_backprop.core.program import parse_program
     from gui_backprop.core.tracer import trace_program
+    from gui_backprop.ui.canvas import scene as scene_module
+    from gui_backprop.ui.canvas.view import GraphView
 
-    print("statements  nodes  vertices(with bends)  trace s  layout s")
-    for statements in (25, 50, 100, 200):
-        program = parse_program(big_program(statements))
-        start = time.perf_counter()
-        iteration = trace_program(program).first
-        traced = time.perf_counter()
+    wall: dict[str, list[float]] = {stage: [] for stage in (*STAGES, "total")}
+    cpu: dict[str, list[float]] = {stage: [] for stage in (*STAGES, "total")}
+    real_layout = scene_module.compute_layout
+    for _ in range(runs):
+        marks = [(time.perf_counter(), time.process_time())]
+        trace = (source_or_lesson.trace() if not isinstance(source_or_lesson, str)
+                 else trace_program(source_or_lesson))
+        iteration = trace.first
+        marks.append((time.perf_counter(), time.process_time()))
         layout = compute_layout(iteration)
-        done = time.perf_counter()
-        bends = sum(len(points) for points in layout.bends.values())
-        print(f"{statements:10d}  {len(iteration.nodes):5d}  {len(iteration.nodes) + bends:20d}"
-              f"  {traced - start:7.2f}  {done - traced:8.2f}")
+        marks.append((time.perf_counter(), time.process_time()))
+        view = GraphView()
+        view.resize(*VIEW_SIZE)
+        scene_module.compute_layout = lambda _it, should_stop=None, layout=layout: layout
+        try:  # the scene reuses the layout just timed, so that it is not counted twice
+            view.show_iteration(iteration)
+        finally:
+            scene_module.compute_layout = real_layout
+        marks.append((time.perf_counter(), time.process_time()))
+        view.grab()  # renders every visible item, as the first paint of a shown view does
+        marks.append((time.perf_counter(), time.process_time()))
+        view.deleteLater()
+        for index, stage in enumerate(STAGES):
+            wall[stage].append(marks[index + 1][0] - marks[index][0])
+            cpu[stage].append(marks[index + 1][1] - marks[index][1])
+        wall["total"].append(marks[-1][0] - marks[0][0])
+        cpu["total"].append(marks[-1][1] - marks[0][1])
+    return Timing(name, len(iteration.nodes), len(iteration.edges),
+                  {stage: statistics.median(values) for stage, values in wall.items()},
+                  {stage: statistics.median(values) for stage, values in cpu.items()})
+
+
+def growth(small: Timing, large: Timing, stage: str = "total", cpu: bool = True) -> float:
+    """The exponent k in time ~ nodes**k between two sizes."""
+    a = (small.cpu if cpu else small.wall)[stage]
+    b = (large.cpu if cpu else large.wall)[stage]
+    return math.log(max(b, 1e-6) / max(a, 1e-6)) / math.log(large.nodes / small.nodes)
+
+
+def report(runs: int = 3, sizes=tuple(SIZES)) -> list[Timing]:
+    """Measure the smallest lesson and each size; print the table; return the timings."""
+    from PySide6.QtWidgets import QApplication
+
+    from gui_backprop.core.lessons import load_lessons
+
+    QApplication.instance() or QApplication([])
+    print(f"Program to painted graph, median of {runs} runs, seconds as wall/cpu (cpu: "
+          f"this process's CPU time; view {VIEW_SIZE[0]}x{VIEW_SIZE[1]} offscreen; k: "
+          "growth exponent of CPU time, time ~ nodes^k, from the row above)")
+    columns = (*STAGES, "total")
+    print(f"{'program':>18} {'nodes':>6} {'edges':>6} "
+          + " ".join(f"{c:>13}" for c in columns)
+          + f" {'k total':>8} {'k trace':>8} {'k layout':>9}", flush=True)
+    smallest = min(load_lessons(), key=lambda lesson: len(lesson.trace().first.nodes))
+    programs = [(f"lesson {smallest.id}", smallest)]
+    programs += [(f"~{nodes:,} nodes", big_program(SIZES[nodes])) for nodes in sizes]
+    timings: list[Timing] = []
+    for name, program in programs:
+        t = measure(name, program, runs)
+        ks = ["", "", ""]
+        if timings and timings[-1].name.startswith("~"):  # between program sizes
+            ks = [f"{growth(timings[-1], t, stage):.2f}" for stage in ("total", "trace", "layout")]
+        timings.append(t)
+        print(f"{t.name:>18} {t.nodes:6d} {t.edges:6d} "
+              + " ".join(f"{f'{t.wall[c]:.2f}/{t.cpu[c]:.2f}':>13}" for c in columns)
+              + f" {ks[0]:>8} {ks[1]:>8} {ks[2]:>9}", flush=True)
+    print("Load average when done: " + ", ".join(f"{x:.1f}" for x in os.getloadavg())
+          + f" on {os.cpu_count()} CPUs")
+    return timings
+
+
+def main(argv=None) -> int:
+    """Print the table (always exits 0: these are figures, not pass/fail)."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.big_programs",
+                                     description=__doc__)
+    parser.add_argument("--runs", type=int, default=3, help="runs per size (default 3)")
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES),
+                        choices=list(SIZES), help="graph sizes in nodes (default: all)")
+    args = parser.parse_args(argv)
+    report(args.runs, tuple(args.sizes))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

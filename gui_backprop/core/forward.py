@@ -17,7 +17,7 @@ from torch.overrides import TorchFunctionMode
 
 from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.functions import BINARY_BY_AST, BINARY_OPERATIONS, FUNCTIONS, NEGATION
-from gui_backprop.core.program import Program, parse_expression
+from gui_backprop.core.program import MAX_GRAPH_NODES, Program, parse_expression
 from gui_backprop.core.values import Value, parse_number
 
 DTYPE = torch.float64
@@ -158,7 +158,17 @@ def run_forward(program: Program, leaves: dict[str, torch.Tensor]) -> ForwardRec
             result = evaluator.evaluate(stmt.expression)
             evaluator.scope[stmt.target] = result
             recording.named[stmt.target] = result
+            _check_node_count(recording, stmt.line)
     return recording
+
+
+def _check_node_count(recording: ForwardRecording, line: int) -> None:
+    """Refuse a program whose graph grows past :data:`MAX_GRAPH_NODES` (checked after
+    each statement, so a huge program stops early rather than after building it all)."""
+    nodes = len(recording.leaves) + len(recording.constants) + len(recording.calls)
+    if nodes > MAX_GRAPH_NODES:
+        raise ProgramError(f"the program's graph has more than {MAX_GRAPH_NODES:,} nodes "
+                           "(values, numbers and operations): make it shorter", line)
 
 
 def evaluate_expression(text: str, variables: Mapping[str, Value]) -> Value:

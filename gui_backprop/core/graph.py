@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 from gui_backprop.core.program import Program
 from gui_backprop.core.values import Value
@@ -121,11 +122,21 @@ class Iteration:
 
     def inputs_of(self, node_id: int) -> tuple[Edge, ...]:
         """Edges into ``node_id``, by operand position."""
-        return tuple(e for e in self.edges if e.target == node_id)
+        return self._edges_by_node[0].get(node_id, ())
 
     def uses_of(self, node_id: int) -> tuple[Edge, ...]:
         """Edges out of ``node_id``: every place its value is used."""
-        return tuple(e for e in self.edges if e.source == node_id)
+        return self._edges_by_node[1].get(node_id, ())
+
+    @cached_property
+    def _edges_by_node(self) -> tuple[dict[int, tuple[Edge, ...]], dict[int, tuple[Edge, ...]]]:
+        """Edges by target and by source, built once: a big graph asks per node."""
+        inputs: dict[int, list[Edge]] = {}
+        uses: dict[int, list[Edge]] = {}
+        for edge in self.edges:
+            inputs.setdefault(edge.target, []).append(edge)
+            uses.setdefault(edge.source, []).append(edge)
+        return ({k: tuple(v) for k, v in inputs.items()}, {k: tuple(v) for k, v in uses.items()})
 
     @property
     def loss(self) -> Value:

@@ -25,6 +25,7 @@ class GraphBuilder:
         self.edges: list[dict] = []
         self.calls: dict[int, torch.Tensor] = {}
         self.captured: dict[tuple[int, int], torch.Tensor] = {}
+        self.operands: dict[int, list[int]] = {}  # operation -> its inputs' ids, in order
         self._hook_handles: list = []
         constant_sources = {id(t): node for t, node in recording.constants}
         names = {id(t): name for name, t in recording.named.items()}
@@ -49,6 +50,7 @@ class GraphBuilder:
                                 line=getattr(call.source, "lineno", None),
                                 statement=call.statement)
             self.calls[node_id] = call.output
+            self.operands[node_id] = inputs
             for position, source_id in enumerate(inputs):
                 tracked = bool(self.tensors[source_id].requires_grad)
                 self.edges.append(dict(id=len(self.edges), source=source_id, target=node_id,
@@ -96,7 +98,7 @@ class GraphBuilder:
     def _label(self, edge: dict) -> None:
         target = self.nodes[edge["target"]]
         op = OPERATIONS[target["op"]]
-        operand_ids = [e["source"] for e in self.edges if e["target"] == edge["target"]]
+        operand_ids = self.operands[edge["target"]]
         operands = [self.operand_text(i) for i in operand_ids]
         labels = [self.operand_text(i, exact=False) for i in operand_ids]
         n = self.tensors[operand_ids[0]].numel()

@@ -11,24 +11,32 @@ that keep edges as straight as possible (an isotonic regression per layer).
 Coordinates are abstract: ``x`` is the layer index, ``y`` a row position; two nodes of
 one layer are at least 1 apart. The canvas scales them by its own node sizes.
 
-Why hand-written: the graphs here are tiny (a lesson has under 15 nodes, a playground
-program a few dozen), the whole algorithm is about 200 lines, and it must be
-deterministic and testable. The libraries that do this do not fit: grandalf (last
-release 2023) is unmaintained; networkx has no crossing minimisation and is excluded
-from the frozen app; graphviz and igraph bring a system binary or a compiled
-dependency into the installers for a few dozen nodes.
+Big graphs (issue 13): bend vertices are what a layered layout spends its time on, and
+a long program has quadratically many (a parameter used on every line). Within a budget
+linear in the graph's size, the shortest edges get them; longer edges are drawn
+straight under the nodes (see :func:`_routed_edges`). A large graph sweeps at most
+:data:`LARGE_SWEEPS` times and stops after :data:`STALE_SWEEPS` sweeps without fewer
+crossings; crossings are counted in O(E log E). So the layout grows about as n log n.
+``compute_layout(..., should_stop=...)`` lets a caller on another thread cancel it.
+
+Why hand-written: it is deterministic, testable, keeps 0 crossings on every lesson and
+is fast enough (docs/architecture.md has the side-by-side figures against
+fast-sugiyama and igraph's layout_sugiyama on our own autograd graphs). grandalf is
+unmaintained; networkx has no crossing minimisation; graphviz brings a system binary;
+igraph is GPL (the installers would have to ship under the GPL).
 """
 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 
 from gui_backprop.core.graph import Iteration
 
 SWEEPS = 8
+LARGE_SWEEPS = 4
 SWAP_PASSES = 4
 LARGE_GRAPH = 150
 PLACEMENT_ROUNDS = 6
@@ -36,8 +44,16 @@ NODE_GAP = 1.0
 BEND_GAP = 0.6
 UNTRACKED_PULL = 0.02
 UNTRACKED_GIVE = 0.02
+BEND_BUDGET_MIN = 2_000
+BEND_BUDGET_PER_NODE = 3
+STALE_SWEEPS = 2
 
 Point = tuple[float, float]
+StopCheck = Callable[[], bool] | None
+
+
+class LayoutCancelled(Exception):
+    """Raised by :func:`compute_layout` when its ``should_stop`` check says so."""
 
 
 @dataclass(frozen=True)
@@ -118,7 +134,29 @@ class _Graph:
     real: set[int]
 
 
+def _routed_edges(iteration: Iteration, layer: dict[int, int]) -> set[int]:
+    """The edges that get bend vertices: the shortest first, within the bend budget.
+
+    Bend vertices are what a layered layout spends its time on, and their number grows
+    with the square of a program's length (a parameter used on every line, a result
+    used far below). Within the budget -- every edge of a lesson or a playground
+    program of a few hundred nodes -- each edge is routed around the nodes between its
+    ends; an edge beyond it is drawn straight, under the nodes, and takes no part in
+    the ordering (so the work stays about linear in the graph's size).
+    """
+    budget = BEND_BUDGET_MIN + BEND_BUDGET_PER_NODE * len(iteration.nodes)
+    spans = sorted((layer[e.target] - layer[e.source] - 1, e.id) for e in iteration.edges)
+    routed = set()
+    for bends, edge_id in spans:
+        if bends > budget:
+            break
+        budget -= bends
+        routed.add(edge_id)
+    return routed
+
+
 def _build(iteration: Iteration, layer: dict[int, int]) -> _Graph:
+    routed = _routed_edges(iteration, layer)
     up: dict[int, list[tuple[int, float]]] = {v: [] for v in layer}
     down: dict[int, list[tuple[int, float]]] = {v: [] for v in layer}
     layer_of = dict(layer)
@@ -127,7 +165,10 @@ def _build(iteration: Iteration, layer: dict[int, int]) -> _Graph:
     weight_back: dict[tuple[int, int], float] = {}
     next_vertex = max(layer, default=-1) + 1
     for edge in iteration.edges:
-        chain = []
+        chain: list[int] = []
+        chains[edge.id] = chain
+        if edge.id not in routed:
+            continue
         previous = edge.source
         for step in range(layer[edge.source] + 1, layer[edge.target]):
             vertex, next_vertex = next_vertex, next_vertex + 1
@@ -148,14 +189,18 @@ def _build(iteration: Iteration, layer: dict[int, int]) -> _Graph:
         key = (previous, edge.target)
         weight_back[key] = max(weight_back.get(key, 0.0),
                                1.0 if edge.tracked else UNTRACKED_GIVE)
-        chains[edge.id] = chain
     return _Graph(layer_of, up, down, weight, weight_back, chains, set(layer))
 
 
-def compute_layout(iteration: Iteration) -> GraphLayout:
-    """The full layout of an iteration's graph (positions, layers, bends)."""
+def compute_layout(iteration: Iteration, should_stop: StopCheck = None) -> GraphLayout:
+    """The full layout of an iteration's graph (positions, layers, bends).
+
+    ``should_stop`` is called between sweeps; when it returns true the layout stops
+    with :class:`LayoutCancelled` (a newer edit has made this one obsolete).
+    """
     layer = assign_layers(iteration)
     graph = _build(iteration, layer)
+    _check(should_stop)
     count = max(graph.layer_of.values(), default=-1) + 1
     layers: list[list[int]] = [[] for _ in range(count)]
     for vertex in sorted(graph.layer_of):
@@ -164,10 +209,11 @@ def compute_layout(iteration: Iteration) -> GraphLayout:
     directions = (False, True)
     if len(graph.layer_of) > LARGE_GRAPH:  # keep a big playground program quick to show
         starts, directions = starts[1:], directions[:1]
-    candidates = [_order_layers(graph, start, upward_first)
+    candidates = [_order_layers(graph, start, upward_first, should_stop)
                   for start in starts for upward_first in directions]
-    layers = min(candidates, key=lambda c: _total_crossings(graph, c))  # first of equals
-    rows = _place_rows(graph, layers)
+    layers = (candidates[0] if len(candidates) == 1
+              else min(candidates, key=lambda c: _total_crossings(graph, c)))  # first of equals
+    rows = _place_rows(graph, layers, should_stop)
     low = min(rows.values(), default=0.0)
     point = {v: (float(graph.layer_of[v]), round(rows[v] - low, 9)) for v in rows}
     positions = {v: point[v] for v in sorted(graph.real)}
@@ -190,13 +236,25 @@ def _depth_first_order(graph: _Graph, layers: list[list[int]], output: int) -> l
     return [sorted(layer, key=rank.__getitem__) for layer in layers]
 
 
-def _order_layers(graph: _Graph, layers: list[list[int]],
-                  upward_first: bool = False) -> list[list[int]]:
-    """Barycenter sweeps (alternating direction) with adjacent swaps; the best order."""
+def _check(should_stop: StopCheck) -> None:
+    if should_stop is not None and should_stop():
+        raise LayoutCancelled
+
+
+def _order_layers(graph: _Graph, layers: list[list[int]], upward_first: bool = False,
+                  should_stop: StopCheck = None) -> list[list[int]]:
+    """Barycenter sweeps (alternating direction) with adjacent swaps; the best order.
+
+    A large graph stops sweeping once :data:`STALE_SWEEPS` sweeps in a row found no
+    fewer crossings (each sweep is O(E log E); more of them rarely help).
+    """
     best = [list(vs) for vs in layers]
     best_crossings = _total_crossings(graph, best)
     current = [list(vs) for vs in layers]
-    for sweep in range(SWEEPS):
+    stale = 0
+    large = len(graph.layer_of) > LARGE_GRAPH
+    for sweep in range(LARGE_SWEEPS if large else SWEEPS):
+        _check(should_stop)
         downward = (sweep % 2 == 0) != upward_first
         indices = range(1, len(current)) if downward else range(len(current) - 2, -1, -1)
         for i in indices:
@@ -206,9 +264,15 @@ def _order_layers(graph: _Graph, layers: list[list[int]],
         crossings = _total_crossings(graph, current)
         if crossings < best_crossings:
             best, best_crossings = [list(vs) for vs in current], crossings
+            stale = 0
+        else:
+            stale += 1
         if best_crossings == 0:
             return best
-    _swap_adjacent(graph, best)
+        if large and stale >= STALE_SWEEPS:
+            break
+    _check(should_stop)
+    _swap_adjacent(graph, best, 1 if large else SWAP_PASSES)
     return best
 
 
@@ -222,9 +286,9 @@ def _by_barycenter(layer: list[int], fixed: list[int],
     return sorted(layer, key=keys.__getitem__)
 
 
-def _swap_adjacent(graph: _Graph, layers: list[list[int]]) -> None:
+def _swap_adjacent(graph: _Graph, layers: list[list[int]], passes: int) -> None:
     """Swap neighbours in a layer wherever that removes crossings (a few passes)."""
-    for _ in range(SWAP_PASSES):
+    for _ in range(passes):
         improved = False
         for i, layer in enumerate(layers):
             above = {v: k for k, v in enumerate(layers[i - 1])} if i > 0 else {}
@@ -291,7 +355,8 @@ def count_segment_crossings(segments: Sequence[Point]) -> int:
     return crossings
 
 
-def _place_rows(graph: _Graph, layers: list[list[int]]) -> dict[int, float]:
+def _place_rows(graph: _Graph, layers: list[list[int]],
+                should_stop: StopCheck = None) -> dict[int, float]:
     rows: dict[int, float] = {}
     for layer in layers:
         gaps = _gaps(graph, layer)
@@ -299,22 +364,27 @@ def _place_rows(graph: _Graph, layers: list[list[int]]) -> dict[int, float]:
         middle = offsets[-1] / 2 if offsets else 0.0
         rows.update({v: o - middle for v, o in zip(layer, offsets, strict=True)})
     order = list(range(len(layers)))
+    # (neighbour, pull) lists and gaps looked up once: the rounds below are the hot loop
+    pull_up = {v: [(o, graph.weight[v, o]) for o, _ in graph.up[v]] for v in graph.layer_of}
+    pull_down = {v: [(o, graph.weight_back[v, o]) for o, _ in graph.down[v]]
+                 for v in graph.layer_of}
+    pull_both = {v: pull_up[v] + pull_down[v] for v in graph.layer_of}
+    gaps = [_gaps(graph, layer) for layer in layers]
     for round_ in range(PLACEMENT_ROUNDS):
+        _check(should_stop)
         last = round_ == PLACEMENT_ROUNDS - 1
+        pulls_of = pull_both if last else (pull_up if round_ % 2 == 0 else pull_down)
         for i in order if round_ % 2 == 0 else reversed(order):
             layer = layers[i]
             wanted, importance = [], []
             for vertex in layer:
-                pulls = []
-                if last or round_ % 2 == 0:
-                    pulls += [(rows[o], graph.weight[vertex, o]) for o, _ in graph.up[vertex]]
-                if last or round_ % 2 == 1:
-                    pulls += [(rows[o], graph.weight_back[vertex, o])
-                              for o, _ in graph.down[vertex]]
-                total = sum(w for _, w in pulls)
-                wanted.append(sum(y * w for y, w in pulls) / total if total else rows[vertex])
+                total = moment = 0.0
+                for other, weight in pulls_of[vertex]:
+                    total += weight
+                    moment += rows[other] * weight
+                wanted.append(moment / total if total else rows[vertex])
                 importance.append(max(total, 0.05))
-            placed = spread(wanted, _gaps(graph, layer), importance)
+            placed = spread(wanted, gaps[i], importance)
             rows.update(zip(layer, placed, strict=True))
     return rows
 
@@ -353,10 +423,12 @@ def spread(wanted: Sequence[float], gaps: Sequence[float],
 
 
 def count_crossings(iteration: Iteration, layout: GraphLayout) -> int:
-    """Edge crossings of a layout, counted segment by segment between adjacent layers."""
+    """Edge crossings of a layout, counted segment by segment between adjacent layers
+    (an edge drawn straight past the bend budget is not counted)."""
     by_gap: dict[float, list[Point]] = {}
     for edge in iteration.edges:
         route = layout.route(iteration, edge.id)
-        for (x0, y0), (_x1, y1) in zip(route, route[1:], strict=False):
-            by_gap.setdefault(x0, []).append((y0, y1))
+        for (x0, y0), (x1, y1) in zip(route, route[1:], strict=False):
+            if x1 - x0 <= 1:
+                by_gap.setdefault(x0, []).append((y0, y1))
     return sum(count_segment_crossings(segments) for segments in by_gap.values())

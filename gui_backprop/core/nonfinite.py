@@ -118,10 +118,15 @@ def short_note(note: str, limit: int = 40) -> str:
 
 def with_notes(nodes: tuple[Node, ...], edges: tuple[Edge, ...]) -> tuple[Node, ...]:
     """The nodes with ``note`` (value) and ``grad_note`` set where a number is not finite."""
+    operands_of: dict[int, list[Node]] = {node.id: [] for node in nodes}
+    uses_of: dict[int, list[tuple[Edge, Node]]] = {node.id: [] for node in nodes}
+    for e in edges:  # one pass, not one per node: a big graph has thousands of each
+        operands_of[e.target].append(nodes[e.source])
+        if e.tracked:
+            uses_of[e.source].append((e, nodes[e.target]))
     noted = []
     for node in nodes:
-        operands = [nodes[e.source] for e in edges if e.target == node.id]
-        uses = [(e, nodes[e.target]) for e in edges if e.source == node.id and e.tracked]
+        operands, uses = operands_of[node.id], uses_of[node.id]
         note, about_grad = value_note(node, operands), grad_note(node, uses)
         if note or about_grad:
             node = dataclasses.replace(node, note=note, grad_note=about_grad)

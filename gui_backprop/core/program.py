@@ -16,11 +16,12 @@ from gui_backprop.core.errors import ProgramError, error_at
 from gui_backprop.core.functions import FUNCTIONS
 from gui_backprop.core.values import Value, literal_value, parse_number, short_text
 
-MAX_SOURCE_CHARS = 20_000
-MAX_STATEMENTS = 200
+MAX_SOURCE_CHARS = 100_000
+MAX_STATEMENTS = 2_000
 MAX_NESTING = 40
 MAX_NAME_LENGTH = 40
-MAX_OPERATIONS = 400
+MAX_OPERATIONS = 2_000
+MAX_GRAPH_NODES = 10_000  # leaves, constants and operations of one trace
 MAX_DEPTH = 100
 RESERVED_NAMES = frozenset({"torch"})
 

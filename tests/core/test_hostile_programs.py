@@ -73,7 +73,7 @@ HOSTILE = {
     "integer over the digit limit": "x = 1.0\ny = x * " + "9" * 5_000,
     "integer too large for a float": "x = 1.0\ny = x * " + "9" * 400,
     "float overflow": "x = 1.0\ny = x * 1e400",
-    "many statements": "x = 1.0\n" + "".join(f"y{i} = x * {i}\n" for i in range(300)),
+    "many statements": "x = 1.0\n" + "".join(f"y{i} = x * {i}\n" for i in range(2_000)),
     "long name": "x = 1.0\n" + "a" * 100 + " = x * 2",
 }
 

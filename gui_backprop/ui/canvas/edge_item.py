@@ -96,15 +96,35 @@ class EdgeItem(QGraphicsItem):
         return list(self._points)
 
     def point_at_x(self, x: float) -> QPointF:
-        """The point of the line at horizontal position ``x`` (the line runs left to right)."""
+        """The point of the line at horizontal position ``x`` (the line runs left to right).
+
+        Solved on the segment holding ``x`` from the curve's own formula (each segment is
+        the cubic of :meth:`set_route`: ``x`` grows as ``3t - 3t^2 + 2t^3`` of its width,
+        ``y`` moves as ``3t^2 - 2t^3``), not by sampling the whole path: a long edge of a
+        big graph has many segments, and the scene asks once per label.
+        """
+        points = [(p.x(), p.y()) for p in self._points]
+        if len(points) >= 2:
+            qx, qy = points[-1]
+            points[-1] = (qx - ARROW_LENGTH, qy)
+        if len(points) < 2:
+            return QPointF(*points[0])
+        last = len(points) - 2
+        segment = next((i for i in range(last) if x <= points[i + 1][0]), last)
+        (px, py), (qx, qy) = points[segment], points[segment + 1]
+        if qx <= px:
+            return QPointF(px, py)
+        share = min(max((x - px) / (qx - px), 0.0), 1.0)
         low, high = 0.0, 1.0
-        for _ in range(30):
-            middle = (low + high) / 2
-            if self._path.pointAtPercent(middle).x() < x:
-                low = middle
+        for _ in range(40):
+            t = (low + high) / 2
+            if (3 * t - 3 * t * t + 2 * t ** 3) / 2 < share:
+                low = t
             else:
-                high = middle
-        return self._path.pointAtPercent((low + high) / 2)
+                high = t
+        t = (low + high) / 2
+        return QPointF(px + (qx - px) * (3 * t - 3 * t * t + 2 * t ** 3) / 2,
+                       py + (qy - py) * (3 * t * t - 2 * t ** 3))
 
     def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
         """The line and its arrowheads."""

@@ -18,6 +18,29 @@ MAX_TEXT_WIDTH = 260.0
 NODE_WRAP_CHARS = 18
 LABEL_WRAP_CHARS = 15
 LABEL_ELIDE_CHARS = 22
+WIDTH_CACHE_SIZE = 50_000
+
+# Text widths per font object and text: a big graph measures the same texts thousands of
+# times (wrap widths, repeated numbers), and each measurement shapes the text anew. Keyed
+# by the font object (held, so its id stays its own): the canvas fonts are made once per
+# font change by CanvasStyle.set_font and never changed in place.
+_widths: dict[int, tuple[QFont, dict[str, float]]] = {}
+
+
+def text_width(font: QFont, text: str) -> float:
+    """The advance width of ``text`` in ``font``, remembered."""
+    entry = _widths.get(id(font))
+    if entry is None:
+        if len(_widths) >= 64:
+            _widths.clear()
+        entry = _widths[id(font)] = (font, {})
+    known = entry[1]
+    width = known.get(text)
+    if width is None:
+        if len(known) >= WIDTH_CACHE_SIZE:
+            known.clear()
+        width = known[text] = QFontMetricsF(font).horizontalAdvance(text)
+    return width
 
 
 def _scaled(font: QFont, factor: float, bold: bool = False) -> QFont:
@@ -60,7 +83,7 @@ class CanvasStyle:
     @staticmethod
     def width(font: QFont, text: str) -> float:
         """The advance width of ``text`` in ``font``."""
-        return QFontMetricsF(font).horizontalAdvance(text)
+        return text_width(font, text)
 
     @staticmethod
     def height(font: QFont) -> float:
@@ -75,7 +98,7 @@ class CanvasStyle:
     @staticmethod
     def wrap_width(font: QFont, chars: int) -> float:
         """The width of about ``chars`` characters of ``font`` (digit-wide)."""
-        return QFontMetricsF(font).horizontalAdvance("0" * chars)
+        return text_width(font, "0" * chars)
 
     @staticmethod
     def wrap(font: QFont, text: str, width: float) -> list[str]:
@@ -85,25 +108,24 @@ class CanvasStyle:
         elements, about as many on each line; a single piece wider than ``width`` stays
         whole (it is elided when painted).
         """
-        metrics = QFontMetricsF(font)
-        if not text or metrics.horizontalAdvance(text) <= width:
+        if not text or text_width(font, text) <= width:
             return [text]
         pieces = text.split(", ")
-        greedy = _chunks_greedy(pieces, width, metrics)
+        greedy = _chunks_greedy(pieces, width, font)
         per_line = -(-len(pieces) // len(greedy))
         balanced = [pieces[i:i + per_line] for i in range(0, len(pieces), per_line)]
         lines = _join_lines(balanced)
         if len(balanced) == len(greedy) and all(
-                metrics.horizontalAdvance(line) <= width for line in lines):
+                text_width(font, line) <= width for line in lines):
             return lines
         return _join_lines(greedy)
 
 
-def _chunks_greedy(pieces: list[str], width: float, metrics: QFontMetricsF) -> list[list[str]]:
+def _chunks_greedy(pieces: list[str], width: float, font: QFont) -> list[list[str]]:
     chunks = [[pieces[0]]]
     for piece in pieces[1:]:
         candidate = ", ".join(chunks[-1] + [piece]) + ","
-        if metrics.horizontalAdvance(candidate) <= width:
+        if text_width(font, candidate) <= width:
             chunks[-1].append(piece)
         else:
             chunks.append([piece])
