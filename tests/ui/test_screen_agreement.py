@@ -116,7 +116,7 @@ def assert_gradient_check_agrees(window: MainWindow) -> None:
     assert table.rowCount() == len(window.model.walkthrough.trace.parameters)
     column = {table.horizontalHeaderItem(c).text(): c for c in range(table.columnCount())}
     for row in range(table.rowCount()):
-        name = table.item(row, column["Parameter"]).text()
+        name = table.item(row, column["Name"]).text()
         node = it.node_named(name)
         assert table.item(row, column["Autograd"]).text() == format_value(node.grad, 10)
         if node.grad_attr != node.grad:

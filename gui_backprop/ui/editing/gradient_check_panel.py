@@ -22,7 +22,13 @@ from gui_backprop.core.nonfinite import elements
 from gui_backprop.ui.lesson_model import LessonModel
 
 # The verdict beside the name: long vectors widen the number columns, never hide it.
-COLUMNS = ("Parameter", "Agree?", "Autograd", "Finite difference", "Difference")
+# Short headings, so that the five columns fit the side column at 1280 wide; each
+# heading's tooltip says it in full.
+COLUMNS = ("Name", "Agree?", "Autograd", "Estimate", "Difference")
+COLUMN_TIPS = ("The parameter", "Do the two agree within the tolerance?",
+               "The gradient autograd computed (backward pass)",
+               "The finite-difference estimate (f(p + h) − f(p − h)) / 2h",
+               "The largest difference between the two")
 
 
 class GradientCheckPanel(QWidget):
@@ -35,7 +41,7 @@ class GradientCheckPanel(QWidget):
         self.result: GradientCheck | None = None
         intro = QLabel(
             "Does autograd's gradient match a direct measurement? Each parameter is nudged "
-            "by a tiny h up and down and the output recomputed: "
+            "by a tiny h up and down and the output recomputed: the estimate is "
             "(f(p + h) − f(p − h)) / 2h.", objectName="gradientCheckIntro", wordWrap=True)
         intro.setProperty("role", "hint")
         self.check_button = QPushButton("Check gradients", objectName="checkGradientsButton")
@@ -44,6 +50,8 @@ class GradientCheckPanel(QWidget):
         self.table = QTableWidget(0, len(COLUMNS), objectName="gradientCheckTable")
         self.table.setAccessibleName("Gradient check results")
         self.table.setHorizontalHeaderLabels(COLUMNS)
+        for column, tip in enumerate(COLUMN_TIPS):
+            self.table.horizontalHeaderItem(column).setToolTip(tip)
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -50,7 +50,7 @@ def assert_whole_window_shows(window, values, heading, every_label=True):
     grads = {u.name: u.grad for u in first.updates}
     column = {table.horizontalHeaderItem(c).text(): c for c in range(table.columnCount())}
     for row in range(table.rowCount()):
-        name = table.item(row, column["Parameter"]).text()
+        name = table.item(row, column["Name"]).text()
         assert table.item(row, column["Autograd"]).text() == format_value(grads[name], 10)
 
 

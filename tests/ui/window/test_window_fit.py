@@ -93,6 +93,13 @@ def test_the_gradient_checks_verdict_is_in_view_beside_long_vectors(qtbot, tmp_p
     assert header.sectionViewportPosition(column) + header.sectionSize(column) \
         <= table.viewport().width()
     assert table.item(0, column).text() == "✓ yes"
+    # for the lesson's two numbers every column is in view, the difference too
+    window.model.jump(window.model.step_count)
+    qtbot.mouseClick(panel.check_button, Qt.MouseButton.LeftButton)
+    last = table.columnCount() - 1
+    qtbot.waitUntil(lambda: header.sectionViewportPosition(last) + header.sectionSize(last)
+                    <= table.viewport().width())
+    assert not table.horizontalScrollBar().isVisible()
 
 
 def test_the_playgrounds_parameter_names_are_never_cut(qtbot, tmp_path):
