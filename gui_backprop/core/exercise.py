@@ -122,7 +122,8 @@ def _shape_problem(answer: Value, expected: Value) -> str | None:
     vector of another length), without giving the expected values away."""
     if isinstance(expected, tuple):
         count = len(expected)
-        example = "[" + ", ".join(["…"] * min(count, 3)) + (", …]" if count > 3 else "]")
+        names = [f"v{i}" for i in range(1, count + 1)]
+        example = "[" + ", ".join(names if count <= 3 else [*names[:2], "…", names[-1]]) + "]"
         if not isinstance(answer, tuple):
             return (f"This one is a vector of {count} values: type them in brackets, "
                     f"such as {example}")

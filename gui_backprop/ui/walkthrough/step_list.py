@@ -48,7 +48,8 @@ class StepList(QListWidget):
                     if iterations > 1:
                         heading = f"{heading} · iteration {step.iteration + 1}"
                     self._add_heading(heading)
-                self._add_step_row(f"{step.index + 1}. {step.title}", step.index + 1,
+                self._add_step_row(f"{step.index + 1}. {_unbroken(step.title)}",
+                                   step.index + 1,
                                    step.formula)
 
     def _add_heading(self, text: str) -> None:
@@ -111,3 +112,13 @@ class StepList(QListWidget):
     def row_of(self, position: int) -> int:
         """The list row of ``position``."""
         return self._rows[position]
+
+
+def _unbroken(title: str) -> str:
+    """``title`` with the spaces inside parentheses made non-breaking, so that a wrapped
+    row never breaks an expression such as ∂(y_pred - y) in two."""
+    depth, out = 0, []
+    for char in title:
+        depth += (char == "(") - (char == ")")
+        out.append("\u00a0" if char == " " and depth > 0 else char)
+    return "".join(out)
