@@ -128,6 +128,7 @@ class StartWindow(QMainWindow):
         centre = splitter(Qt.Orientation.Vertical, "startCentre",
                           (headed("Computational graph", self.placeholder), 3),
                           (explanation, 2))
+        centre.setSizes([450, 250])  # as the full window's centre
         code = QWidget(objectName="startCodeBox")
         right = QVBoxLayout(code)
         right.setContentsMargins(0, 0, 0, 0)
