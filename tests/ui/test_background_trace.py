@@ -72,6 +72,7 @@ def test_a_big_program_traces_while_the_window_keeps_answering(qtbot, tmp_path):
         # Run returned at once: the old graph stays, the heading says what is going on.
         assert window.graph_panel.title.text() == f"{TITLE} · {TRACING}"
         assert window.model.program.source != text
+        assert window.playground_panel.status_label.text().startswith("Tracing…")
     probe.stop()
     busy = [t for t in ticks if started <= t <= ready[0]]
     gaps = [b - a for a, b in zip(busy, busy[1:], strict=False)]
@@ -81,6 +82,8 @@ def test_a_big_program_traces_while_the_window_keeps_answering(qtbot, tmp_path):
     assert len(busy) >= 5 and max(gaps) < took / 3, (took, max(gaps), len(busy))
     assert window.model.program.source == text
     assert window.graph_panel.title.text() == TITLE
+    assert window.playground_panel.status_label.text().startswith(
+        f"Ran: {window.model.step_count} steps")
     iteration = window.model.iteration
     assert set(window.graph_view.node_items()) == {node.id for node in iteration.nodes}
     assert window.model.layouts[0].positions.keys() == {node.id for node in iteration.nodes}
