@@ -18,6 +18,9 @@ from benchmarks.common import POINTS, Figure, percentile
 from benchmarks.loss_plot import POINTS as PLOT_POINTS
 from benchmarks.loss_plot import redraw_times
 from benchmarks.memory import describe, following_run
+from benchmarks.startup import GOAL_RATIO
+from benchmarks.startup import describe as describe_startup
+from benchmarks.startup import measure as measure_startup
 from benchmarks.training_speed import CPU_TIME, WORKER_START_TO_END, bare_loop, worker_run
 from gui_backprop.core.lessons import find_lesson
 from gui_backprop.ui.training.panel import TrainPanel
@@ -26,7 +29,7 @@ PANEL_SIZE = (900, 700)  # the Train tab of a large window
 
 
 def main(argv=None) -> int:
-    """Measure and print the four figures and the graph-size table; always exits 0 (they
+    """Measure and print the five figures and the graph-size table; always exits 0 (they
     are not pass/fail)."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--epochs", type=int, default=5_000,
@@ -46,7 +49,11 @@ def main(argv=None) -> int:
     parser.add_argument("--graph-runs", type=int, default=3,
                         help="runs per graph size in the program-to-painted-graph table "
                              "(default 3; 0 leaves the table out)")
+    parser.add_argument("--startup-runs", type=int, default=5,
+                        help="start-ups of the app and of a bare window (default 5)")
     args = parser.parse_args(argv)
+    # First, while nothing else runs: each start-up is a fresh process (benchmarks/startup.py).
+    startup_text, startup_ratio = describe_startup(*measure_startup(args.startup_runs))
     app = QApplication.instance() or QApplication([])
     print(f"Backprop Lab benchmarks · Python {platform.python_version()} · torch "
           f"{torch.__version__} · {torch.get_num_threads()} torch threads")
@@ -102,6 +109,9 @@ def main(argv=None) -> int:
     memory = following_run(args.memory_epochs, args.memory_warmup)
     figures.append(Figure("4. Memory with the canvas following a run", describe(memory),
                           "< 5 MB per 10^6 steps", memory.growth_per_million < 5))
+    figures.append(Figure("5. Start-up (time to first paint)", startup_text,
+                          f"<= {GOAL_RATIO:g}x a bare PySide6 window",
+                          startup_ratio <= GOAL_RATIO))
     for figure in figures:
         print(figure.line())
     bare_cpu = statistics.median(CPU_TIME["bare"]) * 1e6

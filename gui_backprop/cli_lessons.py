@@ -31,12 +31,13 @@ def lesson_folders(args: argparse.Namespace) -> list[Path]:
     return folders + [f for f in lesson_folders_from_environment() if f not in folders]
 
 
-def load_with_warnings(args: argparse.Namespace):
+def load_with_warnings(args: argparse.Namespace, traced: bool = True):
     """Every lesson (built-in, then each folder's); one warning line on stderr for
-    each file that was skipped."""
+    each file that was skipped. ``traced=False``: checked without running the
+    programs, so without importing torch (see ``core.lessons.load_lesson``)."""
     from gui_backprop.core.lessons import load_all_lessons
 
-    lessons, problems = load_all_lessons(lesson_folders(args))
+    lessons, problems = load_all_lessons(lesson_folders(args), traced=traced)
     for problem in problems:
         print(f"gui-backprop: warning: skipped {problem}", file=sys.stderr)
     return lessons
@@ -49,7 +50,8 @@ def run_lessons(argv: list[str]) -> int:
     add_lessons_option(parser)
     args = parser.parse_args(argv)
     lines, folder = [], None
-    for index, lesson in enumerate(load_with_warnings(args), start=1):
+    # Listing text needs no trace: torch (two seconds) is never imported here.
+    for index, lesson in enumerate(load_with_warnings(args, traced=False), start=1):
         if lesson.folder != folder and lesson.folder:
             lines.append(f"\n{lesson.folder} ({lesson.path.parent}):")
         folder = lesson.folder

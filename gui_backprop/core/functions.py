@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import torch
-
 from gui_backprop.core.formatting import exact_operand, format_operand
+
+# torch itself loads on the first call: the parser and the lesson list need only names
+from gui_backprop.core.lazy_torch import torch
 
 
 @dataclass(frozen=True)

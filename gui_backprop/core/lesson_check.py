@@ -18,7 +18,6 @@ from pathlib import Path
 
 from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.formatting import format_value
-from gui_backprop.core.forward import evaluate_expression
 from gui_backprop.core.lesson_schema import LessonError, LessonProblem, key_line
 from gui_backprop.core.lessons import Lesson, load_lesson, load_lessons
 from gui_backprop.core.resources import resources_dir
@@ -71,6 +70,8 @@ def _formulas_disagree(lesson: Lesson, path: Path) -> list[LessonProblem]:
     iteration the walkthrough shows."""
     if not lesson.formulas:
         return []
+    # here, not at the top: `check-lesson --help` must not import torch (a slow start)
+    from gui_backprop.core.forward import evaluate_expression
     text = path.read_text(encoding="utf-8")
     iterations = lesson.trace().iterations
     problems = []

@@ -17,8 +17,7 @@ from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.program import Program, parse_expression, parse_program
 from gui_backprop.core.questions import KINDS
 from gui_backprop.core.regular_file import UnreadableFile, read_regular_file
-from gui_backprop.core.tracer import MAX_ITERATIONS
-from gui_backprop.core.values import check_learning_rate, check_value
+from gui_backprop.core.values import MAX_ITERATIONS, check_learning_rate, check_value
 from gui_backprop.core.walkthrough import Stage
 
 MAX_LESSON_BYTES = 256 * 1024

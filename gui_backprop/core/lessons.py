@@ -25,8 +25,11 @@ from gui_backprop.core.lesson_schema import (
 from gui_backprop.core.program import Program
 from gui_backprop.core.questions import QuestionSpec, ValueRange, pose_questions
 from gui_backprop.core.resources import resources_dir
-from gui_backprop.core.tracer import trace_program
 from gui_backprop.core.walkthrough import Stage, Walkthrough
+
+# Nothing here imports torch when the module loads: ``gui-backprop lessons`` and the
+# window's first paint read lesson files without it (issue 13). Tracing imports the
+# tracer (and so torch) inside the functions that trace.
 
 FOLDERS_VARIABLE = "BACKPROP_LAB_LESSONS"
 MAX_FOLDER_LESSONS = 200
@@ -66,6 +69,8 @@ class Lesson:
 
     def trace(self, values=None, parameters=None, learning_rate=None):
         """Trace the lesson's program with its settings (each can be overridden)."""
+        from gui_backprop.core.tracer import trace_program  # torch: see the module's note
+
         return trace_program(
             self.program, values=values,
             parameters=self.parameters if parameters is None else parameters,
@@ -83,9 +88,13 @@ def _lesson_id(path: Path) -> str:
     return rest if head.isdigit() and rest else stem
 
 
-def load_lesson(path: Path, folder: str = "") -> Lesson:
+def load_lesson(path: Path, folder: str = "", traced: bool = True) -> Lesson:
     """Read and validate one lesson file (its program traced once); raises
-    :class:`LessonFileError` listing every problem with its line."""
+    :class:`LessonFileError` listing every problem with its line.
+
+    ``traced=False`` leaves out the checks that run the program (the trace, the code
+    comments' lines, the questions' answer keys): what a lesson list needs before torch
+    is imported; whoever traces the lesson later still reports a program that fails."""
     path = Path(path)
     text = read_lesson_text(path)
     data = parse_lesson_toml(path, text)
@@ -110,6 +119,14 @@ def load_lesson(path: Path, folder: str = "") -> Lesson:
                         for q in data.get("questions", [])),
         ranges={name: ValueRange(*map(float, bounds))
                 for name, bounds in data.get("ranges", {}).items()})
+    if traced:
+        _check_by_tracing(lesson, path, text)
+    return lesson
+
+
+def _check_by_tracing(lesson: Lesson, path: Path, text: str) -> None:
+    """What only a trace can tell: the program runs, each code comment's line exists,
+    each question has an answer key."""
     try:
         lesson.trace()
     except ProgramError as exc:
@@ -129,7 +146,6 @@ def load_lesson(path: Path, folder: str = "") -> Lesson:
             line = _entry_line(text, "questions", number)
             raise LessonFileError([LessonProblem(path, line, f"question {number}: {why}")]) \
                 from None
-    return lesson
 
 
 def _entry_line(text: str, table: str, number: int) -> int:
@@ -143,14 +159,17 @@ def _sorted(lessons: list[Lesson]) -> list[Lesson]:
     return sorted(lessons, key=lambda lesson: (lesson.order, lesson.id))
 
 
-def load_lessons(folder: Path | None = None) -> list[Lesson]:
+def load_lessons(folder: Path | None = None, traced: bool = True) -> list[Lesson]:
     """Every lesson in ``folder`` (default: the built-in ones), in lesson order; a
-    broken file is an error (the built-in lessons are tested)."""
+    broken file is an error (the built-in lessons are tested). ``traced``: as
+    :func:`load_lesson`."""
     folder = folder or resources_dir() / "lessons"
-    return _sorted([load_lesson(p) for p in sorted(Path(folder).glob("*.toml"))])
+    return _sorted([load_lesson(p, traced=traced)
+                    for p in sorted(Path(folder).glob("*.toml"))])
 
 
-def load_lesson_folder(folder: Path) -> tuple[list[Lesson], list[LessonProblem]]:
+def load_lesson_folder(folder: Path, traced: bool = True) -> \
+        tuple[list[Lesson], list[LessonProblem]]:
     """A teacher's folder: the lessons that load, in lesson order, and one problem per
     file that does not (its first problem, with its line), so one broken file never
     hides the others."""
@@ -161,7 +180,7 @@ def load_lesson_folder(folder: Path) -> tuple[list[Lesson], list[LessonProblem]]
     name = folder.name or str(folder)
     for path in sorted(folder.glob("*.toml"))[:MAX_FOLDER_LESSONS]:
         try:
-            lessons.append(load_lesson(path, folder=name))
+            lessons.append(load_lesson(path, folder=name, traced=traced))
         except LessonError as exc:
             problems.append(exc.problems[0] if exc.problems else LessonProblem(path, 1, str(exc)))
     return _sorted(lessons), problems
@@ -179,15 +198,17 @@ def id_taken(lesson: Lesson) -> LessonProblem:
                          "taken by another lesson; rename the file")
 
 
-def load_all_lessons(folders: list[Path] = ()) -> tuple[list[Lesson], list[LessonProblem]]:
+def load_all_lessons(folders: list[Path] = (), traced: bool = True) -> \
+        tuple[list[Lesson], list[LessonProblem]]:
     """The built-in lessons, then each folder's lessons (a section per folder, in the
     built-in order within it); with the problems of the files that were skipped. A
-    folder lesson whose id is taken already is skipped too."""
-    lessons = load_lessons()
+    folder lesson whose id is taken already is skipped too. ``traced``: as
+    :func:`load_lesson`."""
+    lessons = load_lessons(traced=traced)
     problems: list[LessonProblem] = []
     taken = {lesson.id for lesson in lessons}
     for folder in folders:
-        found, skipped = load_lesson_folder(folder)
+        found, skipped = load_lesson_folder(folder, traced=traced)
         problems += skipped
         for lesson in found:
             if lesson.id in taken:

@@ -19,9 +19,13 @@ from gui_backprop.core.forward import ForwardRecording, make_leaf, plain, run_fo
 from gui_backprop.core.graph import Iteration, ParameterUpdate, Trace
 from gui_backprop.core.graph_builder import GraphBuilder
 from gui_backprop.core.program import Program, parse_program
-from gui_backprop.core.values import Value, check_learning_rate, check_value, short_text
-
-MAX_ITERATIONS = 20
+from gui_backprop.core.values import (
+    MAX_ITERATIONS,
+    Value,
+    check_learning_rate,
+    check_value,
+    short_text,
+)
 
 
 def resolve_values(program: Program, values: Mapping[str, object] | None) -> dict[str, Value]:

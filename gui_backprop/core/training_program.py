@@ -20,6 +20,7 @@ import torch
 from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.forward import DTYPE
 from gui_backprop.core.functions import BINARY_BY_AST, BINARY_OPERATIONS, FUNCTIONS, NEGATION
+from gui_backprop.core.lazy_torch import real
 from gui_backprop.core.program import Program
 from gui_backprop.core.values import parse_number
 
@@ -38,7 +39,7 @@ def _compile(node: ast.expr) -> Evaluator:
         return lambda scope: scope[name]
     if isinstance(node, ast.BinOp):
         name = BINARY_BY_AST[type(node.op).__name__]
-        function = BINARY_OPERATIONS[name].torch_function
+        function = real(BINARY_OPERATIONS[name].torch_function)  # no wrapper in the loop
         left_number, right_number = parse_number(node.left), parse_number(node.right)
         if right_number is not None and left_number is None:
             # as forward.py runs it (a scalar power rounds differently from a tensor one)
@@ -54,10 +55,10 @@ def _compile(node: ast.expr) -> Evaluator:
         return lambda scope: function(left(scope), right(scope))
     if isinstance(node, ast.UnaryOp):
         operand = _compile(node.operand)
-        negate = NEGATION.torch_function
+        negate = real(NEGATION.torch_function)
         return lambda scope: negate(operand(scope))
     if isinstance(node, ast.Call):
-        function = FUNCTIONS[node.func.id].torch_function
+        function = real(FUNCTIONS[node.func.id].torch_function)
         argument = _compile(node.args[0])
         return lambda scope: function(argument(scope))
     raise ProgramError("unsupported expression", getattr(node, "lineno", None))

@@ -30,6 +30,7 @@ float64's limit (1.8e308) that squares, products of a few and plot ranges stay f
 MAGNITUDE_TEXT = "1e15"  # MAX_MAGNITUDE as messages write it
 MAX_VALUE_CHARS = 20_000
 LEARNING_RATE_RANGE = (0.0, 100.0)
+MAX_ITERATIONS = 20  # training iterations a trace may take (here: torch-free, for lessons)
 
 
 def parse_number(node: ast.expr) -> float | None:

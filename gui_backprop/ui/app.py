@@ -10,16 +10,20 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, qInstallMessageHandler
+from PySide6.QtCore import QObject, QStandardPaths, Qt, Slot, qInstallMessageHandler
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from gui_backprop.core.lessons import Lesson, LessonError, find_lesson, load_all_lessons
 from gui_backprop.core.resources import resources_dir
-from gui_backprop.core.session_file import Session, SessionError, load_session
 from gui_backprop.ui.platform_check import window_problem
 from gui_backprop.ui.window import settings_keys as keys
 from gui_backprop.ui.window.error_handler import ErrorHandler, ScreenshotErrorHandler, describe
+from gui_backprop.ui.window.start_window import StartWindow, WindowLoader
+
+# Nothing imported here at load time imports torch, pyqtgraph or matplotlib: the start
+# window paints first (issue 13). Sessions, the tracer and the real window are imported
+# inside the functions that need them (or by the WindowLoader's thread).
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
@@ -117,21 +121,23 @@ def _choose(lessons: list[Lesson], name: str | None) -> Lesson | None:
         raise UsageError(str(exc)) from None
 
 
-def _read_session(args) -> tuple[Path, Session] | None:
-    """The session file named on the command line, read and checked (or None)."""
+def _read_session(args):
+    """The session file named on the command line, read and checked (or None): a
+    ``(Path, Session)`` pair."""
     name = getattr(args, "session", None)
     if not name:
         return None
     if getattr(args, "lesson", None):
         raise UsageError("give a session file or --lesson, not both")
+    from gui_backprop.core.session_file import SessionError, load_session  # torch
+
     try:
         return Path(name), load_session(name)
     except SessionError as exc:
         raise UsageError(str(exc)) from None
 
 
-def _open_start(window, lesson: Lesson | None, opened: tuple[Path, Session] | None,
-                step: int | None) -> None:
+def _open_start(window, lesson: Lesson | None, opened, step: int | None) -> None:
     """Open the lesson or session asked for on the command line, at ``step``."""
     if opened is not None:
         path, saved = opened
@@ -169,7 +175,9 @@ def run_app(args) -> int:
             print(f"gui-backprop: error: {problem}", file=sys.stderr)
             return EXIT_FAILURE
         app = application()
-        lessons, skipped = load_all_lessons(getattr(args, "lesson_folders", None) or [])
+        folders = getattr(args, "lesson_folders", None) or []
+        # The window starts from lessons read without a trace (no torch): see StartWindow.
+        lessons, skipped = load_all_lessons(folders, traced=bool(screenshot))
         for problem in skipped:
             print(f"gui-backprop: warning: skipped {problem}", file=sys.stderr)
         lesson = _choose(lessons, getattr(args, "lesson", None))
@@ -177,36 +185,93 @@ def run_app(args) -> int:
         step = None if step is None else int(step)
         if screenshot:
             return take_screenshot(lessons, lesson, step, size, Path(screenshot), opened)
-        return _run_window(app, lessons, lesson, step, size, opened)
+        return _run_window(app, lessons, lesson, step, size, opened, folders, skipped)
     except (UsageError, LessonError) as exc:
         print(f"gui-backprop: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
 
 
-def _run_window(app: QApplication, lessons, lesson, step, size, opened=None) -> int:
-    from gui_backprop.ui.window.main_window import MainWindow
+class _Startup(QObject):
+    """Paints the :class:`StartWindow` at once, then, when the :class:`WindowLoader`
+    has imported torch and traced the lessons, puts the real window in its place.
 
-    configure_logging()
-    settings = keys.open_settings()
-    window = None
-    handler = ErrorHandler(lambda: window).install()
-    try:
-        window = MainWindow(lessons, settings)
+    A QObject on the GUI thread, so that the loader's signals arrive here queued."""
+
+    def __init__(self, app: QApplication, catalog, lesson, step, size, opened, folders,
+                 reported):
+        super().__init__()
+        self.app, self.lesson, self.step, self.opened = app, lesson, step, opened
+        self.reported = {str(problem) for problem in reported}
+        self.settings = keys.open_settings()
+        self.window = None
+        self.start = StartWindow(catalog, lesson, self.settings)
+        if self.settings.value(keys.GEOMETRY) is None:
+            self.start.resize(*size)
+        self.loader = WindowLoader(folders)
+        self.loader.loaded.connect(self.build)
+        self.loader.failed.connect(self.fail)
+
+    def run(self) -> int:
+        """Show the start window, load, and run the event loop; the exit status."""
+        # torch's import competes with the first paint for the GIL: it starts after it.
+        self.start.painted.connect(self.loader.start)
+        self.start.show()
+        try:
+            return self.app.exec()
+        finally:
+            self.loader.wait()
+
+    @Slot(object)
+    def fail(self, error: BaseException) -> None:
+        """The loader failed: reported like any unexpected error (the installed hook)."""
+        raise error
+
+    @Slot(object, object)
+    def build(self, lessons, problems) -> None:
+        """Build the real window (on the GUI thread), open what was asked for and show
+        it where the start window is; then close the start window."""
+        for problem in problems:  # a lesson whose program only fails when traced
+            if str(problem) not in self.reported:
+                print(f"gui-backprop: warning: skipped {problem}", file=sys.stderr)
+        if not self.start.isVisible():  # closed while loading: nothing to show
+            return
+        from gui_backprop.ui.window.main_window import MainWindow
+
+        self.window = window = MainWindow(lessons, self.settings)
         window.session_files.ask_before_closing = True
-        if settings.value(keys.GEOMETRY) is None:
-            window.resize(*size)
-        _open_start(window, lesson, opened, step)
+        window.restoreGeometry(self.start.saveGeometry())
+        chosen = next((item for item in lessons if item.id == self.start.lesson.id
+                       and item.id != window.model.lesson.id), None)  # not opened twice
+        try:
+            _open_start(window, chosen if self.opened is None else None, self.opened, self.step)
+        except UsageError as exc:
+            print(f"gui-backprop: error: {exc}", file=sys.stderr)
+            self.start.close()
+            self.app.exit(EXIT_USAGE)
+            return
         window.show()
-        return app.exec()
+        self.start.close()
+        window.activateWindow()  # the start window had the focus: give it on
+
+
+def _run_window(app: QApplication, catalog, lesson, step, size, opened=None, folders=(),
+                reported=()) -> int:
+    configure_logging()
+    startup = None
+    handler = ErrorHandler(lambda: startup and (startup.window or startup.start)).install()
+    try:
+        startup = _Startup(app, catalog, lesson, step, size, opened, folders, reported)
+        return startup.run()
     finally:
         handler.uninstall()
-        if window is not None:
-            window.deleteLater()
+        if startup is not None:
+            for window in (startup.window, startup.start):
+                if window is not None:
+                    window.deleteLater()
 
 
 def take_screenshot(lessons: list[Lesson], lesson: Lesson | None, step: int | None,
-                    size: tuple[int, int], path: Path,
-                    opened: tuple[Path, Session] | None = None) -> int:
+                    size: tuple[int, int], path: Path, opened=None) -> int:
     """Render the window at ``lesson`` (or the session ``opened``), ``step`` and ``size``
     into the PNG ``path``."""
     from gui_backprop.ui.window.main_window import MainWindow

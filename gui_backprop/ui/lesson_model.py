@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Signal
 
 from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.graph import Iteration
+from gui_backprop.core.layout import GraphLayout
 from gui_backprop.core.lessons import Lesson
 from gui_backprop.core.program import Program, parse_program
 from gui_backprop.core.program_source import with_values
@@ -20,6 +21,7 @@ from gui_backprop.core.session_file import LessonWork, Session
 from gui_backprop.core.tracer import trace_program
 from gui_backprop.core.values import Value, parse_learning_rate, parse_value
 from gui_backprop.core.walkthrough import Stage, Step, WalkState, Walkthrough
+from gui_backprop.ui.background_trace import BACKGROUND_STATEMENTS, BackgroundTrace, Traced
 
 
 class LessonModel(QObject):
@@ -29,7 +31,14 @@ class LessonModel(QObject):
     ``lesson_opened(Lesson)`` when another lesson is opened; ``traced(Walkthrough)``
     after every successful trace; ``moved(int)`` with the position after any move or
     trace; ``failed(str)`` when an edit was refused (nothing else changed);
-    ``lessons_changed`` when lessons were added (a teacher's folder).
+    ``lessons_changed`` when lessons were added (a teacher's folder);
+    ``tracing(bool)`` when a big program's trace starts and ends off the GUI thread.
+
+    A big program (more than ``BACKGROUND_STATEMENTS`` statements) run in the playground
+    or edited in the Values tab is traced and laid out off the GUI thread
+    (:class:`BackgroundTrace`): the method returns at once, everything shown stays as it
+    was, and ``traced`` (or ``failed``) follows when the trace is ready; any newer edit
+    makes it stale (dropped). Small programs are traced at once, as before.
     """
 
     lessons_changed = Signal()
@@ -37,6 +46,7 @@ class LessonModel(QObject):
     traced = Signal(object)
     moved = Signal(int)
     failed = Signal(str)
+    tracing = Signal(bool)
 
     def __init__(self, lessons: list[Lesson], parent: QObject | None = None):
         super().__init__(parent)
@@ -49,6 +59,11 @@ class LessonModel(QObject):
         self.parameters: tuple[str, ...] = ()
         self.learning_rate: float = self.lesson.learning_rate
         self.walkthrough: Walkthrough | None = None
+        # Layouts computed with the walkthrough off the GUI thread (iteration -> layout).
+        self.layouts: dict[int, GraphLayout] = {}
+        self.background = BackgroundTrace(self)
+        self.background.started.connect(lambda: self.tracing.emit(True))
+        self.background.delivered.connect(lambda _generation: self.tracing.emit(False))
         self.position = 0
         # While the walkthrough shows a training run's result: what it says (for headings)
         # and the values the run started from (the one way back to them).
@@ -237,15 +252,24 @@ class LessonModel(QObject):
 
     def set_value(self, name: str, text: str) -> str | None:
         """Give leaf ``name`` a typed value and re-trace; the error message if refused."""
-        try:
-            value = parse_value(text)  # checked once more, as every value, by the trace
-            walkthrough = self._trace(values={**self.values, name: value})
-        except ProgramError as exc:
+        def refused(exc: ProgramError) -> str:
             return self._refuse(f"{name}: {exc.message}" if not exc.message.startswith(name)
                                 else exc.message)
-        self.values[name] = value
-        self._forget_trained()  # an edited value is where training starts from now on
-        self._show(walkthrough, self.position)
+
+        def show(walkthrough: Walkthrough, layouts=None) -> None:
+            self.values[name] = value
+            self._forget_trained()  # an edited value is where training starts from now on
+            self._show(walkthrough, self.position, layouts)
+
+        try:
+            value = parse_value(text)  # checked once more, as every value, by the trace
+            job = self._trace_job(values={**self.values, name: value})
+            if self._in_background(self.program, job, show, refused):
+                return None
+            walkthrough = job()
+        except ProgramError as exc:
+            return refused(exc)
+        show(walkthrough)
         return None
 
     def set_values(self, values: dict[str, Value]) -> str | None:
@@ -321,13 +345,20 @@ class LessonModel(QObject):
 
     def set_learning_rate(self, text: str) -> str | None:
         """Set the learning rate from text and re-trace; the error message if refused."""
+        def show(walkthrough: Walkthrough, layouts=None) -> None:
+            self.learning_rate = rate
+            self._show(walkthrough, self.position, layouts)
+
         try:
             rate = parse_learning_rate(text)
-            walkthrough = self._trace(learning_rate=rate)
+            job = self._trace_job(learning_rate=rate)
+            if self._in_background(self.program, job, show,
+                                   lambda exc: self._refuse(exc.message)):
+                return None
+            walkthrough = job()
         except ProgramError as exc:
             return self._refuse(exc.message)
-        self.learning_rate = rate
-        self._show(walkthrough, self.position)
+        show(walkthrough)
         return None
 
     def set_program(self, text: str, parameters: list[str] | tuple[str, ...]) -> \
@@ -337,21 +368,27 @@ class LessonModel(QObject):
         The values are the ones written in the program. A new graph starts at step 0;
         running the same program with the same parameters again keeps the position.
         """
+        def show(walkthrough: Walkthrough, layouts=None) -> None:
+            same = (program.source == self.program.source
+                    and walkthrough.trace.parameters == self.parameters)
+            self.program = program
+            self.values = dict(program.leaves)
+            self.parameters = walkthrough.trace.parameters
+            self.draft = None
+            self._forget_trained()
+            self._show(walkthrough, self.position if same else 0, layouts)
+
         try:
             program = parse_program(text)
-            walkthrough = self._trace(program=program, values=dict(program.leaves),
-                                      parameters=tuple(parameters))
+            job = self._trace_job(program=program, values=dict(program.leaves),
+                                  parameters=tuple(parameters))
+            if self._in_background(program, job, show, lambda exc: self._refuse(str(exc))):
+                return None  # a refusal comes later, as ``failed``
+            walkthrough = job()
         except ProgramError as exc:
             self._refuse(str(exc))
             return exc
-        same = (program.source == self.program.source
-                and walkthrough.trace.parameters == self.parameters)
-        self.program = program
-        self.values = dict(program.leaves)
-        self.parameters = walkthrough.trace.parameters
-        self.draft = None
-        self._forget_trained()
-        self._show(walkthrough, self.position if same else 0)
+        show(walkthrough)
         return None
 
     def trace_with(self, values: dict[str, Value]) -> Walkthrough:
@@ -362,24 +399,52 @@ class LessonModel(QObject):
     def _trace(self, program: Program | None = None, values: dict | None = None,
                parameters: tuple[str, ...] | None = None,
                learning_rate: float | None = None) -> Walkthrough:
+        return self._trace_job(program, values, parameters, learning_rate)()
+
+    def _trace_job(self, program: Program | None = None, values: dict | None = None,
+                   parameters: tuple[str, ...] | None = None,
+                   learning_rate: float | None = None) -> Callable[[], Walkthrough]:
+        """The trace of the open work with these changes, as a function of nothing:
+        everything it reads is taken now, so it may run on another thread."""
         lesson = self.lesson
-        trace = trace_program(
-            program or self.program,
-            values=self.values if values is None else values,
+        arguments = dict(
+            values=dict(self.values if values is None else values),
             parameters=self.parameters if parameters is None else parameters,
             learning_rate=self.learning_rate if learning_rate is None else learning_rate,
             output=lesson.output if program is None else None,
             iterations=lesson.iterations, zero_grad=lesson.zero_grad)
-        return Walkthrough(trace, lesson.code_comments)
+        program = program or self.program
+        comments = lesson.code_comments
+        return lambda: Walkthrough(trace_program(program, **arguments), comments)
+
+    def _in_background(self, program: Program, job: Callable[[], Walkthrough],
+                       show: Callable[..., None], refused: Callable[[ProgramError], object]) \
+            -> bool:
+        """Start ``job`` off the GUI thread when ``program`` is big (True); then
+        ``show(walkthrough, layouts)`` or ``refused(error)`` follow, unless a newer edit
+        came first. A small program: False, and the caller traces at once."""
+        if len(program.statements) <= BACKGROUND_STATEMENTS:
+            return False
+
+        def done(result: Traced) -> None:
+            show(result.walkthrough, result.layouts)
+
+        self.background.run(job, done, refused)
+        return True
 
     def _refuse(self, message: str) -> str:
         self.failed.emit(message)
         return message
 
-    def _show(self, walkthrough: Walkthrough, position: int) -> None:
+    def _show(self, walkthrough: Walkthrough, position: int,
+              layouts: dict[int, GraphLayout] | None = None) -> None:
+        if self.background.busy:  # what is shown now is newer than the job's result
+            self.background.cancel()
+            self.tracing.emit(False)
         if self.is_playground:  # the learner's program is the code: it shows the values
             self.program = _with_values(self.program, self.values)
         self.walkthrough = walkthrough
+        self.layouts = layouts or {}
         self._state = None
         self.position = max(0, min(position, len(walkthrough)))
         self.traced.emit(walkthrough)

@@ -5,7 +5,7 @@ import sys
 from types import SimpleNamespace
 
 import pytest
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QSettings
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
@@ -14,7 +14,8 @@ from gui_backprop.ui import app as app_module
 from gui_backprop.ui.window import error_handler
 from gui_backprop.ui.window import settings_keys as keys
 from gui_backprop.ui.window.main_window import MainWindow
-from tests.ui.window_helpers import IGNORE_OFFSCREEN_NOISE, LESSONS, open_window
+from gui_backprop.ui.window.start_window import StartWindow
+from tests.ui.window_helpers import IGNORE_OFFSCREEN_NOISE, LESSONS, open_window, run_app_looking
 
 pytestmark = IGNORE_OFFSCREEN_NOISE
 
@@ -129,18 +130,18 @@ def test_run_app_opens_the_remembered_lesson_from_its_settings_file(qtbot, tmp_p
     monkeypatch.setattr(app_module, "configure_logging", lambda: None)
     seen = {}
 
-    def look_and_quit():
-        window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
+    def look_and_quit(window):
+        seen["start"] = StartWindow in map(type, QApplication.topLevelWidgets())
         seen["lesson"] = window.model.lesson.id
         seen["position"] = window.model.position
         seen["visible"] = window.isVisible()
         window.close()
         QApplication.instance().quit()
 
-    QTimer.singleShot(0, look_and_quit)
     args = SimpleNamespace(session=None, lesson=None, step=2, screenshot=None, size="1280x800")
-    assert app_module.run_app(args) == 0
-    assert seen == {"lesson": "value-used-twice", "position": 2, "visible": True}
+    assert run_app_looking(qtbot, args, look_and_quit) == 0
+    assert seen == {"start": True, "lesson": "value-used-twice", "position": 2,
+                    "visible": True}
     assert sys.excepthook is not error_handler.ErrorHandler
 
 

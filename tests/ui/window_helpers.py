@@ -4,7 +4,8 @@ and what the core says it should show."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 
 from gui_backprop.core.formatting import format_value
 from gui_backprop.core.graph import NodeKind
@@ -33,6 +34,31 @@ def open_window(qtbot, tmp_path, lesson: str | None = None, show: bool = True) -
         window.activateWindow()
         qtbot.waitUntil(lambda: window.isActiveWindow())
     return window
+
+
+def run_app_looking(qtbot, args, look) -> int:
+    """``run_app(args)``, calling ``look(window)`` once the full window is on screen (the
+    start window paints first, the full one when torch is loaded); ``look`` closes it
+    and quits. Returns run_app's exit status."""
+    from gui_backprop.ui import app as app_module
+
+    def when_shown():
+        window = next((w for w in QApplication.topLevelWidgets()
+                       if isinstance(w, MainWindow) and w.isVisible()), None)
+        if window is None:
+            QTimer.singleShot(20, when_shown)
+        else:
+            look(window)
+
+    QTimer.singleShot(0, when_shown)
+    status = app_module.run_app(args)
+    # The offscreen platform activates no window shown first after the event loop quit
+    # with two windows swapped: a throw-away one takes that turn, not the next test's.
+    settle = QWidget()
+    settle.show()
+    qtbot.waitExposed(settle)
+    settle.close()
+    return status
 
 
 def shown(window: MainWindow) -> dict:

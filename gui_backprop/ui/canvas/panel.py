@@ -11,6 +11,7 @@ from gui_backprop.ui.lesson_model import LessonModel
 from gui_backprop.ui.widgets.panel_layout import heading
 
 TITLE = "Computational graph"
+TRACING = "Tracing…"
 
 
 class GraphPanel(QWidget):
@@ -44,8 +45,16 @@ class GraphPanel(QWidget):
         layout.addWidget(self.view, 1)
         self._shown: tuple | None = None
         model.traced.connect(self._forget_shown)
+        model.tracing.connect(self._show_tracing)
         model.moved.connect(self._show)
         self.view.node_activated.connect(model.jump_to_node)
+
+    def _show_tracing(self, busy: bool) -> None:
+        """A big program is being traced off the GUI thread: say so, quietly, in the
+        heading (the graph shown is still the last one, as is everything else)."""
+        title = TITLE if self.model.trained_note is None \
+            else f"{TITLE} · {self.model.trained_note}"
+        self.title.setText(f"{title} · {TRACING}" if busy else title)
 
     def _forget_shown(self) -> None:
         self._shown = None
@@ -67,6 +76,7 @@ class GraphPanel(QWidget):
         shown = (id(model.walkthrough), state.iteration)
         if shown != self._shown:
             self._shown = shown
-            self.view.show_iteration(model.iteration, state)
+            self.view.show_iteration(model.iteration, state,
+                                     model.layouts.get(state.iteration))
         else:
             self.view.show_state(state)

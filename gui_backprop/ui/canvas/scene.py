@@ -49,13 +49,15 @@ class GraphScene(QGraphicsScene):
         self.edges: dict[int, EdgeItem] = {}
         self._structure: tuple | None = None
 
-    def set_iteration(self, iteration: Iteration, state: WalkState | None) -> bool:
-        """Show ``iteration`` at ``state``; True when the items were rebuilt."""
+    def set_iteration(self, iteration: Iteration, state: WalkState | None,
+                      layout: GraphLayout | None = None) -> bool:
+        """Show ``iteration`` at ``state``; True when the items were rebuilt. ``layout``:
+        the iteration's layout when it was computed already (off the GUI thread)."""
         structure = structure_of(iteration)
         rebuild = structure != self._structure
         self.iteration, self.state = iteration, state
         if rebuild:
-            self._build(iteration, structure)
+            self._build(iteration, structure, layout)
         else:
             self._refresh_contents()
         self.relayout()
@@ -83,12 +85,13 @@ class GraphScene(QGraphicsScene):
             edge.set_style(self.canvas_style)
         self.relayout()
 
-    def _build(self, iteration: Iteration, structure: tuple) -> None:
+    def _build(self, iteration: Iteration, structure: tuple,
+               layout: GraphLayout | None = None) -> None:
         self.clear()
         self.nodes.clear()
         self.edges.clear()
         self._structure = structure
-        self.graph_layout = compute_layout(iteration)
+        self.graph_layout = layout or compute_layout(iteration)
         for node in iteration.nodes:
             item = NodeItem(node.id, node_content(iteration, node, self.state), self.canvas_style)
             self.addItem(item)

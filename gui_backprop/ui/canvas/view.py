@@ -15,6 +15,7 @@ from PySide6.QtGui import QFont, QKeyEvent, QMouseEvent, QPainter, QWheelEvent
 from PySide6.QtWidgets import QApplication, QGraphicsView, QWidget
 
 from gui_backprop.core.graph import Iteration
+from gui_backprop.core.layout import GraphLayout
 from gui_backprop.core.walkthrough import WalkState
 from gui_backprop.ui.canvas.edge_item import EdgeItem, EdgeLabelItem
 from gui_backprop.ui.canvas.node_item import NodeItem
@@ -73,10 +74,11 @@ class GraphView(QGraphicsView):
         self._apply_theme(current_theme())
 
     # -- content --
-    def show_iteration(self, iteration: Iteration, state: WalkState | None = None) -> None:
+    def show_iteration(self, iteration: Iteration, state: WalkState | None = None,
+                       layout: GraphLayout | None = None) -> None:
         """Show a graph; rebuilds items only when the structure (node ids/ops/edges) changed,
-        else updates texts."""
-        rebuilt = self._scene.set_iteration(iteration, state)
+        else updates texts. ``layout``: its layout if computed already (off the GUI thread)."""
+        rebuilt = self._scene.set_iteration(iteration, state, layout)
         if rebuilt:
             self._mode = ViewMode.AUTO
         self._refit()

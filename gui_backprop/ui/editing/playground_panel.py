@@ -78,6 +78,7 @@ class PlaygroundPanel(QWidget):
         model.lesson_opened.connect(self._lesson_opened)
         model.traced.connect(self._follow_program)
         model.moved.connect(self._follow_step)
+        model.tracing.connect(self._tracing)
 
     def _lesson_opened(self, lesson: Lesson) -> None:
         if not lesson.playground:
@@ -159,12 +160,24 @@ class PlaygroundPanel(QWidget):
         text = self.editor.toPlainText()
         error = self.model.set_program(text, self.chosen_parameters())
         self._show_error(error)
-        if error is None:
-            count = self.model.step_count
-            self.status_label.setText(f"Ran: {count} steps. Press Next to walk through them.")
-        else:
+        if error is None and not self.model.background.busy:
+            self._say_ran()
+        elif error is not None:
             self.status_label.clear()
         return error is None
+
+    def _say_ran(self) -> None:
+        count = self.model.step_count
+        self.status_label.setText(f"Ran: {count} steps. Press Next to walk through them.")
+
+    def _tracing(self, busy: bool) -> None:
+        """A big program is traced off the GUI thread: say so until it is shown."""
+        if busy:
+            self.status_label.setText("Tracing… (a big program; the window stays usable)")
+        elif self.model.program.source == self.editor.toPlainText():
+            self._say_ran()
+        else:  # refused or replaced: the refusal is said in the status bar
+            self.status_label.clear()
 
     def _show_error(self, error: ProgramError | None) -> None:
         if error is None:

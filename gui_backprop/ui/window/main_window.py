@@ -355,6 +355,8 @@ class MainWindow(QMainWindow):
             return
         self.player.pause()
         self.train_panel.shutdown()
+        self.model.background.cancel()  # a big program's trace: its result is not wanted
+        self.model.background.wait()
         if self.settings is not None:
             self.settings.setValue(keys.GEOMETRY, self.saveGeometry())
             self.settings.sync()

@@ -7,7 +7,7 @@ import os
 from types import SimpleNamespace
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -16,9 +16,8 @@ from gui_backprop.core.session_file import Session
 from gui_backprop.ui import app as app_module
 from gui_backprop.ui.files.sessions import MAX_RECENT
 from gui_backprop.ui.window import settings_keys as keys
-from gui_backprop.ui.window.main_window import MainWindow
 from tests.ui.session_helpers import press, run_program, type_value, work_of
-from tests.ui.window_helpers import IGNORE_OFFSCREEN_NOISE, open_window
+from tests.ui.window_helpers import IGNORE_OFFSCREEN_NOISE, open_window, run_app_looking
 
 pytestmark = IGNORE_OFFSCREEN_NOISE
 
@@ -277,7 +276,7 @@ def test_the_command_line_refuses_a_bad_session_with_one_line(tmp_path, capsys, 
     assert "cannot open missing.bplab" in capsys.readouterr().err
 
 
-def test_the_app_opens_the_session_and_its_window_asks_before_closing(tmp_path, dialogs,
+def test_the_app_opens_the_session_and_its_window_asks_before_closing(qtbot, tmp_path, dialogs,
                                                                      monkeypatch):
     path = tmp_path / "work.bplab"
     path.write_bytes(_valid(values={"x": 3.0, "w": 2.0}, position=4))
@@ -285,8 +284,7 @@ def test_the_app_opens_the_session_and_its_window_asks_before_closing(tmp_path, 
     monkeypatch.setattr(app_module, "configure_logging", lambda: None)
     seen = {}
 
-    def look_and_quit():
-        window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
+    def look_and_quit(window):
         seen.update(lesson=window.model.lesson.id, x=window.model.values["x"],
                     position=window.model.position, title=window.windowTitle(),
                     asks=window.session_files.ask_before_closing,
@@ -294,10 +292,9 @@ def test_the_app_opens_the_session_and_its_window_asks_before_closing(tmp_path, 
         window.close()
         QApplication.instance().quit()
 
-    QTimer.singleShot(0, look_and_quit)
     args = SimpleNamespace(session=str(path), lesson=None, step=None, screenshot=None,
                            size="1280x800")
-    assert app_module.run_app(args) == 0
+    assert run_app_looking(qtbot, args, look_and_quit) == 0
     assert seen == {"lesson": "playground", "x": 3.0, "position": 4, "asks": True,
                     "title": "work.bplab[*] — Playground — Backprop Lab",
                     # the session's values, written into its program's literals
