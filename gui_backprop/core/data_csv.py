@@ -32,7 +32,18 @@ DELIMITERS = ",;\t"
 
 
 class DataFileError(ProgramError):
-    """A data file cannot be used; ``line`` and ``column`` (1-based) say where, if known."""
+    """A data file cannot be used; ``line`` and ``column`` (1-based) say where, if known,
+    and ``file`` names the file (when it was read from one)."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None,
+                 file: str | None = None):
+        super().__init__(message, line, column)
+        self.file = file
+
+    def __str__(self) -> str:
+        place = super().__str__()
+        return f"{self.file}, {place}" if self.file and self.line else \
+            f"{self.file}: {place}" if self.file else place
 
 
 def _number(cell: str) -> float | None:
@@ -133,7 +144,7 @@ def read_csv(path: str | os.PathLike, classes: int | None = None) -> LearnerPoin
     try:
         return parse_csv(raw, classes)
     except DataFileError as exc:
-        raise DataFileError(f"{name}: {exc.message}", exc.line, exc.column) from None
+        raise DataFileError(exc.message, exc.line, exc.column, name) from None
 
 
 def check_fits(points: LearnerPoints, input_columns: int, input_name: str,

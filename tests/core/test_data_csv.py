@@ -85,7 +85,7 @@ def test_read_csv_names_the_file_and_refuses_what_is_not_a_file(tmp_path):
     assert read_csv(good).inputs == (1.0, 3.0)
     bad = tmp_path / "bad.csv"
     bad.write_text("x,y\n1,2\n3,oops\n")
-    with pytest.raises(DataFileError, match=r"^line 3, column 2: bad.csv: 'oops'"):
+    with pytest.raises(DataFileError, match=r"^bad.csv, line 3, column 2: 'oops' is not"):
         read_csv(bad)
     with pytest.raises(DataFileError, match="not a regular file"):
         read_csv(tmp_path)
