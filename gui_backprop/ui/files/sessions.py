@@ -74,7 +74,8 @@ class SessionFiles(QObject):
         model, training = self.model, self.training
         return Session(model.program.source, dict(model.values), tuple(model.parameters),
                        model.learning_rate, model.lesson.id, model.position,
-                       training.settings(), training.history(), dict(model.kept))
+                       training.settings(), training.history(), dict(model.kept),
+                       learner_points=training.learner_points())
 
     def _edits(self, workspace: dict[str, LessonWork]) -> tuple:
         """The lessons whose work differs from the lesson as it comes (positions aside:
@@ -100,24 +101,26 @@ class SessionFiles(QObject):
         (whose settings and loss history belong to the open lesson)."""
         model, training = self.model, self.training
         return (self._edits(model.workspace()), model.lesson.id,
-                tuple(sorted(training.settings().items())), training.history_key())
+                tuple(sorted(training.settings().items())), training.history_key(),
+                training.learner_points())
 
     def _work(self, saved: Session) -> tuple:
         workspace = {**saved.workspace, saved.lesson: LessonWork(
             saved.program, saved.values, saved.parameters, saved.learning_rate)}
         return (self._edits(workspace), saved.lesson, tuple(sorted(saved.training.items())),
-                history_key(saved.loss_history))
+                history_key(saved.loss_history), saved.learner_points)
 
     def is_modified(self) -> bool:
         """True when closing now would lose work."""
-        edits, lesson, settings, history = self._work_now()
-        if self._saved is None:  # without a file: only edits and training runs are work
-            return bool(edits) or history[0] > 0
-        saved_edits, saved_lesson, saved_settings, saved_history = self._saved
+        edits, lesson, settings, history, points = self._work_now()
+        if self._saved is None:  # without a file: edits, training runs and points are work
+            return bool(edits) or history[0] > 0 or points is not None
+        saved_edits, saved_lesson, saved_settings, saved_history, saved_points = self._saved
         if edits != saved_edits:
             return True
         if lesson == saved_lesson:
-            return (settings, history) != (saved_settings, saved_history)
+            return (settings, history, points) != (saved_settings, saved_history,
+                                                   saved_points)
         # In another lesson the Train tab is that lesson's: a run is lost (the file's)
         # or new (this lesson's); its settings are the lesson's own.
         return saved_history[0] > 0 or history[0] > 0
@@ -201,7 +204,8 @@ class SessionFiles(QObject):
         message = self.training.check(saved.training) or self.model.restore(saved)
         if message is not None:
             return message
-        self.training.restore(dict(saved.training), tuple(saved.loss_history))
+        self.training.restore(dict(saved.training), tuple(saved.loss_history),
+                              saved.learner_points)
         self._adopt(path, self.current())
         return None
 
