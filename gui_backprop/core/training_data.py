@@ -73,6 +73,10 @@ class LearnerPoints:
         if not 2 <= count <= MAX_LEARNER_POINTS:
             raise ProgramError(f"the data need from 2 to {MAX_LEARNER_POINTS:,} points, "
                                f"not {count:,}")
+        widths = {len(row) if isinstance(row, tuple) else 0 for row in self.inputs}
+        if len(widths) != 1 or 1 in widths:  # 0: one number per point; k >= 2: k numbers
+            raise ProgramError("every point needs the same number of inputs: one number, "
+                               "or a row of two or more")
         flat = [v for row in self.inputs for v in (row if isinstance(row, tuple) else (row,))]
         if not all(isinstance(v, float) and math.isfinite(v) for v in [*flat, *self.targets]):
             raise ProgramError("every value of the data must be a finite number")
