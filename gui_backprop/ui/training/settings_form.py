@@ -136,6 +136,10 @@ class TrainSettingsForm(QWidget):
         self.own_note.setVisible(own)
         self.forget_button.setVisible(own)
         self.data_group.setEnabled(not own)
+        if own:
+            self.data_note.setText("Your points are used instead (above).")
+        else:
+            self._describe_data(self.data_group.isChecked())
 
     def set_defaults(self, learning_rate: float) -> None:
         """Show a lesson's learning rate."""
@@ -155,13 +159,16 @@ class TrainSettingsForm(QWidget):
         return self._data_available and self.data_group.isChecked()
 
     def _synthetic_toggled(self, checked: bool) -> None:
+        self._describe_data(checked)
+        self.data_changed.emit()
+
+    def _describe_data(self, checked: bool) -> None:
         names = self._names
         if checked and names:
             self.data_note.setText(f"Replaces {names[0]} and {names[1]} with points around "
                                    "the trend of the lesson's data.")
         else:
             self.data_note.setText("Unchecked: training uses the lesson's own points.")
-        self.data_changed.emit()
 
     def data_settings(self) -> DataSettings | None:
         """The synthetic data settings, or ``None`` to train on the lesson's own values."""
