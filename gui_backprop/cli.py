@@ -4,6 +4,8 @@
     gui-backprop trace PROGRAM [--set NAME=VALUE ...] [--grad NAME ...] [--lr LR] [--json]
                        [--export-script FILE]
     gui-backprop trace --lesson NAME [--json]
+    gui-backprop train (PROGRAM | --lesson NAME) [--data FILE.csv] [--epochs N] [--lr LR]
+                       [--optimizer sgd|momentum|adam] [--batch-size B] [--seed S] [--json]
     gui-backprop lessons
     gui-backprop check-lesson FILE... [--run]
 (the app, ``trace`` and ``lessons`` also take ``--lessons DIR``: a teacher's folder)
@@ -16,6 +18,7 @@ import json
 import sys
 from pathlib import Path
 
+from gui_backprop.cli_arguments import parse_learning_rate, program_text
 from gui_backprop.cli_lessons import (
     add_lessons_option,
     lesson_folders,
@@ -24,6 +27,7 @@ from gui_backprop.cli_lessons import (
     run_lessons,
 )
 from gui_backprop.cli_output import EXIT_OUTPUT, OutputError, silence_stdout, write_output
+from gui_backprop.cli_train import run_train
 
 EXIT_USAGE = 2
 
@@ -73,34 +77,6 @@ def _parse_sets(items: list[str]) -> dict:
     return values
 
 
-def _parse_learning_rate(text: str | None) -> float | None:
-    from gui_backprop.core.errors import ProgramError
-    from gui_backprop.core.values import parse_value
-
-    if text is None:
-        return None
-    try:
-        return parse_value(text)
-    except ProgramError as exc:
-        raise ProgramError(f"--lr: {exc.message}") from None
-
-
-def _program_text(argument: str) -> str:
-    from gui_backprop.core.errors import ProgramError
-    from gui_backprop.core.program import MAX_SOURCE_CHARS
-
-    path = Path(argument)
-    try:
-        if len(argument) < 4096 and "\n" not in argument and path.is_file():
-            with path.open(encoding="utf-8") as file:
-                return file.read(MAX_SOURCE_CHARS + 1)  # longer is refused by the parser
-    except UnicodeDecodeError:
-        raise ProgramError(f"{argument} is not a text file") from None
-    except OSError:
-        pass
-    return argument
-
-
 def run_trace(argv: list[str]) -> int:
     """``gui-backprop trace``: print a trace as a table or JSON."""
     from gui_backprop.core.errors import ProgramError
@@ -113,14 +89,14 @@ def run_trace(argv: list[str]) -> int:
     args = _trace_parser().parse_args(argv)
     try:
         values = _parse_sets(args.set)
-        lr = _parse_learning_rate(args.lr)
+        lr = parse_learning_rate(args.lr)
         if args.lesson:
             if args.program:
                 raise ProgramError("give either a program or --lesson, not both")
             lesson = find_lesson(args.lesson, load_with_warnings(args))
             walkthrough = lesson.walkthrough(values or None, args.grad, lr)
         elif args.program:
-            program = parse_program(_program_text(args.program))
+            program = parse_program(program_text(args.program))
             trace = trace_program(program, values, args.grad, 0.01 if lr is None else lr,
                                   args.output, args.iterations)
             walkthrough = Walkthrough(trace)
@@ -155,8 +131,8 @@ def _app_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gui-backprop",
         description="Backprop Lab: learn backpropagation step by step on real PyTorch "
-                    "tensors. Subcommands: 'trace' (headless trace), 'lessons' (list), "
-                    "'check-lesson' (check lesson files).")
+                    "tensors. Subcommands: 'trace' (headless trace), 'train' (headless "
+                    "training), 'lessons' (list), 'check-lesson' (check lesson files).")
     parser.add_argument("session", nargs="?", help="a session file to open")
     parser.add_argument("--lesson", help="the lesson to open (id, number or title)")
     parser.add_argument("--step", type=int, help="walkthrough step to show (default: the "
@@ -183,7 +159,8 @@ def version() -> str:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``gui-backprop`` command."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    commands = {"trace": run_trace, "lessons": run_lessons, "check-lesson": run_check_lesson}
+    commands = {"trace": run_trace, "train": run_train, "lessons": run_lessons,
+                "check-lesson": run_check_lesson}
     if argv and argv[0] in commands:
         try:
             return commands[argv[0]](argv[1:])

@@ -128,53 +128,110 @@ torch.set_default_dtype(torch.float64)
 '''
 
 
+OPTIMIZER_CALLS = {
+    "sgd": "torch.optim.SGD([{params}], lr={rate})",
+    "momentum": "torch.optim.SGD([{params}], lr={rate}, momentum=0.9)",
+    "adam": "torch.optim.Adam([{params}], lr={rate})",
+}
+"""The ``torch.optim`` call of each update rule the Train tab offers (the manual rule has
+none); the same as :func:`~gui_backprop.core.training_optimizers.make_optimizer`."""
+
+
 def export_training_script(program, values: dict[str, Value], parameters: tuple[str, ...],
                            output: str, learning_rate: float, epochs: int, sgd: bool = False,
                            title: str = "A training run of Backprop Lab",
-                           filename: str = "backprop_lab_training.py") -> str:
+                           filename: str = "backprop_lab_training.py", *,
+                           rule: str | None = None, batch_size: int | None = None,
+                           seed: int = 0, data_names: tuple[str, str] | None = None) -> str:
     """The source of a script that trains ``program`` as the Train tab did: from
     ``values`` (the data trained on included), ``epochs`` updates of ``parameters`` at
-    ``learning_rate`` (by hand, or with ``torch.optim.SGD`` when ``sgd``)."""
+    ``learning_rate``: by hand, or with the ``torch.optim`` optimizer of ``rule``
+    (``"sgd"``, ``"momentum"``, ``"adam"``; ``sgd`` is the older way to say ``"sgd"``).
+
+    With ``batch_size`` smaller than the data (``data_names``: the input and the target)
+    each epoch draws the mini-batches as the app does (``torch.randperm`` with a generator
+    seeded with ``seed``), and the loss printed is the loss on all the points."""
+    rule = rule or ("sgd" if sgd else "manual")
     used = CompiledProgram(program).depends_on(output)
     parameters = tuple(name for name in parameters if name in used)  # the ones with a .grad
     taken = set(program.names)
     epoch_var, epochs_var = _free("step", taken), _free("epochs", taken)
     rate_var, optimizer_var = _free("learning_rate", taken), _free("optimizer", taken)
+    batched = batch_size is not None and data_names is not None \
+        and batch_size < len(values[data_names[1]])
     every = max(1, epochs // 10)
     lines = [TRAINING_HEADER.format(title=title.replace('"""', "'''"), filename=filename,
                                     epochs=epochs, rate=learning_rate, every=every)]
     lines.append("# the data and the starting values: parameters have requires_grad=True")
+    whole = {}
+    if batched:
+        whole = {name: _free(f"{name}_all", taken) for name in data_names}
     for name, value in values.items():
         grad = ", requires_grad=True" if name in parameters else ""
-        lines.append(f"{name} = torch.tensor({literal_text(value)}{grad})")
+        lines.append(f"{whole.get(name, name)} = torch.tensor({literal_text(value)}{grad})")
     lines.append(f"{rate_var} = {learning_rate!r}")
     lines.append(f"{epochs_var} = {epochs!r}")
-    if sgd:
-        lines.append(f"{optimizer_var} = torch.optim.SGD([{', '.join(parameters)}], "
-                     f"lr={rate_var})")
+    if rule != "manual":
+        call = OPTIMIZER_CALLS[rule].format(params=", ".join(parameters), rate=rate_var)
+        lines.append(f"{optimizer_var} = {call}")
     forward = []
     for stmt in program.statements:
         if stmt.literal is not None:
             continue
         forward.append(f"{stmt.target} = {torch_expression(stmt.expression)}")
     show = f'print("step", {epoch_var}, "{output} =", {_show(output)})'
-    lines += ["", f"for {epoch_var} in range({epochs_var}):", "    # forward pass"]
-    lines += [f"    {line}" for line in forward]
-    lines.append(f"    if {epoch_var} % {every} == 0:")
-    lines.append(f"        {show}")
-    lines += ["    # backward pass", f"    {output}.backward()"]
-    if sgd:
-        lines += ["    # the same update as w -= lr * w.grad, by PyTorch's optimizer",
-                  f"    {optimizer_var}.step()", f"    {optimizer_var}.zero_grad()"]
+    update = []
+    if rule != "manual":
+        update += ["# the update, by PyTorch's optimizer",
+                   f"{optimizer_var}.step()", f"{optimizer_var}.zero_grad()"]
     else:
-        lines += ["    # update the parameters; this must not be recorded in the graph",
-                  "    with torch.no_grad():"]
-        lines += [f"        {name} -= {rate_var} * {name}.grad" for name in parameters]
-        lines.append("    # zero the gradients, or the next backward() would add to them")
-        lines += [f"    {name}.grad.zero_()" for name in parameters]
-    lines += ["", "# the loss after the last update", f"{epoch_var} = {epochs_var}"]
+        update += ["# update the parameters; this must not be recorded in the graph",
+                   "with torch.no_grad():"]
+        update += [f"    {name} -= {rate_var} * {name}.grad" for name in parameters]
+        update.append("# zero the gradients, or the next backward() would add to them")
+        update += [f"{name}.grad.zero_()" for name in parameters]
+    if batched:
+        lines += _batched_loop(forward, update, show, whole, batch_size, seed,
+                               len(values[data_names[1]]), epoch_var, epochs_var, every,
+                               output, taken)
+        lines += ["", "# the loss on all the points after the last epoch",
+                  f"{epoch_var} = {epochs_var}", *_assign_whole(whole, "", "")]
+    else:
+        lines += ["", f"for {epoch_var} in range({epochs_var}):", "    # forward pass"]
+        lines += [f"    {line}" for line in forward]
+        lines.append(f"    if {epoch_var} % {every} == 0:")
+        lines.append(f"        {show}")
+        lines += ["    # backward pass", f"    {output}.backward()"]
+        lines += [f"    {line}" for line in update]
+        lines += ["", "# the loss after the last update", f"{epoch_var} = {epochs_var}"]
     lines += forward + [show]
     for name in parameters:
         lines.append(f'print("step", {epoch_var}, "{name} =", '
                      f"{_show(name, isinstance(values[name], tuple))})")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _assign_whole(whole: dict[str, str], indent: str, index: str) -> list[str]:
+    names = list(whole)
+    return [f"{indent}{', '.join(names)} = "
+            f"{', '.join(f'{whole[n]}{index}' for n in names)}"]
+
+
+def _batched_loop(forward, update, show, whole, batch_size, seed, points, epoch_var,
+                  epochs_var, every, output, taken) -> list[str]:
+    """The epochs of mini-batches; the loss on all the points every ``every`` epochs."""
+    generator, batch = _free("generator", taken), _free("batch", taken)
+    out = [f"# mini-batches of {batch_size}: a new order of the {points} points each epoch",
+           f"{generator} = torch.Generator().manual_seed({seed!r})",
+           "", f"for {epoch_var} in range({epochs_var}):",
+           f"    if {epoch_var} % {every} == 0:  # the loss on all the points",
+           *_assign_whole(whole, "        ", ""),
+           *[f"        {line}" for line in forward], f"        {show}",
+           f"    for {batch} in torch.split(torch.randperm({points}, generator={generator}), "
+           f"{batch_size!r}):",
+           *_assign_whole(whole, "        ", f"[{batch}]"),
+           "        # forward pass on the batch",
+           *[f"        {line}" for line in forward],
+           "        # backward pass", f"        {output}.backward()",
+           *[f"        {line}" for line in update]]
+    return out

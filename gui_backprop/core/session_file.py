@@ -25,6 +25,7 @@ from gui_backprop.core.question_scores import (
 )
 from gui_backprop.core.regular_file import UnreadableFile, read_regular_file
 from gui_backprop.core.tracer import resolve_parameters, resolve_values
+from gui_backprop.core.training_data import LearnerPoints
 from gui_backprop.core.values import check_learning_rate, check_number, short_text
 
 FORMAT = "backprop-lab-session"
@@ -70,6 +71,9 @@ class Session:
     """The other lessons' work, by lesson id (the open lesson's is the fields above)."""
     scores: ScoreBook = field(default_factory=ScoreBook)
     """The questions' graded answers, per lesson and learner (optional in the file)."""
+    learner_points: LearnerPoints | None = None
+    """The learner's own points for the Train tab (imported or clicked), if any: an
+    optional field (files without it open; older apps ignore it)."""
 
     def to_json(self) -> str:
         """The file content."""
@@ -192,7 +196,28 @@ def _session_from(data: dict) -> Session:
             raise TypeError("'loss_history' must hold numbers")
     return Session(text, values, parameters, rate, lesson, position, dict(training),
                    tuple(losses), _workspace_from(data.get("workspace", {})),
-                   scores_from_json(data.get("scores", {})))
+                   scores=scores_from_json(data.get("scores", {})),
+                   learner_points=_learner_points_from(data.get("learner_points")))
+
+
+def _number_of(value) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError("'learner_points' must hold numbers")
+    return check_number("learner_points", value)
+
+
+def _learner_points_from(points) -> LearnerPoints | None:
+    """The learner's points, checked as an import is (finite numbers, 2 to 100,000)."""
+    if points is None:
+        return None
+    if not isinstance(points, dict):
+        raise TypeError("'learner_points' has the wrong type")
+    inputs, targets = _require(points, "inputs", list), _require(points, "targets", list)
+    if len(inputs) > 100_000 or len(targets) > 100_000:
+        raise ValueError("'learner_points' holds more than 100,000 points")
+    rows = tuple(tuple(_number_of(v) for v in row) if isinstance(row, list)
+                 else _number_of(row) for row in inputs)
+    return LearnerPoints(rows, tuple(_number_of(v) for v in targets))
 
 
 def _workspace_from(workspace) -> dict[str, LessonWork]:

@@ -2,9 +2,11 @@
 
 :class:`Trainer` runs the tutorial's loop on a program's parameters, either with the
 manual update ``w -= lr * w.grad`` inside ``torch.no_grad()`` followed by
-``w.grad.zero_()``, or with ``torch.optim.SGD``. :meth:`Trainer.run` is a generator:
-it trains at full speed and yields an immutable :class:`TrainingSnapshot` at most
-once per ``snapshot_interval`` (time-based), and always a final one. Tensors are
+``w.grad.zero_()``, or with a ``torch.optim`` optimizer (SGD, with momentum, Adam), on
+all the points at once or in seeded mini-batches (:mod:`.training_optimizers`).
+:meth:`Trainer.run` is a generator: it trains at full speed and yields an immutable
+:class:`TrainingSnapshot` at most once per ``snapshot_interval`` (time-based), and
+always a final one. Tensors are
 copied only when a snapshot is made, never on every step. It never touches Qt: the
 UI runs it on a worker thread, a test runs it directly.
 """
@@ -29,12 +31,15 @@ from gui_backprop.core.program import Program
 from gui_backprop.core.tracer import resolve_parameters, resolve_values
 from gui_backprop.core.tracer import trace_program as _validate_by_tracing
 from gui_backprop.core.training_data import (
+    SEED_RANGE,
     DataSettings,
+    LearnerPoints,
     RegressionRoles,
     find_regression_roles,
     synthetic_points,
 )
 from gui_backprop.core.training_landscape import LossLandscape, compute_landscape
+from gui_backprop.core.training_optimizers import MiniBatches, UpdateRule, make_optimizer
 from gui_backprop.core.training_program import CompiledProgram
 from gui_backprop.core.training_stability import StabilityLimit, stability_limit
 from gui_backprop.core.values import Value, check_learning_rate
@@ -47,13 +52,6 @@ CURVE_POINTS = 200
 # gradient descent past its stability limit grows geometrically, a slow climb does not.
 RISING_STEPS = 10
 GROWTH_FACTOR = 1e6
-
-
-class UpdateRule(StrEnum):
-    """How the parameters are updated after each backward pass."""
-
-    MANUAL = "manual"
-    SGD = "sgd"
 
 
 class TrainingStatus(StrEnum):
@@ -72,13 +70,20 @@ FINAL_STATUSES = frozenset({TrainingStatus.FINISHED, TrainingStatus.STOPPED,
 
 @dataclass(frozen=True)
 class TrainingSettings:
-    """Epochs (one step each: every epoch uses all the points), learning rate, rule, data."""
+    """Epochs, learning rate, update rule, data, batch size and the seed of the batches.
+
+    An epoch is one step over all the points: one update with the full batch (the
+    default, ``batch_size`` ``None``), else one update per mini-batch. ``data`` is
+    synthetic points, the learner's own points, or ``None`` for the program's values.
+    """
 
     epochs: int = 1000
     learning_rate: float = 0.05
     update_rule: UpdateRule = UpdateRule.MANUAL
-    data: DataSettings | None = None
+    data: DataSettings | LearnerPoints | None = None
     snapshot_interval: float = 1.0 / SNAPSHOTS_PER_SECOND
+    batch_size: int | None = None
+    seed: int = 0
 
     def __post_init__(self):
         low, high = EPOCHS_RANGE
@@ -88,6 +93,14 @@ class TrainingSettings:
                                f"to {high:,}")
         object.__setattr__(self, "learning_rate", check_learning_rate(self.learning_rate))
         object.__setattr__(self, "update_rule", UpdateRule(self.update_rule))
+        if self.batch_size is not None and (
+                isinstance(self.batch_size, bool) or not isinstance(self.batch_size, int)
+                or self.batch_size < 1):
+            raise ProgramError("the batch size must be a whole number of at least 1")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int) \
+                or not SEED_RANGE[0] <= self.seed <= SEED_RANGE[1]:
+            raise ProgramError(f"the seed must be a whole number from {SEED_RANGE[0]} "
+                               f"to {SEED_RANGE[1]}")
 
 
 @dataclass(frozen=True)
@@ -135,10 +148,16 @@ class TrainingProblem:
         return roles is not None and isinstance(self.values[roles.input], tuple) \
             and isinstance(self.values[roles.target], tuple)
 
-    def values_for(self, data: DataSettings | None) -> dict[str, Value]:
-        """The leaf values to train on: synthetic points when ``data`` is given and fits."""
+    def values_for(self, data: DataSettings | LearnerPoints | None) -> dict[str, Value]:
+        """The leaf values to train on: the learner's points, or synthetic points, when
+        ``data`` is given and fits."""
         values = dict(self.values)
-        if data is not None and self.accepts_data:
+        if isinstance(data, LearnerPoints):
+            if not self.accepts_data or data.columns != 1:
+                raise ProgramError("this program cannot train on the learner's points: it "
+                                   "needs an input x and a target of one value per point")
+            values[self.roles.input], values[self.roles.target] = data.inputs, data.targets
+        elif isinstance(data, DataSettings) and self.accepts_data:
             roles = self.roles
             values[roles.input], values[roles.target] = synthetic_points(
                 values[roles.input], values[roles.target], data)
@@ -260,8 +279,9 @@ class Trainer:
         self._prediction_of = (compiled.function_of(problem.roles.prediction)
                                if problem.roles else None)
         self._curve_x = self._curve_grid()
-        self._optimizer = (torch.optim.SGD(self._params, lr=settings.learning_rate)
-                           if settings.update_rule is UpdateRule.SGD else None)
+        self._optimizer = make_optimizer(settings.update_rule, self._params,
+                                         settings.learning_rate)
+        self._batches = self._mini_batches()
         self._losses = np.zeros(settings.epochs + 1)
         self._sent = 0
         self.step = 0
@@ -338,7 +358,8 @@ class Trainer:
             loss.backward()
             yield self._snapshot()
         next_emit = clock() + interval
-        losses, loss_of, leaves, update = self._losses, self._loss_of, self._leaves, self._update
+        losses, loss_of, leaves = self._losses, self._loss_of, self._leaves
+        update = self._update if self._batches is None else self._batched_epoch
         step = self.step  # a local in the hot loop; self.step follows at every yield
         lowest, rising, falling = self._lowest, self._rising, 0
         scale = GROWTH_FACTOR * max(abs(losses[0]), 1e-12)
@@ -381,10 +402,47 @@ class Trainer:
             self._pause_requested = False  # this pause is done; a new request pauses again
         yield self._snapshot()
 
-    def _update(self) -> None:
+    def _mini_batches(self) -> MiniBatches | None:
+        """The epoch's batches when the batch size is smaller than the data, else ``None``."""
+        size = self.settings.batch_size
+        if size is None:
+            return None
+        roles = self.problem.roles
+        if not self.problem.accepts_data:
+            raise ProgramError("mini-batches need a program with data: an input x and a "
+                               "target of one value per point")
+        points = len(self.values[roles.target])
+        if len(self.values[roles.input]) != points:
+            raise ProgramError(f"mini-batches need as many values of {roles.input} as of "
+                               f"{roles.target}")
+        return MiniBatches(points, size, self.settings.seed) if size < points else None
+
+    def _batched_epoch(self) -> None:
+        """One epoch of mini-batches: a forward, backward and update on each batch.
+
+        The state before the epoch is kept (a diverged run goes back a whole epoch, to
+        a state whose full-data loss is known); the loop then computes the full-data
+        loss and its gradients, as after a full-batch update.
+        """
         with torch.no_grad():
             for kept, param in zip(self._kept, self._params, strict=True):
                 kept.copy_(param)
+        roles, leaves, params = self.problem.roles, self._leaves, self._params
+        inputs, targets = leaves[roles.input], leaves[roles.target]
+        batch = dict(leaves)
+        for indices in self._batches.epoch():
+            for param in params:
+                if param.grad is not None:
+                    param.grad.zero_()
+            batch[roles.input], batch[roles.target] = inputs[indices], targets[indices]
+            self._loss_of(batch).backward()
+            self._update(keep=False)
+
+    def _update(self, keep: bool = True) -> None:
+        if keep:
+            with torch.no_grad():
+                for kept, param in zip(self._kept, self._params, strict=True):
+                    kept.copy_(param)
         if self._optimizer is not None:
             self._optimizer.step()
             self._optimizer.zero_grad()

@@ -11,6 +11,7 @@ settings always give the same points.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,6 +50,59 @@ class DataSettings:
                 or not SEED_RANGE[0] <= self.seed <= SEED_RANGE[1]:
             raise ProgramError(f"the seed must be a whole number from {SEED_RANGE[0]} "
                                f"to {SEED_RANGE[1]}")
+
+
+MAX_LEARNER_POINTS = 100_000
+
+
+@dataclass(frozen=True)
+class LearnerPoints:
+    """The learner's own data: imported from a CSV file or clicked into the data plot.
+
+    ``inputs`` holds one number per point (one input column) or a tuple of ``columns``
+    numbers per point; ``targets`` one number per point.
+    """
+
+    inputs: tuple
+    targets: tuple[float, ...]
+
+    def __post_init__(self):
+        count = len(self.targets)
+        if len(self.inputs) != count:
+            raise ProgramError("the inputs and the targets need one value per point each")
+        if not 2 <= count <= MAX_LEARNER_POINTS:
+            raise ProgramError(f"the data need from 2 to {MAX_LEARNER_POINTS:,} points, "
+                               f"not {count:,}")
+        widths = {len(row) if isinstance(row, tuple) else 0 for row in self.inputs}
+        if len(widths) != 1 or 1 in widths:  # 0: one number per point; k >= 2: k numbers
+            raise ProgramError("every point needs the same number of inputs: one number, "
+                               "or a row of two or more")
+        flat = [v for row in self.inputs for v in (row if isinstance(row, tuple) else (row,))]
+        if not all(isinstance(v, float) and math.isfinite(v) for v in [*flat, *self.targets]):
+            raise ProgramError("every value of the data must be a finite number")
+
+    @property
+    def columns(self) -> int:
+        """How many input columns: 1 for a vector of inputs, k for an N×k matrix."""
+        first = self.inputs[0]
+        return len(first) if isinstance(first, tuple) else 1
+
+    def added(self, x: float, y: float) -> LearnerPoints:
+        """These points and (x, y) (one input column)."""
+        return LearnerPoints((*self.inputs, float(x)), (*self.targets, float(y)))
+
+    def without(self, index: int) -> LearnerPoints:
+        """These points without the one at ``index``."""
+        return LearnerPoints(self.inputs[:index] + self.inputs[index + 1:],
+                             self.targets[:index] + self.targets[index + 1:])
+
+    def nearest(self, x: float, y: float, x_scale: float = 1.0, y_scale: float = 1.0) -> int:
+        """The index of the point nearest (x, y), distances measured in the given scales
+        (a plot's width and height, so that "nearest" is what the eye sees)."""
+        xs = np.array(self.inputs, dtype=float).reshape(len(self.targets), -1)[:, 0]
+        ys = np.array(self.targets, dtype=float)
+        distance = ((xs - x) / x_scale) ** 2 + ((ys - y) / y_scale) ** 2
+        return int(np.argmin(distance))
 
 
 @dataclass(frozen=True)

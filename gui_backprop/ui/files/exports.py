@@ -20,7 +20,8 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 from gui_backprop.core.atomic_file import write_atomically
 from gui_backprop.core.question_scores import scores_csv_text
 from gui_backprop.core.script_export import export_script, export_training_script
-from gui_backprop.core.training import UpdateRule
+from gui_backprop.core.training_data import find_regression_roles
+from gui_backprop.core.training_program import CompiledProgram
 from gui_backprop.ui.canvas.view import GraphView
 from gui_backprop.ui.files.pictures import (
     ExportError,
@@ -100,8 +101,9 @@ class Exports(QObject):
                 "Python scripts (*.py)",
                 lambda path: write_bytes(path, export_training_script(
                     run.program, dict(run.values), run.parameters, run.output,
-                    settings.learning_rate, run.steps,
-                    settings.update_rule is UpdateRule.SGD, title, path.name)
+                    settings.learning_rate, run.steps, False, title, path.name,
+                    rule=settings.update_rule.value, batch_size=settings.batch_size,
+                    seed=settings.seed, data_names=self._data_names(run))
                     .encode("utf-8")),
                 f"the training run ({run.steps:,} epochs) as a PyTorch script")
         return self._export(
@@ -147,6 +149,12 @@ class Exports(QObject):
                             "the training plots")
 
     # -- helpers ------------------------------------------------------------------------------
+
+    @staticmethod
+    def _data_names(run) -> tuple[str, str] | None:
+        """The input and target a run's mini-batches are drawn from (if it has data)."""
+        roles = find_regression_roles(CompiledProgram(run.program), run.parameters, run.output)
+        return (roles.input, roles.target) if roles is not None else None
 
     def _no_training(self, what: str) -> None:
         self._warn("Nothing to export", f"There is {what} yet: train first (the Train tab).")

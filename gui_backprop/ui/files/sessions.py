@@ -78,7 +78,7 @@ class SessionFiles(QObject):
         return Session(model.program.source, dict(model.values), tuple(model.parameters),
                        model.learning_rate, model.lesson.id, model.position,
                        training.settings(), training.history(), dict(model.kept),
-                       self.scores.book.copy())
+                       self.scores.book.copy(), learner_points=training.learner_points())
 
     def _edits(self, workspace: dict[str, LessonWork]) -> tuple:
         """The lessons whose work differs from the lesson as it comes (positions aside:
@@ -105,24 +105,26 @@ class SessionFiles(QObject):
         model, training = self.model, self.training
         return (self._edits(model.workspace()), model.lesson.id,
                 tuple(sorted(training.settings().items())), training.history_key(),
-                self.scores.book.key())
+                self.scores.book.key(), training.learner_points())
 
     def _work(self, saved: Session) -> tuple:
         workspace = {**saved.workspace, saved.lesson: LessonWork(
             saved.program, saved.values, saved.parameters, saved.learning_rate)}
         return (self._edits(workspace), saved.lesson, tuple(sorted(saved.training.items())),
-                history_key(saved.loss_history), saved.scores.key())
+                history_key(saved.loss_history), saved.scores.key(), saved.learner_points)
 
     def is_modified(self) -> bool:
         """True when closing now would lose work."""
-        edits, lesson, settings, history, answers = self._work_now()
-        if self._saved is None:  # without a file: edits, training runs and answers are work
-            return bool(edits) or history[0] > 0 or bool(answers)
-        saved_edits, saved_lesson, saved_settings, saved_history, saved_answers = self._saved
+        edits, lesson, settings, history, answers, points = self._work_now()
+        if self._saved is None:  # without a file: edits, runs, answers and points are work
+            return bool(edits) or history[0] > 0 or bool(answers) or points is not None
+        (saved_edits, saved_lesson, saved_settings, saved_history, saved_answers,
+         saved_points) = self._saved
         if edits != saved_edits or answers != saved_answers:
             return True
         if lesson == saved_lesson:
-            return (settings, history) != (saved_settings, saved_history)
+            return (settings, history, points) != (saved_settings, saved_history,
+                                                   saved_points)
         # In another lesson the Train tab is that lesson's: a run is lost (the file's)
         # or new (this lesson's); its settings are the lesson's own.
         return saved_history[0] > 0 or history[0] > 0
@@ -206,7 +208,8 @@ class SessionFiles(QObject):
         message = self.training.check(saved.training) or self.model.restore(saved)
         if message is not None:
             return message
-        self.training.restore(dict(saved.training), tuple(saved.loss_history))
+        self.training.restore(dict(saved.training), tuple(saved.loss_history),
+                              saved.learner_points)
         self.scores.replace(saved.scores)
         self._adopt(path, self.current())
         return None

@@ -7,6 +7,8 @@ plots from a timer, so the GUI thread never draws once per training step.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
@@ -27,8 +29,10 @@ from gui_backprop.core.training import (
     TrainingSnapshot,
     TrainingStatus,
 )
+from gui_backprop.core.training_data import LearnerPoints
 from gui_backprop.ui.training.controller import TrainingController, TrainingState
 from gui_backprop.ui.training.controls import TrainControls
+from gui_backprop.ui.training.learner_data import LearnerData
 from gui_backprop.ui.training.plots.data_plot import DataPlot
 from gui_backprop.ui.training.plots.landscape_plot import LandscapePlot
 from gui_backprop.ui.training.plots.loss_plot import LossPlot
@@ -73,9 +77,11 @@ class TrainPanel(QWidget):
         self._latest: TrainingSnapshot | None = None
         self._shown: TrainingSnapshot | None = None
         self._plots_sized = False
+        self._keep_view = False
         self._run_values: dict = {}
         self._run_settings: TrainingSettings | None = None
         self.controller = TrainingController(self)
+        self.learner_data = LearnerData(self)
         self.controls = c = TrainControls()
         self.form = c.form
         self.start_button, self.stop_button = c.start_button, c.stop_button
@@ -125,6 +131,14 @@ class TrainPanel(QWidget):
         c.log_scale.toggled.connect(self.loss_plot.set_log_scale)
         self.loss_plot.set_log_scale(c.log_scale.isChecked())
         self.form.data_changed.connect(self._show_data_preview)
+        self.learner_data.changed.connect(self._learner_points_changed)
+        self.form.forget_button.clicked.connect(
+            lambda: self.learner_data.set_points(None, "", "Use the lesson's points"))
+        plot = self.data_plot
+        plot.point_added.connect(self._add_point)
+        plot.point_removed.connect(self._remove_point)
+        plot.undo_requested.connect(self.learner_data.undo_stack.undo)
+        plot.redo_requested.connect(self.learner_data.undo_stack.redo)
         self.controller.snapshot_received.connect(self._on_snapshot)
         self.controller.landscape_received.connect(self.landscape_plot.set_landscape)
         self.controller.finished.connect(self._on_finished)
@@ -210,6 +224,8 @@ class TrainPanel(QWidget):
             self.form.set_defaults(problem.learning_rate)
         self.form.set_data_available(problem is not None and problem.accepts_data,
                                      (roles.input, roles.target) if roles else None)
+        self.data_plot.set_editable(problem is not None and problem.accepts_data)
+        self.learner_data.forget()  # the learner's points were this program's
         had_lower = self.data_plot.isVisibleTo(self) or self.landscape_plot.isVisibleTo(self)
         self.data_plot.setVisible(roles is not None)
         self.landscape_plot.setVisible(self._landscape_names() is not None)
@@ -227,17 +243,74 @@ class TrainPanel(QWidget):
             return None
         return problem.parameters
 
-    def _show_data_preview(self) -> None:
+    def _show_data_preview(self, keep_view: bool = False) -> None:
         """Show the points the next run will train on."""
         if self.problem is None or self.problem.roles is None or self.is_active:
             return
         try:
-            values = self.problem.values_for(self.form.data_settings())
+            values = self.problem.values_for(self._data())
         except ProgramError:
             return
         roles = self.problem.roles
         self.data_plot.set_points(_as_array(values[roles.input]),
-                                  _as_array(values[roles.target]), roles.target)
+                                  _as_array(values[roles.target]), roles.target, keep_view)
+
+    def _data(self):
+        """What the next run trains on: the learner's points, else the form's choice."""
+        return self.learner_data.points or self.form.data_settings()
+
+    # -- the learner's points --------------------------------------------------------
+    def shown_points(self) -> LearnerPoints | None:
+        """The points the next run trains on, as the learner's points would hold them
+        (``None`` when the program has no data the learner can edit)."""
+        if self.learner_data.points is not None:
+            return self.learner_data.points
+        if self.problem is None or not self.problem.accepts_data:
+            return None
+        try:
+            values = self.problem.values_for(self.form.data_settings())
+            roles = self.problem.roles
+            return LearnerPoints(values[roles.input], values[roles.target])
+        except ProgramError:
+            return None
+
+    def _may_edit_points(self) -> LearnerPoints | None:
+        if self.is_active:
+            self.message.setText("Stop training to change the points.")
+            return None
+        self.message.setText("")
+        return self.shown_points()
+
+    @Slot(float, float)
+    def _add_point(self, x: float, y: float) -> None:
+        shown = self._may_edit_points()
+        if shown is not None:
+            self._keep_view = True
+            try:
+                self.learner_data.add(shown, x, y)
+            except ProgramError as exc:
+                self.message.setText(f"Cannot add the point: {exc}.")
+            finally:
+                self._keep_view = False
+
+    @Slot(float, float, float, float)
+    def _remove_point(self, x: float, y: float, x_scale: float, y_scale: float) -> None:
+        shown = self._may_edit_points()
+        if shown is not None:
+            self._keep_view = True
+            try:
+                self.learner_data.remove_nearest(shown, x, y, x_scale, y_scale)
+            except ProgramError as exc:
+                self.message.setText(f"Cannot remove a point: {exc}.")
+            finally:
+                self._keep_view = False
+
+    @Slot()
+    def _learner_points_changed(self) -> None:
+        points = self.learner_data.points
+        self.form.show_own_points(None if points is None else len(points.targets),
+                                  self.learner_data.origin)
+        self._show_data_preview(keep_view=self._keep_view)
 
     # -- commands -------------------------------------------------------------------
     @property
@@ -259,7 +332,13 @@ class TrainPanel(QWidget):
         self.starting.emit()  # the problem now holds the starting values (and this rate)
         if self.problem is None:
             return
-        trainer = Trainer(self.problem, settings)
+        if self.learner_data.points is not None:
+            settings = replace(settings, data=self.learner_data.points)
+        try:
+            trainer = Trainer(self.problem, settings)
+        except ProgramError as exc:
+            self.message.setText(f"Cannot start: {exc}.")
+            return
         self._run_values = dict(trainer.values)
         self._run_settings = settings
         self.message.setText("")

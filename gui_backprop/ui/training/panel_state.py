@@ -17,9 +17,10 @@ from PySide6.QtWidgets import QWidget
 
 from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.training import EPOCHS_RANGE, TrainingRun, UpdateRule
-from gui_backprop.core.training_data import DataSettings
+from gui_backprop.core.training_data import DataSettings, LearnerPoints
 from gui_backprop.core.values import check_learning_rate, parse_learning_rate
 from gui_backprop.ui.training.panel import TrainPanel
+from gui_backprop.ui.training.settings_form import MAX_BATCH
 
 
 def history_key(history) -> tuple[int, str]:
@@ -47,7 +48,8 @@ class TrainPanelState(QObject):
         for signal in (form.epochs.valueChanged, form.learning_rate.textChanged,
                        form.rule.currentIndexChanged, form.data_changed,
                        panel.controls.log_scale.toggled, panel.training_active_changed,
-                       panel.problem_changed):
+                       panel.problem_changed, form.batch_size.valueChanged,
+                       panel.learner_data.changed):
             signal.connect(lambda *_args: self.changed.emit())
 
     # -- reading --------
@@ -59,10 +61,15 @@ class TrainPanelState(QObject):
         training = {"epochs": form.epochs.value(), "update_rule": form.rule.currentData(),
                     "points": form.points.value(), "noise": form.noise.value(),
                     "seed": form.seed.value(), "synthetic": form.data_group.isChecked(),
-                    "log_scale": self.panel.controls.log_scale.isChecked()}
+                    "log_scale": self.panel.controls.log_scale.isChecked(),
+                    "batch_size": form.batch_size.value()}
         with contextlib.suppress(ProgramError):
             training["learning_rate"] = parse_learning_rate(form.learning_rate.text())
         return training
+
+    def learner_points(self) -> LearnerPoints | None:
+        """The learner's own points (imported or clicked), if any."""
+        return self.panel.learner_data.points
 
     def run(self) -> TrainingRun | None:
         """What the last run trained and how far (``None`` before any run)."""
@@ -101,6 +108,11 @@ class TrainPanelState(QObject):
                 raise ProgramError(f"'{rule}' is not an update rule")
             DataSettings(training.get("points", 50), training.get("noise", 1.0),
                          training.get("seed", 0))
+            batch = training.get("batch_size", 0)
+            if isinstance(batch, bool) or not isinstance(batch, int) \
+                    or not 0 <= batch <= MAX_BATCH:
+                raise ProgramError(f"the batch size must be a whole number from 0 to "
+                                   f"{MAX_BATCH:,}")
             for key in ("log_scale", "synthetic"):
                 if not isinstance(training.get(key, False), bool):
                     raise ProgramError(f"{key} must be true or false")
@@ -108,9 +120,10 @@ class TrainPanelState(QObject):
             return f"training settings: {exc.message}"
         return None
 
-    def restore(self, training: dict, history: tuple[float, ...]) -> None:
-        """Put checked settings into the form and the losses into the loss plot (any
-        training that runs is stopped first)."""
+    def restore(self, training: dict, history: tuple[float, ...],
+                learner_points: LearnerPoints | None = None) -> None:
+        """Put checked settings into the form, the losses into the loss plot and the
+        learner's points into the Train tab (any training that runs is stopped first)."""
         panel = self.panel
         panel.shutdown()
         form = panel.form
@@ -127,6 +140,10 @@ class TrainPanelState(QObject):
             if key in training:
                 box.setValue(training[key])
         panel.controls.log_scale.setChecked(bool(training.get("log_scale", False)))
+        form.batch_size.setValue(training.get("batch_size", 0))
+        fits = panel.problem is not None and panel.problem.accepts_data \
+            and learner_points is not None and learner_points.columns == 1
+        panel.learner_data.restore(learner_points if fits else None)
         plot = panel.loss_plot
         plot.reset(max(len(history), form.epochs.value() + 1))
         if history:

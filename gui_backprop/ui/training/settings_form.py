@@ -1,4 +1,5 @@
-"""The Train panel's settings form: epochs, learning rate, update rule, data."""
+"""The Train panel's settings form: epochs, learning rate, update rule, batch size, seed,
+data."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -27,7 +29,10 @@ SNAPSHOTS_PER_SECOND = 20  # the plots redraw 15 times a second; each snapshot c
 RULES = (
     (UpdateRule.MANUAL, "w -= lr * w.grad (by hand)"),
     (UpdateRule.SGD, "torch.optim.SGD"),
+    (UpdateRule.MOMENTUM, "SGD with momentum 0.9"),
+    (UpdateRule.ADAM, "torch.optim.Adam"),
 )
+MAX_BATCH = 100_000
 
 
 LARGE_TEXT_POINTS = 14  # from this size on, each field goes under its label
@@ -52,8 +57,14 @@ class TrainSettingsForm(QWidget):
         for rule, text in RULES:
             self.rule.addItem(text, rule.value)
         self.rule.setAccessibleName("Update rule")
-        self.rule.setToolTip("The tutorial's update inside torch.no_grad(), "
-                             "or PyTorch's SGD optimizer: the same step")
+        self.rule.setToolTip("The tutorial's update inside torch.no_grad(); PyTorch's SGD "
+                             "optimizer (the same step); SGD with momentum; or Adam")
+        self.batch_size = QSpinBox()
+        self.batch_size.setRange(0, MAX_BATCH)
+        self.batch_size.setSpecialValueText("all points")
+        self.batch_size.setAccessibleName("Batch size")
+        self.batch_size.setToolTip("Points per update: all of them (one update an epoch), "
+                                   "or mini-batches drawn in a new order each epoch")
 
         self.points = QSpinBox()
         self.points.setRange(*POINTS_RANGE)
@@ -71,19 +82,32 @@ class TrainSettingsForm(QWidget):
         self.seed = QSpinBox()
         self.seed.setRange(*SEED_RANGE)
         self.seed.setAccessibleName("Random seed")
-        self.seed.setToolTip("The same seed and settings always give the same points")
+        self.seed.setToolTip("The same seed and settings always give the same points and "
+                             "the same order of mini-batches")
+        self.own_note = QLabel()
+        self.own_note.setObjectName("trainOwnPoints")
+        self.own_note.setWordWrap(True)
+        self.forget_button = QPushButton("Use the lesson's points")
+        self.forget_button.setObjectName("trainForgetPoints")
+        self.forget_button.setToolTip("Train on the lesson's points again (Ctrl+Z in the "
+                                      "data plot brings yours back)")
         for box in (self.points, self.noise, self.seed):
             box.valueChanged.connect(self.data_changed)
 
         for widget, name in ((self.epochs, "trainEpochs"), (self.learning_rate,
                                                             "trainLearningRate"),
                              (self.rule, "trainUpdateRule"), (self.points, "trainPoints"),
-                             (self.noise, "trainNoise"), (self.seed, "trainSeed")):
+                             (self.noise, "trainNoise"), (self.seed, "trainSeed"),
+                             (self.batch_size, "trainBatchSize")):
             widget.setObjectName(name)
         training = QFormLayout()
         training.addRow("&Epochs", self.epochs)
         training.addRow("&Learning rate", self.learning_rate)
         training.addRow("&Update", self.rule)
+        training.addRow("&Batch size", self.batch_size)
+        training.addRow("See&d", self.seed)
+        training.addRow(self.own_note)
+        training.addRow(self.forget_button)
         # The lesson's own points by default: what the walkthrough shows is what is trained.
         self.data_group = QGroupBox("Train on synthetic points instead")
         self.data_group.setObjectName("trainSyntheticData")
@@ -95,7 +119,6 @@ class TrainSettingsForm(QWidget):
         self._forms = (training, data)
         data.addRow("Poin&ts", self.points)
         data.addRow("&Noise", self.noise)
-        data.addRow("See&d", self.seed)
         self.data_note = QLabel()
         self.data_note.setWordWrap(True)
         data.addRow(self.data_note)
@@ -103,6 +126,20 @@ class TrainSettingsForm(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(training)
         layout.addWidget(self.data_group)
+        self.show_own_points(None)
+
+    def show_own_points(self, count: int | None, origin: str = "") -> None:
+        """Say that the next run trains on the learner's ``count`` points (``None``: it
+        does not), and offer the way back to the lesson's."""
+        own = count is not None
+        self.own_note.setText(f"Training on {origin}: {count:,} points." if own else "")
+        self.own_note.setVisible(own)
+        self.forget_button.setVisible(own)
+        self.data_group.setEnabled(not own)
+        if own:
+            self.data_note.setText("Your points are used instead (above).")
+        else:
+            self._describe_data(self.data_group.isChecked())
 
     def set_defaults(self, learning_rate: float) -> None:
         """Show a lesson's learning rate."""
@@ -112,6 +149,7 @@ class TrainSettingsForm(QWidget):
         """Offer synthetic points only where they can replace the data."""
         self._data_available = available
         self.data_group.setVisible(available)
+        self.batch_size.setEnabled(available)
         self._names = names
         self._synthetic_toggled(self.data_group.isChecked())
 
@@ -121,13 +159,16 @@ class TrainSettingsForm(QWidget):
         return self._data_available and self.data_group.isChecked()
 
     def _synthetic_toggled(self, checked: bool) -> None:
+        self._describe_data(checked)
+        self.data_changed.emit()
+
+    def _describe_data(self, checked: bool) -> None:
         names = self._names
         if checked and names:
             self.data_note.setText(f"Replaces {names[0]} and {names[1]} with points around "
                                    "the trend of the lesson's data.")
         else:
             self.data_note.setText("Unchecked: training uses the lesson's own points.")
-        self.data_changed.emit()
 
     def data_settings(self) -> DataSettings | None:
         """The synthetic data settings, or ``None`` to train on the lesson's own values."""
@@ -152,7 +193,10 @@ class TrainSettingsForm(QWidget):
         return TrainingSettings(epochs=self.epochs.value(), learning_rate=rate,
                                 update_rule=UpdateRule(self.rule.currentData()),
                                 data=self.data_settings(),
-                                snapshot_interval=1.0 / SNAPSHOTS_PER_SECOND)
+                                snapshot_interval=1.0 / SNAPSHOTS_PER_SECOND,
+                                batch_size=(self.batch_size.value() or None)
+                                if self._data_available else None,
+                                seed=self.seed.value())
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
         """At a large text size (a projector) put each field under its label: side by

@@ -29,6 +29,7 @@ from gui_backprop.ui.editing.playground_panel import PlaygroundPanel
 from gui_backprop.ui.editing.values_panel import ValuesPanel
 from gui_backprop.ui.exercise.mode import ExerciseMode
 from gui_backprop.ui.exercise.panel import ExercisePanel, explanation_with_exercise
+from gui_backprop.ui.files.data_import import DataImport
 from gui_backprop.ui.files.exports import Exports
 from gui_backprop.ui.files.lesson_folders import LessonFolders
 from gui_backprop.ui.files.save_lesson import LessonSaver
@@ -103,9 +104,12 @@ class MainWindow(QMainWindow):
                                self.question_scores)
         self.lesson_folders = LessonFolders(self, self.model, settings)
         self.lesson_saver = LessonSaver(self, self.model, settings)
+        self.data_import = DataImport(self, self.train_panel, settings)
+        self.data_import.imported.connect(
+            lambda: self.centre_tabs.setCurrentWidget(self.train_panel))
         self.menus = WindowMenus(self, self.model, self.player, self.session_files,
                                  self.exports, self.graph_view, self.exercise,
-                                 self.lesson_folders, self.lesson_saver)
+                                 self.lesson_folders, self.lesson_saver, self.data_import)
         self.menus.text_size_requested.connect(self.set_text_size)
         self.menus.gradient_check_requested.connect(self.show_gradient_check)
         self.menus.lessons_column_requested.connect(self.show_lessons_column)

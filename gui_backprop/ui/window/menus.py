@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox
 from gui_backprop.core.walkthrough import Stage
 from gui_backprop.ui.canvas.view import GraphView
 from gui_backprop.ui.exercise.mode import ExerciseMode
+from gui_backprop.ui.files.data_import import DataImport
 from gui_backprop.ui.files.exports import Exports
 from gui_backprop.ui.files.lesson_folders import LessonFolders
 from gui_backprop.ui.files.save_lesson import LessonSaver
@@ -37,12 +38,13 @@ class WindowMenus(QObject):
     def __init__(self, window: QMainWindow, model: LessonModel, player: WalkthroughPlayer,
                  files: SessionFiles, exports: Exports, graph_view: GraphView,
                  exercise: ExerciseMode, lesson_folders: LessonFolders,
-                 lesson_saver: LessonSaver):
+                 lesson_saver: LessonSaver, data_import: DataImport | None = None):
         super().__init__(window)
         self.window = window
         self.model, self.player, self.files, self.exports = model, player, files, exports
         self.graph_view, self.exercise = graph_view, exercise
         self.lesson_folders, self.lesson_saver = lesson_folders, lesson_saver
+        self.data_import = data_import
         self._text_size = 0
         self.actions: dict[str, QAction] = {}
         bar = window.menuBar()
@@ -89,6 +91,10 @@ class WindowMenus(QObject):
         self._add(menu, "export_scores", "Export s&cores…", exports.scores_csv,
                   tip="The questions' answers, right or wrong, as CSV for the teacher")
         menu.addSeparator()
+        if self.data_import is not None:
+            self._add(menu, "import_data", "&Import data… (CSV)", self.data_import.import_csv,
+                      tip="Train on your own points: the last column is the target, the "
+                          "others the input; a header row is optional")
         export = menu.addMenu("&Export")
         export.setObjectName("exportMenu")
         self.export_menu = export
