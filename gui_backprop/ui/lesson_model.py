@@ -76,6 +76,8 @@ class LessonModel(QObject):
         # The playground editor's text when it differs from the program that ran.
         self.draft: str | None = None
         self._drafts: dict[str, str] = {}
+        # A kept lesson's training result: its note and starting values (by lesson id).
+        self._trained: dict[str, tuple[str, dict[str, Value]]] = {}
         # Asked with the index of the step Next is about to take; False keeps the position
         # (the exercise mode asks its question first).
         self.next_gate: Callable[[int], bool] | None = None
@@ -199,6 +201,8 @@ class LessonModel(QObject):
         self.kept[self.lesson.id] = self.work()
         if self.draft is not None:
             self._drafts[self.lesson.id] = self.draft
+        if self.trained_note is not None and self.starting_values is not None:
+            self._trained[self.lesson.id] = (self.trained_note, dict(self.starting_values))
 
     def restore(self, saved: Session) -> str | None:
         """Open what a session file describes: its lesson (or, for another program, the
@@ -216,9 +220,10 @@ class LessonModel(QObject):
         work = LessonWork(saved.program, saved.values, saved.parameters,
                           saved.learning_rate, saved.position)
         draft, self.draft = self.draft, None
+        trained, self._trained = self._trained, {}  # the file's work has no run in it
         message = self._open_work(lesson, work)
         if message is not None:
-            self.draft = draft
+            self.draft, self._trained = draft, trained
             return self._refuse(f"the session cannot be opened: {message}")
         known = {item.id: item for item in self.lessons}
         self.kept = {lesson_id: entry for lesson_id, entry in saved.workspace.items()
@@ -246,6 +251,8 @@ class LessonModel(QObject):
         self.parameters = trace.parameters
         self.learning_rate = trace.learning_rate
         self._forget_trained()
+        # back to a training result: it is still one, with its way back
+        self.trained_note, self.starting_values = self._trained.pop(lesson.id, (None, None))
         self.lesson_opened.emit(lesson)
         self._show(Walkthrough(trace, lesson.code_comments), work.position)
         return None

@@ -32,6 +32,7 @@ from gui_backprop.core.training import (
 from gui_backprop.core.training_data import LearnerPoints
 from gui_backprop.ui.training.controller import TrainingController, TrainingState
 from gui_backprop.ui.training.controls import TrainControls
+from gui_backprop.ui.training.kept_run import KeptRun, KeptRuns
 from gui_backprop.ui.training.learner_data import LearnerData
 from gui_backprop.ui.training.plots.data_plot import DataPlot
 from gui_backprop.ui.training.plots.landscape_plot import LandscapePlot
@@ -82,6 +83,7 @@ class TrainPanel(QWidget):
         self._run_settings: TrainingSettings | None = None
         self.controller = TrainingController(self)
         self.learner_data = LearnerData(self)
+        self.kept_runs = KeptRuns()
         self.controls = c = TrainControls()
         self.form = c.form
         self.start_button, self.stop_button = c.start_button, c.stop_button
@@ -201,10 +203,13 @@ class TrainPanel(QWidget):
         """
         key = (name, problem.program.source, problem.parameters, problem.output)
         same = key == self._source_key and self.problem is not None
-        self._source_key = key
         if not same:
+            self.kept_runs.keep(self._source_key, self._kept_run())
+            self._source_key = key
             self.set_problem(problem)
+            self._bring_back(self.kept_runs.take(key))
             return
+        self._source_key = key
         if not self.is_active and self.form.typed_learning_rate() != problem.learning_rate:
             self.form.set_defaults(problem.learning_rate)  # one learning rate: the model's
         self.problem = problem
@@ -382,6 +387,32 @@ class TrainPanel(QWidget):
         """Stop training when the panel itself is closed as a window."""
         self.shutdown()
         super().closeEvent(event)
+
+    def _kept_run(self) -> KeptRun | None:
+        """The settled run shown now, to keep while another program is trained."""
+        if self._latest is None or self._run_settings is None or self.is_active:
+            return None
+        return KeptRun(self._latest, dict(self._run_values), self._run_settings,
+                       self.loss_plot.losses().copy(),
+                       tuple(np.array(a, copy=True) for a in self.landscape_plot.path_data()),
+                       self.landscape_plot.landscape, self.message.text())
+
+    def _bring_back(self, kept: KeptRun | None) -> None:
+        """Show a kept run again, as it was left."""
+        if kept is None:
+            return
+        self._latest, self._shown = kept.snapshot, None
+        self._run_values, self._run_settings = dict(kept.run_values), kept.run_settings
+        self.loss_plot.reset(max(len(kept.losses), self.form.epochs.value() + 1))
+        if len(kept.losses):
+            self.loss_plot.append(0, kept.losses)
+        if kept.landscape is not None:
+            self.landscape_plot.set_landscape(kept.landscape)
+        for first, second in zip(*kept.path, strict=True):
+            self.landscape_plot.add_point(float(first), float(second), exact=True)
+        self._refresh()
+        self.message.setText(kept.message)
+        self._update_buttons()
 
     def set_can_go_back(self, can: bool) -> None:
         """Offer the way back to the starting values (while a training result is shown)."""

@@ -126,6 +126,7 @@ class TrainPanelState(QObject):
         learner's points into the Train tab (any training that runs is stopped first)."""
         panel = self.panel
         panel.shutdown()
+        panel.kept_runs.clear()  # the file's work replaces the runs of this one
         form = panel.form
         form.epochs.setValue(training.get("epochs", form.epochs.value()))
         if panel.problem is not None:  # one learning rate: the walkthrough's

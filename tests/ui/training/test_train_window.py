@@ -104,6 +104,29 @@ def test_a_paused_run_is_shown_and_start_trains_from_the_starting_values(qtbot, 
     assert panel.loss_plot.shown_data()[1][0] == pytest.approx(np.log10(57.222), abs=1e-4)
 
 
+def test_a_run_is_still_there_after_a_visit_to_another_lesson(qtbot, window):
+    panel = window.train_panel
+    panel.form.epochs.setValue(50)
+    with qtbot.waitSignal(panel.parameters_trained, timeout=60_000) as blocker:
+        click(qtbot, panel.start_button)
+    trained, message = blocker.args[0], panel.message.text()
+    curve, path = panel.data_plot.curve_data(), panel.landscape_plot.path_data()
+    window.model.open_lesson("chain-rule")
+    assert panel.loss_plot.count == 0  # the chain rule has its own (empty) Train tab
+    window.model.open_lesson("linear-regression")
+    # the plots, the message and the way back agree with the walkthrough's trained values
+    assert panel.loss_plot.count == 51 and panel.message.text() == message
+    assert np.array_equal(panel.data_plot.curve_data()[1], curve[1])
+    assert np.array_equal(panel.landscape_plot.path_data()[0], path[0])
+    assert panel.landscape_plot.landscape is not None
+    assert window.model.values["w"] == trained["w"]
+    assert window.graph_panel.title.text() == \
+        "Computational graph · trained to epoch 50 of 50"
+    assert panel.back_button.isEnabled() and panel.last_run() is not None
+    click(qtbot, panel.back_button)
+    assert window.model.values["w"] == 0.0
+
+
 def test_opening_another_lesson_stops_training(qtbot, window):
     panel = window.train_panel
     panel.form.epochs.setValue(1_000_000)
