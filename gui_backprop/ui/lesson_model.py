@@ -260,8 +260,15 @@ class LessonModel(QObject):
     def set_value(self, name: str, text: str) -> str | None:
         """Give leaf ``name`` a typed value and re-trace; the error message if refused."""
         def refused(exc: ProgramError) -> str:
+            if "needs a single number" in exc.message and isinstance(value, tuple) \
+                    and not isinstance(self.values.get(name), tuple):
+                # the program's advice (mean or sum) is not what a value edit can do
+                return self._refuse(f"{name} is a single number here: a list makes the "
+                                    "output a list too, and backward() needs one number")
             return self._refuse(f"{name}: {exc.message}" if not exc.message.startswith(name)
                                 else exc.message)
+
+        value = None
 
         def show(walkthrough: Walkthrough, layouts=None) -> None:
             self.values[name] = value

@@ -77,9 +77,12 @@ def test_a_big_program_traces_while_the_window_keeps_answering(qtbot, tmp_path):
     busy = [t for t in ticks if started <= t <= ready[0]]
     gaps = [b - a for a, b in zip(busy, busy[1:], strict=False)]
     took = ready[0] - started
-    # On the GUI thread the window would not answer for the whole `took`; off it, the
-    # probe keeps ticking (the bound is loose: a busy machine shares two cores).
-    assert len(busy) >= 5 and max(gaps) < took / 3, (took, max(gaps), len(busy))
+    # On the GUI thread the window would not answer for the whole `took` (one gap as
+    # long as the job); off it, the probe keeps ticking for most of the time. Counted as
+    # time in stalls over 0.1 s, not as the largest gap: a busy machine (two cores,
+    # shared) can stall any thread once, and the job now takes only a second or two.
+    stalled = sum(gap for gap in gaps if gap > 0.1)
+    assert len(busy) >= 5 and stalled < took / 2, (took, stalled, max(gaps), len(busy))
     assert window.model.program.source == text
     assert window.graph_panel.title.text() == TITLE
     assert window.playground_panel.status_label.text().startswith(
