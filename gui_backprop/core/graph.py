@@ -64,6 +64,15 @@ class Edge:
     captured by a hook on the target's ``grad_fn`` node. ``derivative`` is the
     symbolic label in program syntax (checked against autograd by the tests) and
     ``derivative_shown`` the same for a learner's eyes.
+
+    A ``vector_jacobian`` edge enters an operation that is not element-wise (``@``,
+    ``transpose``, ``softmax``, ``log_softmax``, ``cross_entropy``, ``bce``): its
+    ``local_grad`` is the vector-Jacobian product the operation's ``grad_fn`` returned
+    (equal to ``contribution``, the operand's shape; ``None`` when the output does not
+    depend on the operation), ``derivative`` is that product in program syntax over
+    ``upstream`` (the gradient arriving at the target) and ``derivative_shown`` is the
+    rule with shapes, ``∂L/∂y · xᵀ (2×1 · 1×3 = 2×3)``. Values may be matrices
+    (see :data:`~gui_backprop.core.values.Value`).
     """
 
     id: int
@@ -75,6 +84,7 @@ class Edge:
     derivative: str | None = None
     derivative_shown: str | None = None
     contribution: Value | None = None
+    vector_jacobian: bool = False
 
 
 @dataclass(frozen=True)
