@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from gui_backprop.core.program import Program
-from gui_backprop.core.values import Value
+from gui_backprop.core.values import Value, value_shape
 
 
 class NodeKind(StrEnum):
@@ -29,6 +29,8 @@ class Node:
     autograd does not track the node). For a leaf, ``grad_attr`` is its ``.grad``
     after the backward pass, which also holds what earlier passes left there.
     ``note`` and ``grad_note`` say why the value or the gradient is nan or infinite.
+    ``dim`` is the dimension a ``sum(x, dim)`` or ``mean(x, dim)`` reduced over (as the
+    program wrote it; ``None`` for a full reduction and every other operation).
     """
 
     id: int
@@ -47,11 +49,17 @@ class Node:
     grad_attr: Value | None = None
     note: str | None = None
     grad_note: str | None = None
+    dim: int | None = None
 
     @property
     def is_vector(self) -> bool:
-        """True when the value has more than a single number."""
+        """True when the value has more than a single number (a vector or a matrix)."""
         return isinstance(self.value, tuple)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The value's shape: ``()``, ``(n,)`` or ``(rows, columns)``."""
+        return value_shape(self.value)
 
 
 @dataclass(frozen=True)

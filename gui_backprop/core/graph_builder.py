@@ -65,6 +65,8 @@ class GraphBuilder:
                                 statement=call.statement)
             self.calls[node_id] = call.output
             self.arguments[node_id] = call.arguments
+            if call.op in ("sum", "mean") and len(call.arguments) == 2:
+                self.nodes[node_id]["dim"] = call.arguments[1]
             for position, source_id in enumerate(inputs):
                 tracked = bool(self.tensors[source_id].requires_grad)
                 self.edges.append(dict(id=len(self.edges), source=source_id, target=node_id,

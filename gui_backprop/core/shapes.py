@@ -84,6 +84,8 @@ def check_function(name: str, args: list, texts: list[str], node: ast.expr) -> N
         if bool(((first < 0) | (first > 1)).any()):
             raise error_at(f"{what}: {texts[0]} must be probabilities from 0 to 1 "
                            "(use sigmoid(...) on a score first)", node)
+        if bool(((args[1] < 0) | (args[1] > 1)).any()):
+            raise error_at(f"{what}: the targets {texts[1]} must be from 0 to 1", node)
     if name == "cross_entropy":
         check_labels(what, first, args[1], texts, node)
 
