@@ -14,7 +14,7 @@ import ast
 from gui_backprop.core.functions import FUNCTIONS
 from gui_backprop.core.operation import LABELS
 from gui_backprop.core.program import Program
-from gui_backprop.core.values import Value, literal_value
+from gui_backprop.core.values import Value, literal_value, parse_number
 
 FUNCTIONAL_IMPORT = "import torch.nn.functional as F"
 _FUNCTIONAL = {"cross_entropy": "cross_entropy", "bce": "binary_cross_entropy"}
@@ -55,8 +55,13 @@ class TorchCalls(ast.NodeTransformer):
         op = FUNCTIONS.get(name)
         if op is not None:
             for index, kind in enumerate(op.arguments[:len(node.args)]):
-                if kind == LABELS and not isinstance(node.args[index], ast.Name):
-                    text = labels_literal(literal_value(node.args[index]))
+                argument = node.args[index]
+                if kind == LABELS and not isinstance(argument, ast.Name):
+                    text = labels_literal(literal_value(argument))
+                    node.args[index] = ast.parse(f"torch.tensor({text})", mode="eval").body
+                elif name in _FUNCTIONAL and parse_number(argument) is not None:
+                    # F.binary_cross_entropy(p, 1.0) needs a tensor, as the trace makes one
+                    text = literal(parse_number(argument))
                     node.args[index] = ast.parse(f"torch.tensor({text})", mode="eval").body
         self.generic_visit(node)
         if op is None:
