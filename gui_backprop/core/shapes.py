@@ -40,6 +40,10 @@ def check_element_wise(symbol: str, left: torch.Tensor, right: torch.Tensor,
     try:
         shape = torch.broadcast_shapes(left.shape, right.shape)
     except RuntimeError:
+        if left.dim() == right.dim() == 1:
+            raise error_at(f"{what}: {_is(texts[0], left)} but {_is(texts[1], right)}; "
+                           "vectors combined element by element must have the same length "
+                           "(different lengths)", node) from None
         raise error_at(f"{what}: {_is(texts[0], left)} but {_is(texts[1], right)}; "
                        "element by element needs equal shapes, or shapes that broadcast "
                        "(a number, or a row as long as each row)", node) from None

@@ -54,7 +54,6 @@ HOSTILE = {
     "complex": "x = 1.0\ny = x * 2j",
     "boolean": "x = 1.0\ny = x * True",
     "none": "x = 1.0\ny = x * None",
-    "matmul": "x = [1.0]\ny = x @ x",
     "floor division": "x = 1.0\ny = x // 2",
     "comparison": "x = 1.0\ny = (x > 0) * x",
     "reassignment": "x = 1.0\nx = x * 2",
@@ -154,7 +153,7 @@ def test_the_playground_lists_operators_a_learner_can_type():
 
 
 def test_vector_length_mismatch_points_at_the_operation():
-    with pytest.raises(ProgramError, match="different lengths") as caught:
+    with pytest.raises(ProgramError, match="x \\* w: x has 2 elements but w has 3") as caught:
         trace_program("x = [1.0, 2.0]\nw = [1.0, 2.0, 3.0]\ny = sum(x * w)")
     assert (caught.value.line, caught.value.column) == (3, 9)
 
@@ -171,7 +170,7 @@ def test_bad_values_are_refused_quickly(text):
 
 
 @pytest.mark.parametrize("value", [[1.0] * 1_000_001, float("nan"), [1.0, float("inf")], True,
-                                   "1.0", [], [[1.0]], None])
+                                   "1.0", [], [[[1.0]]], [[1.0], [1.0, 2.0]], [[]], None])
 def test_bad_values_given_directly_are_refused(value):
     start = time.perf_counter()
     with pytest.raises(ProgramError, match="x"):
@@ -193,4 +192,4 @@ def test_a_huge_set_vector_on_the_command_line_is_refused(capsys):
 def test_a_huge_name_is_cut_short_in_the_message(source):
     with pytest.raises(ProgramError) as caught:
         parse_program(source)
-    assert len(str(caught.value)) < 200
+    assert len(str(caught.value)) < 250  # the name cut short; the functions listed

@@ -8,6 +8,7 @@ from gui_backprop.core.formulas import number
 from gui_backprop.core.graph import Iteration, NodeKind
 from gui_backprop.core.lessons import load_lessons
 from gui_backprop.core.tracer import trace_program
+from gui_backprop.core.values import elements
 from gui_backprop.core.walkthrough import Stage, Walkthrough
 from tests.core.autograd_cases import CASES
 
@@ -123,7 +124,7 @@ def test_state_at_reveals_one_thing_per_step(walkthrough: Walkthrough):
 
 
 def _elements(value) -> tuple[float, ...]:
-    return value if isinstance(value, tuple) else (value,)
+    return elements(value)
 
 
 @pytest.mark.parametrize("walkthrough", WALKTHROUGHS)
