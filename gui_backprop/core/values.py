@@ -82,7 +82,7 @@ def literal_value(node: ast.expr, limit: float | None = MAX_MAGNITUDE) -> Value 
                            "a list of numbers, as in [[1, 2], [3, 4]]", row)
         rows.append(_literal_row(row, limit, index))
         if len(rows[-1]) != len(rows[0]):
-            raise error_at(f"row {index} has {len(rows[-1])} numbers but row 1 has "
+            raise error_at(f"row {index} has {_count(len(rows[-1]))} but row 1 has "
                            f"{len(rows[0])}; a matrix must be rectangular", row)
         if len(rows) * len(rows[0]) > MAX_ELEMENTS:
             raise error_at(f"a value may hold at most {MAX_ELEMENTS} numbers", node)
@@ -262,3 +262,7 @@ def _checked(name: str, value: object, expected: str) -> float:
     if abs(number) > MAX_MAGNITUDE:
         raise ProgramError(f"{name}: a value may be at most {MAGNITUDE_TEXT} in size")
     return number
+
+
+def _count(numbers: int) -> str:
+    return f"{numbers} number{'s' if numbers != 1 else ''}"
