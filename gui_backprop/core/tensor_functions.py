@@ -149,7 +149,7 @@ def _matmul_rule(position, a, b, sa, sb, shapes, g) -> tuple[str, str]:
             return (f"outer({UPSTREAM}, {b})",
                     f"{g} · {sb}ᵀ ({m}×1 · 1×{n} = {m}×{n})")
         return (f"transpose({a}) @ {UPSTREAM}", f"{sa}ᵀ · {g} ({n}×{m} · {m} = {n})")
-    if len(right) == 2:  # x @ W, recorded as MvBackward0 of Wᵀ by torch
+    if len(right) == 2:  # x @ W: torch records SqueezeBackward4 over MmBackward0
         k, n = right
         if position == 0:
             return (f"{b} @ {UPSTREAM}", f"{sb} · {g} ({k}×{n} · {n} = {k})")
