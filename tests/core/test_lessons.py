@@ -126,7 +126,7 @@ MORE_PROGRAMS = {
                 " + bce(sigmoid(mean(Z, 0)), t) + v + sum(X) / 4",
     "neuron-and-layer": "x = [1.0, -0.5, 2.0]\nW = [[0.2, -0.4, 0.6], [0.5, 0.1, -0.3]]\n"
                         "b = [0.0, 0.1]\nw = [1.0, -1.0]\nh = tanh(W @ x + b)\n"
-                        "p = sigmoid(w @ h)\ny = bce(p, 1.0) + sum(W * W) * 0.01",
+                        "p = sigmoid(w @ h)\ny = bce(p, 1.0) + sum(W * W) * 0.01 + sum(h @ W) * 0.1",
 }
 
 
@@ -155,7 +155,10 @@ def test_code_listings_run_and_end_where_the_trace_ends_with_the_same_grad_fns()
             assert list(ran) == pytest.approx(list(expected), rel=1e-5), f"{name}: {update.name}"
         traced = [node.grad_fn for node in last.nodes if node.grad_fn is not None]
         # cross_entropy is one node (NllLossBackward0) over torch's inner log_softmax
-        traced = sorted(traced + ["LogSoftmaxBackward0"] * traced.count("NllLossBackward0"))
+        traced = sorted(traced + ["LogSoftmaxBackward0"] * traced.count("NllLossBackward0")
+                        # vector @ matrix: torch's matmul unsqueezes, mm's and squeezes
+                        + ["MmBackward0", "UnsqueezeBackward0"]
+                        * traced.count("SqueezeBackward4"))
         assert finals[name]["grad_fns"] == traced, name
 
 
