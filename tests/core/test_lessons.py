@@ -126,7 +126,8 @@ MORE_PROGRAMS = {
                 " + bce(sigmoid(mean(Z, 0)), t) + v + sum(X) / 4",
     "neuron-and-layer": "x = [1.0, -0.5, 2.0]\nW = [[0.2, -0.4, 0.6], [0.5, 0.1, -0.3]]\n"
                         "b = [0.0, 0.1]\nw = [1.0, -1.0]\nh = tanh(W @ x + b)\n"
-                        "p = sigmoid(w @ h)\ny = bce(p, 1.0) + sum(W * W) * 0.01 + sum(h @ W) * 0.1",
+                        "p = sigmoid(w @ h)\n"
+                        "y = bce(p, 1.0) + sum(W * W) * 0.01 + sum(h @ W) * 0.1",
 }
 
 
