@@ -17,9 +17,15 @@ import ast
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from gui_backprop.core.functions import FUNCTIONS
 from gui_backprop.core.graph import Trace
-from gui_backprop.core.values import Value, parse_number
+from gui_backprop.core.torch_source import (
+    FUNCTIONAL_IMPORT,
+    TorchCalls,
+    leaf_line,
+    literal,
+    uses_functional,
+)
+from gui_backprop.core.values import parse_number
 
 LINE_RULE = {
     "forward": "Forward steps highlight the line that computes the value.",
@@ -63,18 +69,14 @@ class CodeListing:
         return rows[line - 1].split(COMMENT)[0].strip()
 
 
-def literal(value: Value) -> str:
-    """A value as Python source: ``1.5`` or ``[1.0, 2.0]``."""
-    if isinstance(value, tuple):
-        return "[" + ", ".join(repr(float(v)) for v in value) + "]"
-    return repr(float(value))
+__all__ = ["LINE_RULE", "CodeListing", "code_listing", "literal"]
 
 
 def _tensor(number: float) -> ast.expr:
     return ast.parse(f"torch.tensor({literal(number)})", mode="eval").body
 
 
-class _AsTraced(ast.NodeTransformer):
+class _AsTraced(TorchCalls):
     """Rewrite an expression as the trace runs it: ``torch.`` functions, and numbers
     that torch needs as tensors written ``torch.tensor(...)``."""
 
@@ -91,11 +93,9 @@ class _AsTraced(ast.NodeTransformer):
 
     def visit_Call(self, node: ast.Call) -> ast.AST:
         number = parse_number(node.args[0]) if node.args else None
-        self.generic_visit(node)
+        node = super().visit_Call(node)
         if number is not None:
             node.args[0] = _tensor(number)
-        if isinstance(node.func, ast.Name) and node.func.id in FUNCTIONS:
-            node.func = ast.Attribute(ast.Name("torch", ast.Load()), node.func.id, ast.Load())
         return node
 
 
@@ -114,6 +114,8 @@ def code_listing(trace: Trace, comments: Mapping[str, str] | None = None) -> Cod
     comments = comments or {}
     program = trace.program
     rows: list[str] = ["import torch", ""]
+    if uses_functional(program):
+        rows.insert(1, FUNCTIONAL_IMPORT)
     lines: dict[str, int] = {}
 
     def add(key: str | None, text: str, indent: str = "") -> None:
@@ -122,8 +124,7 @@ def code_listing(trace: Trace, comments: Mapping[str, str] | None = None) -> Cod
             lines[key] = len(rows)
 
     for name, value in trace.values.items():
-        grad = ", requires_grad=True" if name in trace.parameters else ""
-        add(f"value.{name}", f"{name} = torch.tensor({literal(value)}{grad})")
+        add(f"value.{name}", leaf_line(program, name, value, name in trace.parameters))
     rows.append("")
     loop = len(trace.iterations) > 1
     body = INDENT if loop else ""

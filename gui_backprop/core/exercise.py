@@ -13,8 +13,14 @@ from dataclasses import dataclass, field
 from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.formatting import format_value
 from gui_backprop.core.formulas import derivative
-from gui_backprop.core.nonfinite import elements
-from gui_backprop.core.values import Value, parse_value
+from gui_backprop.core.values import (
+    Value,
+    elements,
+    is_matrix,
+    parse_value,
+    shape_text,
+    value_shape,
+)
 from gui_backprop.core.walkthrough import Stage, Step, Walkthrough
 
 RELATIVE_TOLERANCE = 0.01
@@ -69,6 +75,11 @@ def question_for(walkthrough: Walkthrough, step: Step) -> Question | None:
         d = derivative(target.name or target.expression, source.label).text
         prompt = f"What is the local gradient {d}?"
         hint = f"The rule is {d} = {edge.derivative_shown}; put in the forward values."
+        if edge.vector_jacobian:  # no local derivative per element: what flows back
+            d = derivative(out.label, source.label).text
+            prompt = f"What does {target.label} send back to {source.label}, {d}?"
+            hint = (f"The rule is {d} = {edge.derivative_shown}; the answer has "
+                    f"{source.label}'s shape.")
         expected = edge.local_grad
     else:
         node = it.nodes[step.node]
@@ -84,6 +95,8 @@ def question_for(walkthrough: Walkthrough, step: Step) -> Question | None:
             prompt = (f"What is {d} in this backward pass? (Not {node.name}.grad: it still "
                       f"holds {format_value(before)} and adds this to it.)")
         expected = node.grad
+    if expected is None:
+        return None  # nothing flows back here: nothing to ask
     return Question(step.index, prompt, expected, hint, step.formula)
 
 
@@ -100,16 +113,14 @@ def check_answer(question: Question, text: str) -> Verdict:
         answer = parse_value(text)
     except ProgramError as exc:
         message = (f"{exc.message}: type a number such as -2.0 "
-                   "(or a list such as [1, 2] for a vector)")
+                   "(or a list such as [1, 2] for a vector, [[1, 2], [3, 4]] for a matrix)")
         return Verdict(False, False, message, message)
     expected = question.expected
     shape = _shape_problem(answer, expected)
     if shape is not None:  # a format error, like text that is not a number: no point lost
         return Verdict(False, False, shape, shape)
-    if isinstance(expected, tuple):
-        correct = all(_close(a, e) for a, e in zip(answer, expected, strict=True))
-    else:
-        correct = _close(answer, expected)
+    correct = all(_close(a, e) for a, e in zip(elements(answer), elements(expected),
+                                                strict=True))
     if correct:
         headline = f"Right: {format_value(expected)}"
         return Verdict(True, True, f"{headline}. {question.working}", headline)
@@ -119,7 +130,17 @@ def check_answer(question: Question, text: str) -> Verdict:
 
 def _shape_problem(answer: Value, expected: Value) -> str | None:
     """Why ``answer`` cannot be compared with ``expected`` (a number for a vector, or a
-    vector of another length), without giving the expected values away."""
+    vector of another length, a matrix of another shape), without giving the expected
+    values away."""
+    if is_matrix(expected):
+        rows, columns = value_shape(expected)
+        if value_shape(answer) != (rows, columns):
+            given = shape_text(value_shape(answer))
+            return (f"This one is a {rows}×{columns} matrix, not {given}: type {rows} rows "
+                    f"of {columns} numbers, such as [[…, …], […, …]]")
+        return None
+    if is_matrix(answer):
+        return "This one is not a matrix: type one number, or a list for a vector"
     if isinstance(expected, tuple):
         count = len(expected)
         names = [f"v{i}" for i in range(1, count + 1)]

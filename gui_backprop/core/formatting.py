@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import math
 
-from gui_backprop.core.values import Value
+from gui_backprop.core.values import Value, is_matrix
 
 SHOWN_ELEMENTS = 6
+SHOWN_MATRIX_ELEMENTS = 12
 
 
 def format_number(x: float, digits: int = 6) -> str:
@@ -29,9 +30,16 @@ def format_number(x: float, digits: int = 6) -> str:
 
 
 def format_value(value: Value | None, digits: int = 6) -> str:
-    """A scalar as a number, a vector as ``[a, b, c]`` (long ones shortened)."""
+    """A scalar as a number, a vector as ``[a, b, c]`` (long ones shortened), a matrix as
+    ``[[a, b], [c, d]]`` (large ones as their first row and their shape)."""
     if value is None:
         return "—"
+    if is_matrix(value):
+        rows, columns = len(value), len(value[0])
+        if rows * columns <= SHOWN_MATRIX_ELEMENTS:
+            return "[" + ", ".join(format_value(row, digits) for row in value) + "]"
+        first = format_value(value[0], digits).split(" (")[0]
+        return f"[{first}, …] ({rows}×{columns})"
     if isinstance(value, tuple):
         if len(value) <= SHOWN_ELEMENTS:
             return "[" + ", ".join(format_number(v, digits) for v in value) + "]"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import torch
@@ -17,8 +18,16 @@ from torch.overrides import TorchFunctionMode
 
 from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.functions import BINARY_BY_AST, BINARY_OPERATIONS, FUNCTIONS, NEGATION
+from gui_backprop.core.operation import DIM, LABELS, TENSOR, Operation
 from gui_backprop.core.program import MAX_GRAPH_NODES, Program, parse_expression
-from gui_backprop.core.values import Value, parse_number
+from gui_backprop.core.shapes import (
+    check_element_wise,
+    check_function,
+    check_matmul,
+    labels_tensor,
+)
+from gui_backprop.core.tensor_functions import LABEL_FUNCTIONS
+from gui_backprop.core.values import Value, literal_value, parse_number
 
 DTYPE = torch.float64
 
@@ -32,14 +41,20 @@ class RecordedCall:
     output: torch.Tensor
     source: ast.expr | None
     statement: int
+    arguments: tuple = ()
 
 
 @dataclass
 class ForwardRecording:
-    """Tensors of one forward pass: leaves, constants, recorded calls, named results."""
+    """Tensors of one forward pass: leaves, constants, recorded calls, named results.
+
+    ``labels`` maps a class-label tensor (dtype long, made for ``cross_entropy``) to the
+    leaf it was read from (its name) or the literal that wrote it.
+    """
 
     leaves: dict[str, torch.Tensor]
     constants: list[tuple[torch.Tensor, ast.expr]] = field(default_factory=list)
+    labels: list[tuple[torch.Tensor, str | ast.expr]] = field(default_factory=list)
     calls: list[RecordedCall] = field(default_factory=list)
     named: dict[str, torch.Tensor] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
@@ -65,16 +80,19 @@ class _CallRecorder(TorchFunctionMode):
                            if isinstance(a, torch.Tensor) or self.stand_in is not None)
             name = getattr(func, "__name__", str(func))
             self.recording.calls.append(
-                RecordedCall(name, inputs, output, self.source, self.statement))
+                RecordedCall(name, inputs, output, self.source, self.statement, tuple(args)))
         return output
 
 
 def plain(tensor: torch.Tensor | None) -> Value | None:
-    """Copy a tensor out as a float or a tuple of floats (``None`` stays ``None``)."""
+    """Copy a tensor out as a float, a tuple of floats or a tuple of row tuples (``None``
+    stays ``None``)."""
     if tensor is None:
         return None
-    data = tensor.detach().tolist()
-    return tuple(data) if isinstance(data, list) else float(data)
+    data = tensor.detach().to(DTYPE).tolist()
+    if isinstance(data, list):
+        return tuple(tuple(row) if isinstance(row, list) else row for row in data)
+    return float(data)
 
 
 def make_leaf(value: Value, requires_grad: bool) -> torch.Tensor:
@@ -88,7 +106,7 @@ class _Evaluator:
         self.recorder = recorder
         self.scope: dict[str, torch.Tensor] = dict(recording.leaves)
 
-    def constant(self, value: float, node: ast.expr) -> torch.Tensor:
+    def constant(self, value: Value, node: ast.expr) -> torch.Tensor:
         self.recorder.paused = True  # creating a constant is not an operation of the program
         try:
             tensor = torch.tensor(value, dtype=DTYPE)
@@ -103,7 +121,7 @@ class _Evaluator:
         self.recorder.stand_in = stand_in
         try:
             return function(*args)
-        except RuntimeError as exc:
+        except (RuntimeError, ValueError) as exc:
             raise _shape_error(exc, node) from None
         finally:
             self.recorder.stand_in = None
@@ -115,22 +133,74 @@ class _Evaluator:
         if isinstance(node, ast.Name):
             return self.scope[node.id]
         if isinstance(node, ast.BinOp):
-            left = self.evaluate(node.left)
-            op = BINARY_OPERATIONS[BINARY_BY_AST[type(node.op).__name__]]
-            number = parse_number(node.right)
-            if number is not None and parse_number(node.left) is None:
-                # As PyTorch runs ``x ** 2`` or ``b + 1``: the number stays a Python number
-                # (PowBackward0, not PowBackward1 as for a tensor exponent).
-                return self.call(op.torch_function, node, left, number,
-                                 stand_in=self.constant(number, node.right))
-            right = self.evaluate(node.right)
-            return self.call(op.torch_function, node, left, right)
+            return self._binary(node)
         if isinstance(node, ast.UnaryOp):
             return self.call(NEGATION.torch_function, node, self.evaluate(node.operand))
         if isinstance(node, ast.Call):
-            argument = self.evaluate(node.args[0])
-            return self.call(FUNCTIONS[node.func.id].torch_function, node, argument)
+            return self._function(node)
+        if isinstance(node, ast.List) and self.rules:
+            return self.constant(literal_value(node), node)
         raise ProgramError("unsupported expression", getattr(node, "lineno", None))
+
+    rules = False  # True while evaluating a rule of tensor_functions (list literals)
+
+    def _binary(self, node: ast.BinOp) -> torch.Tensor:
+        left = self.evaluate(node.left)
+        op = BINARY_OPERATIONS[BINARY_BY_AST[type(node.op).__name__]]
+        texts = (ast.unparse(node.left), ast.unparse(node.right))
+        number = parse_number(node.right)
+        if number is not None and parse_number(node.left) is None and op.name != "matmul":
+            # As PyTorch runs ``x ** 2`` or ``b + 1``: the number stays a Python number
+            # (PowBackward0, not PowBackward1 as for a tensor exponent).
+            return self.call(op.torch_function, node, left, number,
+                             stand_in=self.constant(number, node.right))
+        right = self.evaluate(node.right)
+        with self.paused():
+            if op.name == "matmul":
+                check_matmul(left, right, texts, node)
+            else:
+                check_element_wise(op.symbol, left, right, texts, node)
+        return self.call(op.torch_function, node, left, right)
+
+    def _function(self, node: ast.Call) -> torch.Tensor:
+        name = node.func.id
+        op: Operation = FUNCTIONS.get(name) or LABEL_FUNCTIONS[name]
+        args: list = []
+        for kind, argument in zip(op.arguments, node.args, strict=False):
+            if kind == TENSOR:
+                args.append(self.evaluate(argument))
+            elif kind == LABELS:
+                args.append(self._labels(argument))
+            else:
+                args.append(int(parse_number(argument)))
+        texts = [ast.unparse(a) for a in node.args]
+        if name in FUNCTIONS:
+            with self.paused():
+                check_function(name, args, texts, node)
+        if op.arguments[1:2] == (DIM,) and len(args) == 2 and args[0].dim() == 0:
+            args[1] = max(min(args[1], 0), -1)  # torch allows dim 0 or -1 on a number
+        return self.call(op.torch_function, node, *args)
+
+    def _labels(self, node: ast.expr) -> torch.Tensor:
+        """Class labels as a long tensor, recorded with where they came from."""
+        with self.paused():  # reading labels is not an operation of the program
+            if isinstance(node, ast.Name):
+                labels = labels_tensor(self.scope[node.id], node.id, node)
+                self.recording.labels.append((labels, node.id))
+            else:
+                labels = labels_tensor(torch.tensor(literal_value(node), dtype=DTYPE),
+                                       ast.unparse(node), node)
+                self.recording.labels.append((labels, node))
+        return labels
+
+    @contextmanager
+    def paused(self):
+        """Torch calls made inside are not operations of the program (checks, labels)."""
+        self.recorder.paused = True
+        try:
+            yield
+        finally:
+            self.recorder.paused = False
 
 
 def _shape_error(exc: RuntimeError, node: ast.expr) -> ProgramError:
@@ -171,14 +241,17 @@ def _check_node_count(recording: ForwardRecording, line: int) -> None:
                            "(values, numbers and operations): make it shorter", line)
 
 
-def evaluate_expression(text: str, variables: Mapping[str, Value]) -> Value:
+def evaluate_expression(text: str, variables: Mapping[str, Value], rules: bool = False) -> Value:
     """Evaluate an expression in program syntax over ``variables``, without autograd.
 
-    Used for closed-form formulas that a lesson shows beside autograd's result.
+    Used for closed-form formulas that a lesson shows beside autograd's result;
+    ``rules``: a rule of :mod:`tensor_functions` (its functions and list literals).
     """
-    expression = parse_expression(text, set(variables))
+    expression = parse_expression(text, set(variables), rules=rules)
     leaves = {name: make_leaf(value, False) for name, value in variables.items()}
     recording = ForwardRecording(leaves=leaves)
     with _CallRecorder(recording) as recorder:
-        result = _Evaluator(recording, recorder).evaluate(expression)
+        evaluator = _Evaluator(recording, recorder)
+        evaluator.rules = rules
+        result = evaluator.evaluate(expression)
     return plain(result)

@@ -8,35 +8,14 @@ check that these labels agree with it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from gui_backprop.core.formatting import exact_operand, format_operand
 
 # torch itself loads on the first call: the parser and the lesson list need only names
 from gui_backprop.core.lazy_torch import torch
+from gui_backprop.core.operation import DIM, TENSOR, Operation, make_operation
+from gui_backprop.core.tensor_functions import MATMUL, TENSOR_FUNCTIONS
 
-
-@dataclass(frozen=True)
-class Operation:
-    """An operation: its torch function, its symbol and its derivative labels.
-
-    ``derivatives[k]`` is the derivative with respect to operand ``k`` written in
-    program syntax over the placeholders ``{a}``, ``{b}`` (operands), ``{out}`` (the
-    result) and ``{n}`` (the number of elements of ``{a}``); ``shown[k]``, where set,
-    is a friendlier text for the learner.
-    """
-
-    name: str
-    torch_function: Callable[..., torch.Tensor]
-    describe: str
-    derivatives: tuple[str, ...]
-    shown: tuple[str | None, ...] = ()
-    symbol: str | None = None
-
-
-def _op(name, fn, describe, *derivatives, shown=(), symbol=None) -> Operation:
-    return Operation(name, fn, describe, tuple(derivatives), tuple(shown), symbol)
+_op = make_operation
 
 
 BINARY_OPERATIONS: dict[str, Operation] = {
@@ -62,14 +41,25 @@ FUNCTIONS: dict[str, Operation] = {
     "sigmoid": _op("sigmoid", torch.sigmoid, "sigmoid", "sigmoid({a}) * (1 - sigmoid({a}))"),
     "relu": _op("relu", torch.relu, "rectified linear unit", "relu({a}) / {a}",
                 shown=("1 where {a} > 0, else 0",)),
-    "mean": _op("mean", torch.mean, "mean of the elements", "1 / {n}"),
-    "sum": _op("sum", torch.sum, "sum of the elements", "1"),
+    "mean": _op("mean", torch.mean, "mean of the elements", "1 / {n}",
+                arguments=(TENSOR, DIM), required=1),
+    "sum": _op("sum", torch.sum, "sum of the elements", "1", arguments=(TENSOR, DIM),
+               required=1),
+    **TENSOR_FUNCTIONS,
 }
+"""Every function a program may call, by the name the program writes."""
 
-OPERATIONS: dict[str, Operation] = {**BINARY_OPERATIONS, "neg": NEGATION, **FUNCTIONS}
+BINARY_OPERATIONS["matmul"] = MATMUL
+
+OPERATIONS: dict[str, Operation] = {
+    **BINARY_OPERATIONS, "neg": NEGATION, **{op.name: op for op in FUNCTIONS.values()}}
 """Every operation by the name torch reports for it."""
 
-BINARY_BY_AST = {"Add": "add", "Sub": "sub", "Mult": "mul", "Div": "div", "Pow": "pow"}
+BINARY_BY_AST = {"Add": "add", "Sub": "sub", "Mult": "mul", "Div": "div", "Pow": "pow",
+                 "MatMult": "matmul"}
+
+__all__ = ["BINARY_BY_AST", "BINARY_OPERATIONS", "FUNCTIONS", "NEGATION", "OPERATIONS",
+           "Operation", "derivative_expression", "derivative_shown"]
 
 
 def derivative_expression(op: Operation, position: int, operands: list[str], n: int,

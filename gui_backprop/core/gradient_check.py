@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from gui_backprop.core.forward import make_leaf, plain, run_forward
 from gui_backprop.core.graph import Trace
 from gui_backprop.core.program import Program
-from gui_backprop.core.values import Value
+from gui_backprop.core.values import Value, elements, reshape_elements, value_shape
 
 RELATIVE_STEP = 1e-6
 RELATIVE_TOLERANCE = 1e-5
@@ -60,11 +60,11 @@ class GradientCheck:
 
 
 def _elements(value: Value) -> tuple[float, ...]:
-    return value if isinstance(value, tuple) else (value,)
+    return elements(value)
 
 
-def _shaped(elements: list[float], like: Value) -> Value:
-    return tuple(elements) if isinstance(like, tuple) else elements[0]
+def _shaped(numbers: list[float], like: Value) -> Value:
+    return reshape_elements(numbers, value_shape(like))
 
 
 def evaluate_output(program: Program, values: Mapping[str, Value], output: str) -> float:

@@ -11,7 +11,7 @@ from enum import StrEnum
 from functools import cached_property
 
 from gui_backprop.core.program import Program
-from gui_backprop.core.values import Value
+from gui_backprop.core.values import Value, value_shape
 
 
 class NodeKind(StrEnum):
@@ -30,6 +30,8 @@ class Node:
     autograd does not track the node). For a leaf, ``grad_attr`` is its ``.grad``
     after the backward pass, which also holds what earlier passes left there.
     ``note`` and ``grad_note`` say why the value or the gradient is nan or infinite.
+    ``dim`` is the dimension a ``sum(x, dim)`` or ``mean(x, dim)`` reduced over (as the
+    program wrote it; ``None`` for a full reduction and every other operation).
     """
 
     id: int
@@ -48,11 +50,17 @@ class Node:
     grad_attr: Value | None = None
     note: str | None = None
     grad_note: str | None = None
+    dim: int | None = None
 
     @property
     def is_vector(self) -> bool:
-        """True when the value has more than a single number."""
+        """True when the value has more than a single number (a vector or a matrix)."""
         return isinstance(self.value, tuple)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The value's shape: ``()``, ``(n,)`` or ``(rows, columns)``."""
+        return value_shape(self.value)
 
 
 @dataclass(frozen=True)
@@ -65,6 +73,15 @@ class Edge:
     captured by a hook on the target's ``grad_fn`` node. ``derivative`` is the
     symbolic label in program syntax (checked against autograd by the tests) and
     ``derivative_shown`` the same for a learner's eyes.
+
+    A ``vector_jacobian`` edge enters an operation that is not element-wise (``@``,
+    ``transpose``, ``softmax``, ``log_softmax``, ``cross_entropy``, ``bce``): its
+    ``local_grad`` is the vector-Jacobian product the operation's ``grad_fn`` returned
+    (equal to ``contribution``, the operand's shape; ``None`` when the output does not
+    depend on the operation), ``derivative`` is that product in program syntax over
+    ``upstream`` (the gradient arriving at the target) and ``derivative_shown`` is the
+    rule with shapes, ``∂L/∂y · xᵀ (2×1 · 1×3 = 2×3)``. Values may be matrices
+    (see :data:`~gui_backprop.core.values.Value`).
     """
 
     id: int
@@ -76,6 +93,7 @@ class Edge:
     derivative: str | None = None
     derivative_shown: str | None = None
     contribution: Value | None = None
+    vector_jacobian: bool = False
 
 
 @dataclass(frozen=True)

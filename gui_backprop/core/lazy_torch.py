@@ -26,7 +26,10 @@ class TorchFunction:
     def resolve(self):
         """torch's own function (torch is imported now if it was not)."""
         if self._function is None:
-            self._function = getattr(importlib.import_module("torch"), self.__name__)
+            found = importlib.import_module("torch")
+            for part in self.__name__.split("."):  # such as nn.functional.cross_entropy
+                found = getattr(found, part)
+            self._function = found
         return self._function
 
     def __call__(self, *args, **kwargs):

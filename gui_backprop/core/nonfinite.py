@@ -14,6 +14,7 @@ from gui_backprop.core.formatting import format_number
 from gui_backprop.core.formulas import derivative
 from gui_backprop.core.graph import Edge, Node, NodeKind
 from gui_backprop.core.values import Value
+from gui_backprop.core.values import elements as value_elements
 
 FLOAT64_MAX = "about 1.8e308"
 
@@ -22,7 +23,7 @@ def elements(value: Value | None) -> tuple[float, ...]:
     """The numbers of a value (none for ``None``)."""
     if value is None:
         return ()
-    return value if isinstance(value, tuple) else (value,)
+    return value_elements(value)
 
 
 def is_finite(value: Value | None) -> bool:
@@ -36,7 +37,7 @@ def _kind(x: float) -> str:
 
 def _at(value: Value, index: int) -> float:
     items = elements(value)
-    return items[index] if len(items) > 1 else items[0]
+    return items[index % len(items)]  # a broadcast operand: row-major repeats
 
 
 def _first_bad(value: Value) -> int:

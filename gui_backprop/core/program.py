@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from gui_backprop.core.errors import ProgramError, error_at
 from gui_backprop.core.functions import FUNCTIONS
+from gui_backprop.core.operation import COUNT, DIM, LABELS, Operation
+from gui_backprop.core.tensor_functions import LABEL_FUNCTIONS
 from gui_backprop.core.values import Value, literal_value, parse_number, short_text
 
 MAX_SOURCE_CHARS = 100_000
@@ -51,6 +53,20 @@ class Program:
     def leaves(self) -> dict[str, Value]:
         """Names assigned a literal number or list, with their values."""
         return {s.target: s.literal for s in self.statements if s.literal is not None}
+
+    @property
+    def label_names(self) -> frozenset[str]:
+        """Leaves used as class labels (``cross_entropy(z, y)``): never parameters."""
+        used = set()
+        for stmt in self.statements:
+            for node in ast.walk(stmt.expression):
+                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                        and node.func.id in FUNCTIONS):
+                    for kind, arg in zip(FUNCTIONS[node.func.id].arguments, node.args,
+                                         strict=False):
+                        if kind == LABELS and isinstance(arg, ast.Name):
+                            used.add(arg.id)
+        return frozenset(used)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -100,20 +116,23 @@ def check_name(name: str, node: ast.AST | None = None) -> None:
         raise error_at(f"'{name}' is reserved; choose another name", node)
 
 
-_BINARY_OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)
+_BINARY_OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.MatMult)
 
 
 class _ExpressionChecker:
     """Walks an expression and raises on anything outside the whitelist."""
 
-    def __init__(self, defined: dict[str, int]):
+    def __init__(self, defined: dict[str, int], functions: dict[str, Operation] = FUNCTIONS,
+                 lists: bool = False):
         self.defined = defined
+        self.functions = functions
+        self.lists = lists  # list literals inside an expression (rules with labels only)
 
     def check(self, node: ast.expr) -> None:
         if isinstance(node, ast.BinOp):
             if not isinstance(node.op, _BINARY_OPS):
                 raise error_at(f"the operator '{_op_symbol(node.op)}' is not supported; "
-                             "use + - * / or **", node)
+                             "use + - * / ** or @", node)
             self.check(node.left)
             self.check(node.right)
         elif isinstance(node, ast.UnaryOp):
@@ -128,6 +147,8 @@ class _ExpressionChecker:
             self._check_use(node)
         elif isinstance(node, ast.Call):
             self._check_call(node)
+        elif isinstance(node, ast.List) and self.lists and literal_value(node) is not None:
+            pass
         elif isinstance(node, ast.List):
             raise error_at("a list of numbers can only be assigned to a name on its own line, "
                          "as in x = [1, 2, 3]", node)
@@ -147,14 +168,49 @@ class _ExpressionChecker:
         if not isinstance(node.func, ast.Name):
             raise error_at("only the built-in functions can be called, as in exp(x)", node)
         name = node.func.id
-        if name not in FUNCTIONS:
+        if name not in self.functions:
             known = ", ".join(sorted(FUNCTIONS))
             raise error_at(f"unknown function '{short_text(name, 40)}'; available: {known}", node)
         if node.keywords:
             raise error_at(f"{name}() takes no keyword arguments", node)
-        if len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
-            raise error_at(f"{name}() takes exactly one argument", node)
-        self.check(node.args[0])
+        op = self.functions[name]
+        count = len(node.args)
+        if any(isinstance(a, ast.Starred) for a in node.args) or not (
+                op.required <= count <= len(op.arguments)):
+            raise error_at(f"{name}() takes {_argument_count(name, op)}", node)
+        for kind, argument in zip(op.arguments, node.args, strict=False):
+            if kind in (DIM, COUNT):
+                _check_whole_number(name, argument, kind)
+            elif kind == LABELS:
+                self._check_labels(name, argument)
+            else:
+                self.check(argument)
+
+    def _check_labels(self, name: str, node: ast.expr) -> None:
+        if isinstance(node, ast.Name):
+            self._check_use(node)
+            return
+        value = literal_value(node)
+        numbers = value if isinstance(value, tuple) else (value,)
+        if value is None or any(isinstance(v, tuple) or v != int(v) or v < 0 for v in numbers):
+            raise error_at(f"{name}(): the class labels must be a whole number such as 2, a "
+                           "list such as [0, 2], or the name of a value holding them", node)
+
+
+def _argument_count(name: str, op: Operation) -> str:
+    counts = {1: "one argument", 2: "two arguments"}
+    if op.required == len(op.arguments):
+        return "exactly " + counts[op.required]
+    return f"one argument or two, as in {name}(x) or {name}(x, 0) (0: down each column)"
+
+
+def _check_whole_number(name: str, node: ast.expr, kind: str) -> None:
+    number = parse_number(node)
+    literal = node.operand if isinstance(node, ast.UnaryOp) else node
+    if number is None or not isinstance(getattr(literal, "value", None), int):
+        what = "the dimension" if kind == DIM else "the count"
+        raise error_at(f"{name}(): {what} must be a whole number written out, as in "
+                       f"{name}(x, 0)", node)
 
 
 def _op_symbol(op: ast.AST) -> str:
@@ -292,8 +348,10 @@ def parse_program(source: str) -> Program:
     return Program(source, tuple(statements))
 
 
-def parse_expression(text: str, names: set[str] | dict) -> ast.expr:
-    """Parse and check one expression over ``names`` (such as a gradient formula)."""
+def parse_expression(text: str, names: set[str] | dict, rules: bool = False) -> ast.expr:
+    """Parse and check one expression over ``names`` (such as a gradient formula);
+    ``rules``: also the functions and list literals of the tensor rules
+    (:data:`~gui_backprop.core.tensor_functions.LABEL_FUNCTIONS`)."""
     if len(text) > MAX_SOURCE_CHARS:
         raise ProgramError("this expression is too long")
     _check_nesting(text)
@@ -304,5 +362,6 @@ def parse_expression(text: str, names: set[str] | dict) -> ast.expr:
                            getattr(exc, "lineno", None)) from None
     _check_size(tree.body)
     if literal_value(tree.body, limit=None) is None:  # a constant of any size is fine here
-        _ExpressionChecker({name: 0 for name in names}).check(tree.body)
+        functions = {**FUNCTIONS, **LABEL_FUNCTIONS} if rules else FUNCTIONS
+        _ExpressionChecker({name: 0 for name in names}, functions, rules).check(tree.body)
     return tree.body

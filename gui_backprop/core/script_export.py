@@ -8,12 +8,18 @@ update under ``torch.no_grad()`` and ``zero_()``, printing the numbers the app s
 
 from __future__ import annotations
 
-import ast
-
-from gui_backprop.core.functions import FUNCTIONS
 from gui_backprop.core.graph import Trace
+from gui_backprop.core.torch_source import (
+    FUNCTIONAL_IMPORT,
+    leaf_line,
+    torch_expression,
+    uses_functional,
+)
+from gui_backprop.core.torch_source import literal as literal_text
 from gui_backprop.core.training_program import CompiledProgram
 from gui_backprop.core.values import Value
+
+__all__ = ["export_script", "export_training_script", "literal_text", "torch_expression"]
 
 HEADER = '''"""{title}
 
@@ -28,33 +34,17 @@ torch.set_default_dtype(torch.float64)
 '''
 
 
-class _TorchNames(ast.NodeTransformer):
-    """``exp(x)`` -> ``torch.exp(x)`` for the whitelisted functions."""
-
-    def visit_Call(self, node: ast.Call) -> ast.AST:
-        self.generic_visit(node)
-        if isinstance(node.func, ast.Name) and node.func.id in FUNCTIONS:
-            node.func = ast.Attribute(ast.Name("torch", ast.Load()), node.func.id, ast.Load())
-        return node
-
-
-def torch_expression(expression: ast.expr) -> str:
-    """A checked program expression as PyTorch code: ``exp(x)`` -> ``torch.exp(x)``."""
-    tree = ast.parse(ast.unparse(expression), mode="eval")
-    return ast.unparse(_TorchNames().visit(tree).body)
-
-
 def _free(name: str, taken: set[str]) -> str:
     while name in taken:
         name += "_"
     return name
 
 
-def literal_text(value: Value) -> str:
-    """A value as Python source: ``1.0`` or ``[1.0, 2.0]``."""
-    if isinstance(value, tuple):
-        return "[" + ", ".join(repr(float(v)) for v in value) + "]"
-    return repr(float(value))
+def _functional(header: str, program) -> str:
+    """``header`` with ``import torch.nn.functional as F`` where the program needs it."""
+    if uses_functional(program):
+        return header.replace("import torch\n", f"import torch\n{FUNCTIONAL_IMPORT}\n", 1)
+    return header
 
 
 def _show(name: str, vector: bool = False) -> str:
@@ -73,11 +63,11 @@ def export_script(trace: Trace, title: str = "A program traced by Backprop Lab",
     def vec(name: str) -> bool:
         return isinstance(trace.values[name], tuple)
 
-    lines = [HEADER.format(title=title.replace('"""', "'''"), filename=filename)]
+    lines = [_functional(HEADER.format(title=title.replace('"""', "'''"), filename=filename),
+                         program)]
     lines.append("# the leaves: parameters have requires_grad=True")
     for name, value in trace.values.items():
-        grad = ", requires_grad=True" if name in trace.parameters else ""
-        lines.append(f"{name} = torch.tensor({literal_text(value)}{grad})")
+        lines.append(leaf_line(program, name, value, name in trace.parameters))
     lines.append(f"{rate_var} = {trace.learning_rate!r}")
     lines.append("")
     zero_grad = trace.iterations[0].zero_grad
@@ -160,15 +150,16 @@ def export_training_script(program, values: dict[str, Value], parameters: tuple[
     batched = batch_size is not None and data_names is not None \
         and batch_size < len(values[data_names[1]])
     every = max(1, epochs // 10)
-    lines = [TRAINING_HEADER.format(title=title.replace('"""', "'''"), filename=filename,
-                                    epochs=epochs, rate=learning_rate, every=every)]
+    lines = [_functional(TRAINING_HEADER.format(
+        title=title.replace('"""', "'''"), filename=filename, epochs=epochs,
+        rate=learning_rate, every=every), program)]
     lines.append("# the data and the starting values: parameters have requires_grad=True")
     whole = {}
     if batched:
         whole = {name: _free(f"{name}_all", taken) for name in data_names}
     for name, value in values.items():
-        grad = ", requires_grad=True" if name in parameters else ""
-        lines.append(f"{whole.get(name, name)} = torch.tensor({literal_text(value)}{grad})")
+        line = leaf_line(program, name, value, name in parameters)
+        lines.append(whole.get(name, name) + line[len(name):])  # data: all the points
     lines.append(f"{rate_var} = {learning_rate!r}")
     lines.append(f"{epochs_var} = {epochs!r}")
     if rule != "manual":

@@ -26,7 +26,12 @@ from gui_backprop.core.question_scores import (
 from gui_backprop.core.regular_file import UnreadableFile, read_regular_file
 from gui_backprop.core.tracer import resolve_parameters, resolve_values
 from gui_backprop.core.training_data import LearnerPoints
-from gui_backprop.core.values import check_learning_rate, check_number, short_text
+from gui_backprop.core.values import (
+    as_nested_lists,
+    check_learning_rate,
+    check_number,
+    short_text,
+)
 
 FORMAT = "backprop-lab-session"
 VERSION = 2  # 2: the other lessons' work ("workspace"); version 1 files still open
@@ -80,7 +85,7 @@ class Session:
         data = {"format": FORMAT, "version": VERSION, **asdict(self)}
         data["parameters"] = list(self.parameters)
         data["loss_history"] = [v if math.isfinite(v) else None for v in self.loss_history]
-        data["values"] = {k: list(v) if isinstance(v, tuple) else v
+        data["values"] = {k: as_nested_lists(v)
                           for k, v in self.values.items()}
         data["workspace"] = {lesson: {**asdict(work), "parameters": list(work.parameters)}
                              for lesson, work in self.workspace.items()}

@@ -9,6 +9,8 @@ from gui_backprop.core.formatting import format_value
 from gui_backprop.core.functions import OPERATIONS
 from gui_backprop.core.graph import Edge, Iteration, Node, NodeKind, ParameterUpdate, Trace
 from gui_backprop.core.nonfinite import is_finite
+from gui_backprop.core.tensor_functions import shape_check
+from gui_backprop.core.values import elements, is_matrix, shape_text
 
 
 @dataclass(frozen=True)
@@ -72,10 +74,15 @@ def forward_text(it: Iteration, node: Node) -> StepText:
 
 
 def edge_label(it: Iteration, edge: Edge) -> str:
-    """The text an edge shows once revealed, such as ``∂y_pred/∂w = x = 1.0``."""
+    """The text an edge shows once revealed, such as ``∂y_pred/∂w = x = 1.0`` (for an
+    operation that is not element-wise, the rule with shapes: ``∂L/∂W = ∂L/∂y · xᵀ (2×1 ·
+    1×3 = 2×3) = [[...]]``)."""
     if not edge.tracked:
         return ""
     target, source = it.nodes[edge.target], it.nodes[edge.source]
+    if edge.vector_jacobian:
+        d = f.derivative(it.nodes[it.output].label, source.label)
+        return f"{d.text} = {edge.derivative_shown} = {format_value(edge.local_grad)}"
     d = f.derivative(target.name or target.expression, source.label)
     return f"{d.text} = {edge.derivative_shown} = {format_value(edge.local_grad)}"
 
@@ -83,6 +90,8 @@ def edge_label(it: Iteration, edge: Edge) -> str:
 def local_text(it: Iteration, edge: Edge) -> StepText:
     """Local-gradient step: how the operation's output changes with one input."""
     target, source = it.nodes[edge.target], it.nodes[edge.source]
+    if edge.vector_jacobian:
+        return _vector_jacobian_text(it, edge)
     of = target.name or target.expression
     d = f.derivative(of, source.label)
     value = f.number(edge.local_grad)
@@ -90,9 +99,50 @@ def local_text(it: Iteration, edge: Edge) -> StepText:
     formula = f.equals(d, rhs, value)
     sentence = (f"How much {of} changes when {source.label} changes a little, the other inputs "
                 f"held fixed: {d.text} = {rhs.text}, which is {value.text} here.")
-    if isinstance(edge.local_grad, tuple):
+    if is_matrix(edge.local_grad):
+        sentence += " One number per element of the matrix."
+    elif isinstance(edge.local_grad, tuple):
         sentence += " One number per element of the vector."
     return StepText(f"Local gradient {d.text}", sentence, formula)
+
+
+def rule_latex(rule: str) -> str:
+    """A rule with shapes (``∂L/∂y · xᵀ (2×1 · 1×3 = 2×3)``) for mathtext."""
+    for plain, latex in (("∂", r"\partial "), ("ᵀ", "^{T}"), ("⊙", r"\odot "),
+                         ("Σ", r"\Sigma "), ("·", r"\cdot "), ("×", r"\times "),
+                         ("−", "-"), ("→", r"\rightarrow "), ("_", r"\_")):
+        rule = rule.replace(plain, latex)
+    return rule
+
+
+def _vector_jacobian_text(it: Iteration, edge: Edge) -> StepText:
+    target, source = it.nodes[edge.target], it.nodes[edge.source]
+    out = it.nodes[it.output]
+    d = f.derivative(out.label, source.label)
+    rule = f.raw(edge.derivative_shown or "", rule_latex(edge.derivative_shown or ""))
+    value = f.number(edge.local_grad)
+    op = OPERATIONS[target.op]
+    sentence = (f"{op.describe.capitalize()} is not element by element, so there is no "
+                f"single local derivative per element. What {target.label} sends back to "
+                f"{source.label} is the gradient arriving at {target.label} carried through "
+                f"the operation (the vector-Jacobian product that {target.grad_fn} computes): "
+                f"{d.text} = {rule.text}, which is {value.text} here, "
+                f"{shape_text(source.shape)} like {source.label}.")
+    check = _shape_check(it, edge)
+    if check:
+        sentence += " " + check
+    if edge.local_grad is None:
+        sentence = (f"{target.label} does not lead to {out.label}, so nothing comes back "
+                    f"through it to {source.label}.")
+    return StepText(f"What {target.label} sends to {source.label}", sentence,
+                    f.equals(d, rule, value))
+
+
+def _shape_check(it: Iteration, edge: Edge) -> str | None:
+    target = it.nodes[edge.target]
+    operands = [it.nodes[e.source] for e in it.inputs_of(edge.target)]
+    return shape_check(target.op, edge.position, [o.label for o in operands],
+                       [o.shape for o in operands], target.shape)
 
 
 def backward_text(it: Iteration, node: Node, trace: Trace) -> StepText:
@@ -106,8 +156,17 @@ def backward_text(it: Iteration, node: Node, trace: Trace) -> StepText:
         return StepText(f"Backward: start at {out.label}", sentence, formula)
     uses = [e for e in it.uses_of(node.id) if e.tracked and e.contribution is not None]
     symbolic, numeric, paths = [], [], []
+    checks = []
     for edge in uses:
         target = it.nodes[edge.target]
+        if edge.vector_jacobian:
+            rule = edge.derivative_shown or ""
+            symbolic.append(f.raw(rule, rule_latex(rule)))
+            numeric.append(f.number(edge.contribution, parens=True))
+            paths.append(f"through {target.label}: {rule} = "
+                         f"{_v(edge.contribution, parens=False)}")
+            checks.append(_shape_check(it, edge))
+            continue
         upstream = f.derivative(out.label, target.label)
         local = f.derivative(target.name or target.expression, node.label)
         summed = not isinstance(node.value, tuple) and isinstance(target.value, tuple)
@@ -129,13 +188,18 @@ def backward_text(it: Iteration, node: Node, trace: Trace) -> StepText:
         formula = f.Formula(f"{formula.text};  ", formula.latex + r",\quad ") + f.equals(
             stored, f.plus([f.number(before), f.number(node.grad, parens=True)]),
             f.number(node.grad_attr))
-    if len(uses) == 1:
+    if len(uses) == 1 and uses[0].vector_jacobian:
+        sentence = (f"Chain rule through {it.nodes[uses[0].target].label}, which is not element "
+                    f"by element: the gradient arriving there, carried back through the "
+                    f"operation: {paths[0].split(': ', 1)[1]}.")
+    elif len(uses) == 1:
         sentence = (f"Chain rule: multiply the gradient arriving from "
                     f"{it.nodes[uses[0].target].label} (upstream) by the local gradient: "
                     f"{paths[0].split(': ', 1)[1]}.")
     else:
         sentence = (f"{node.label} is used in {len(uses)} places, so the gradients of all paths "
                     f"add up: " + "; ".join(paths) + f". Together: {result.text}.")
+    sentence += "".join(f" {check}" for check in checks if check)
     if node.kind is NodeKind.LEAF:
         sentence += _leaf_note(it, node)
     if node.grad_note:
@@ -158,7 +222,7 @@ def _leaf_note(it: Iteration, node: Node) -> str:
 
 
 def _elements(value) -> tuple[float, ...]:
-    return value if isinstance(value, tuple) else (value,)
+    return elements(value)
 
 
 def update_text(update: ParameterUpdate, learning_rate: float) -> StepText:

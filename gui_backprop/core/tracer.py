@@ -24,6 +24,7 @@ from gui_backprop.core.values import (
     Value,
     check_learning_rate,
     check_value,
+    elements,
     short_text,
 )
 
@@ -51,10 +52,14 @@ def program_name(name: object) -> object:
 def resolve_parameters(program: Program, parameters: Iterable[str] | None) -> tuple[str, ...]:
     """The leaves that require grad: those named, or every leaf by default."""
     leaves = program.leaves
+    labels = program.label_names
     if parameters is None:
-        return tuple(leaves)
+        return tuple(name for name in leaves if name not in labels)
     chosen = tuple(dict.fromkeys(program_name(name) for name in parameters))
     for name in chosen:
+        if name in labels:
+            raise ProgramError(f"'{name}' holds class labels (whole numbers for "
+                               "cross_entropy), which cannot be a parameter")
         if name not in leaves:
             raise ProgramError(f"'{short_text(str(name))}' cannot be a parameter: only values "
                                f"assigned a number can (here: {', '.join(leaves)})")
@@ -115,7 +120,7 @@ def _run_iteration(index, program, leaves, params, rate, output_name, zero_grad,
     grad_before = {p: plain(leaves[p].grad) for p in params}
     recording = run_forward(program, leaves)
     output = _check_output(program, recording, output_name)
-    builder = GraphBuilder(program, recording, params)
+    builder = GraphBuilder(program, recording, params, output_name)
     builder.compute_local_gradients()
     leaf_grads: dict[str, torch.Tensor] = {}
     handles = [
@@ -140,8 +145,7 @@ def _run_iteration(index, program, leaves, params, rate, output_name, zero_grad,
 
 def _holds_gradient(grad: Value | None) -> bool:
     """True when a stored ``.grad`` is not empty: the next backward pass adds to it."""
-    return grad is not None and any(v != 0 for v in (grad if isinstance(grad, tuple)
-                                                     else (grad,)))
+    return grad is not None and any(v != 0 for v in elements(grad))
 
 
 def _update(leaves, params, rate, zero_grad, notes, accumulated):

@@ -21,8 +21,9 @@ from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.forward import DTYPE
 from gui_backprop.core.functions import BINARY_BY_AST, BINARY_OPERATIONS, FUNCTIONS, NEGATION
 from gui_backprop.core.lazy_torch import real
+from gui_backprop.core.operation import DIM, LABELS
 from gui_backprop.core.program import Program
-from gui_backprop.core.values import parse_number
+from gui_backprop.core.values import literal_value, parse_number
 
 Scope = dict[str, torch.Tensor]
 Evaluator = Callable[[Scope], torch.Tensor]
@@ -58,10 +59,28 @@ def _compile(node: ast.expr) -> Evaluator:
         negate = real(NEGATION.torch_function)
         return lambda scope: negate(operand(scope))
     if isinstance(node, ast.Call):
-        function = real(FUNCTIONS[node.func.id].torch_function)
+        op = FUNCTIONS[node.func.id]
+        function = real(op.torch_function)
         argument = _compile(node.args[0])
-        return lambda scope: function(argument(scope))
+        if len(node.args) == 1:
+            return lambda scope: function(argument(scope))
+        extra = _extra_argument(op.arguments[1], node.args[1])
+        return lambda scope: function(argument(scope), extra(scope))
     raise ProgramError("unsupported expression", getattr(node, "lineno", None))
+
+
+def _extra_argument(kind: str, node: ast.expr) -> Evaluator:
+    """The second argument of a call: a dimension, class labels (dtype long) or a tensor."""
+    if kind == DIM:
+        dim = int(parse_number(node))
+        return lambda scope: dim
+    if kind == LABELS:
+        if isinstance(node, ast.Name):
+            name = node.id
+            return lambda scope: scope[name].detach().long()
+        labels = torch.tensor(literal_value(node), dtype=DTYPE).long()
+        return lambda scope: labels
+    return _compile(node)
 
 
 def _names_used(node: ast.expr) -> set[str]:

@@ -266,3 +266,6 @@ def quotient_with_some_parameters(x, w, b):
 @case("x = 1.3\ny = x ** 0.1234567 * 7.6543215 - 0.0000123456789 / x")
 def constants_with_many_digits(x):
     return {"y": x**0.1234567 * 7.6543215 - 0.0000123456789 / x}
+
+
+from tests.core import autograd_tensor_cases  # noqa: E402, F401  (registers the tensor cases)

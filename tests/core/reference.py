@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 import torch
+import torch.nn.functional as F
 from torch.overrides import TorchFunctionMode
 
 from tests.core.autograd_cases import Case
@@ -33,9 +34,16 @@ OPERATIONS = {
     "tanh": torch.tanh,
     "sigmoid": torch.sigmoid,
     "relu": torch.relu,
-    "mean": torch.mean,
-    "sum": torch.sum,
+    "mean": lambda a, dim=None: torch.mean(a) if dim is None else torch.mean(a, dim),
+    "sum": lambda a, dim=None: torch.sum(a) if dim is None else torch.sum(a, dim),
+    "matmul": lambda a, b: a @ b,
+    "transpose": lambda a: a.T,
+    "softmax": lambda a: F.softmax(a, dim=-1),
+    "log_softmax": lambda a: F.log_softmax(a, dim=-1),
+    "cross_entropy": lambda a, labels: F.cross_entropy(a, labels.long()),
+    "binary_cross_entropy": F.binary_cross_entropy,
 }
+REDUCTIONS = {"sum", "mean"}
 """Each operation a program may use, written out independently of the core's table."""
 
 
@@ -87,7 +95,8 @@ def as_tensor(value) -> torch.Tensor:
 
 
 def assert_same(actual, expected: torch.Tensor | None, what: str, rel: float = 1e-12) -> None:
-    """A trace value equals a reference tensor (both ``None``, or equal in shape and value)."""
+    """A trace value equals a reference tensor (both ``None``, or equal in shape and value:
+    a vector is a tuple, a matrix a tuple of row tuples)."""
     if expected is None:
         assert actual is None, f"{what}: expected no gradient, got {actual}"
         return
@@ -95,35 +104,53 @@ def assert_same(actual, expected: torch.Tensor | None, what: str, rel: float = 1
     expected_plain = expected.detach().tolist()
     if isinstance(expected_plain, list):
         assert isinstance(actual, tuple), f"{what}: expected a vector, got {actual}"
+        if expected.dim() == 2:
+            assert all(isinstance(row, tuple) for row in actual), f"{what}: expected rows"
+            assert [len(row) for row in actual] == [len(r) for r in expected_plain], what
+            actual = [x for row in actual for x in row]
+            expected_plain = [x for row in expected_plain for x in row]
+        else:
+            assert not any(isinstance(x, tuple) for x in actual), f"{what}: expected a vector"
         assert list(actual) == pytest.approx(expected_plain, rel=rel, abs=1e-14, nan_ok=True), what
     else:
         assert isinstance(actual, float), f"{what}: expected a number, got {actual}"
         assert actual == pytest.approx(expected_plain, rel=rel, abs=1e-14, nan_ok=True), what
 
 
-def local_jacobian(op: str, operands: list[torch.Tensor], position: int) -> torch.Tensor:
+def apply(op: str, operands: list[torch.Tensor], dim: int | None = None) -> torch.Tensor:
+    """One operation on ``operands`` (``dim``: a reduction over one dimension)."""
+    if dim is not None:
+        return OPERATIONS[op](*operands, dim=dim)
+    return OPERATIONS[op](*operands)
+
+
+def local_jacobian(op: str, operands: list[torch.Tensor], position: int,
+                   dim: int | None = None) -> torch.Tensor:
     """The Jacobian of one operation's output with respect to operand ``position``."""
-    function = OPERATIONS[op]
 
     def of_one_operand(operand):
         inputs = list(operands)
         inputs[position] = operand
-        return function(*inputs)
+        return apply(op, inputs, dim)
 
     return torch.autograd.functional.jacobian(of_one_operand, operands[position])
 
 
-def jacobian_as_local_gradient(jacobian: torch.Tensor, output_shape, operand_shape):
-    """The Jacobian as a trace reports it: diagonal, row, column or a single number."""
+def jacobian_as_local_gradient(jacobian: torch.Tensor, output_shape, operand_shape,
+                               reduction: bool = False):
+    """The Jacobian as a trace reports an element-wise operation's or a reduction's local
+    gradient: the diagonal; for a reduction, what each element adds (the sum over the
+    outputs); for a broadcast operand, one derivative per output element."""
     out_n, in_n = _numel(output_shape), _numel(operand_shape)
     matrix = jacobian.reshape(out_n, in_n)
-    if out_n > 1 and in_n > 1:
+    if reduction or out_n == 1:
+        return matrix.sum(0).reshape(operand_shape)
+    if tuple(output_shape) == tuple(operand_shape):
         off_diagonal = matrix - torch.diag(torch.diagonal(matrix))
         assert torch.count_nonzero(off_diagonal) == 0, "expected an element-wise operation"
-        return torch.diagonal(matrix).clone()
-    if in_n == 1 and len(output_shape) > 0 and (out_n > 1 or len(operand_shape) == 0):
-        return matrix.reshape(-1)  # a broadcast single number: the Jacobian's column
-    return matrix.reshape(operand_shape)
+        return torch.diagonal(matrix).clone().reshape(operand_shape)
+    assert torch.all(torch.count_nonzero(matrix, dim=1) <= 1), "expected a broadcast operand"
+    return matrix.sum(1).reshape(output_shape)  # each output element uses one operand element
 
 
 def vector_jacobian_product(upstream: torch.Tensor, jacobian: torch.Tensor,

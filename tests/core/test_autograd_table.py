@@ -8,21 +8,26 @@ import torch
 from gui_backprop.core.functions import OPERATIONS as CORE_OPERATIONS
 from gui_backprop.core.graph import NodeKind
 from gui_backprop.core.tracer import trace_program
+from gui_backprop.core.values import value_shape
 from tests.core.autograd_cases import CASES, Case
-from tests.core.reference import OPERATIONS, as_tensor, assert_same, run_reference
+from tests.core.reference import OPERATIONS, apply, as_tensor, assert_same, run_reference
 
 ITERATIONS = 3
 LEARNING_RATE = 0.05
 
 
-def test_the_table_covers_every_operation_on_scalars_and_vectors():
-    assert len(CASES) >= 25
+def test_the_table_covers_every_operation_on_scalars_vectors_and_matrices():
+    assert len(CASES) >= 25 + 20
     assert len({c.name for c in CASES}) == len(CASES)
     used = {node.op for c in CASES for node in trace_program(c.source, parameters=c.parameters)
             .first.nodes if node.op}
     assert used == set(CORE_OPERATIONS) == set(OPERATIONS)
-    kinds = {isinstance(v, tuple) for c in CASES for v in trace_program(c.source).values.values()}
-    assert kinds == {True, False}
+    kinds = {len(value_shape(v)) for c in CASES for v in trace_program(c.source).values.values()}
+    assert kinds == {0, 1, 2}
+    grad_fns = {node.grad_fn for c in CASES for node in trace_program(c.source).first.nodes}
+    assert {"MmBackward0", "MvBackward0", "DotBackward0", "TransposeBackward0",
+            "SoftmaxBackward0", "LogSoftmaxBackward0", "NllLossBackward0",
+            "BinaryCrossEntropyBackward0", "SumBackward1", "MeanBackward1"} <= grad_fns
 
 
 @pytest.mark.parametrize("case", CASES, ids=repr)
@@ -76,7 +81,7 @@ def test_every_operation_node_recomputes_from_its_inputs(case: Case):
         assert all(s.id < node.id for s in sources), "nodes are in topological order"
         for edge, source in zip(inputs, sources, strict=True):
             assert edge.tracked == source.requires_grad
-        result = OPERATIONS[node.op](*(as_tensor(s.value) for s in sources))
+        result = apply(node.op, [as_tensor(s.value) for s in sources], node.dim)
         assert_same(node.value, result, f"value of {node.expression}")
     constants = [n for n in it.nodes if n.kind is NodeKind.CONSTANT]
     assert all(not n.requires_grad and n.grad is None and it.uses_of(n.id) for n in constants)

@@ -134,7 +134,7 @@ BAD = [
     ([VECTOR, "--output", "q"], "'q'", "not assigned"),
     (["x = [1.0, 2.0]\ny = x * 2"], "line 2", "single number"),
     (["x = [1.0, 2.0]\nw = [1.0]\nv = [3.0, 4.0, 5.0]\ny = sum(x * v)"], "line 4, column 9",
-     "different lengths"),
+     "x has 2 elements but v has 3"),
     (["--lesson", "no-such-lesson"], "no lesson named", "chain-rule"),
     (["--lesson", "3", VECTOR], "either a program or --lesson", ""),
     ([], "give a program", ""),

@@ -9,9 +9,11 @@ import pytest
 
 from gui_backprop.core.forward import evaluate_expression
 from gui_backprop.core.graph import Iteration, NodeKind
+from gui_backprop.core.tensor_functions import UPSTREAM
 from gui_backprop.core.tracer import trace_program
 from tests.core.autograd_cases import CASES, Case
 from tests.core.reference import (
+    REDUCTIONS,
     as_tensor,
     assert_same,
     jacobian_as_local_gradient,
@@ -38,9 +40,16 @@ def test_local_gradients_equal_the_jacobian_of_each_operation(case: Case):
         tracked += 1
         target = it.nodes[edge.target]
         operands = _operands(it, edge.target)
-        jacobian = local_jacobian(target.op, operands, edge.position)
+        jacobian = local_jacobian(target.op, operands, edge.position, target.dim)
+        if edge.vector_jacobian:  # the product with the gradient that arrived
+            upstream = None if target.grad is None else as_tensor(target.grad)
+            expected = None if upstream is None else vector_jacobian_product(
+                upstream, jacobian, operands[edge.position].shape)
+            assert_same(edge.local_grad, expected, f"vector-Jacobian product into {target.op}")
+            continue
         expected = jacobian_as_local_gradient(jacobian, as_tensor(target.value).shape,
-                                              operands[edge.position].shape)
+                                              operands[edge.position].shape,
+                                              reduction=target.op in REDUCTIONS)
         assert_same(edge.local_grad, expected, f"d({target.expression})/d(operand "
                                                f"{edge.position})")
     assert tracked > 0
@@ -60,7 +69,8 @@ def test_contributions_are_what_each_path_carries_back(case: Case):
         upstream = ref.grad_of(tensors[edge.target])
         expected = None
         if upstream is not None:
-            jacobian = local_jacobian(it.nodes[edge.target].op, operands, edge.position)
+            target = it.nodes[edge.target]
+            jacobian = local_jacobian(target.op, operands, edge.position, target.dim)
             expected = vector_jacobian_product(upstream, jacobian, operands[edge.position].shape)
         assert_same(edge.contribution, expected, f"edge {edge.id} contribution")
 
@@ -80,9 +90,12 @@ def test_contributions_over_all_uses_add_up_to_the_gradient(case: Case):
         assert_same(node.grad, total, f"sum of the paths into {node.label}")
 
 
-def _label_value(it: Iteration, label: str):
+def _label_value(it: Iteration, label: str, upstream=None):
     variables = {n.name: n.value for n in it.nodes if n.name is not None}
-    return np.asarray(evaluate_expression(label, variables), dtype=float)
+    if upstream is not None:
+        variables[UPSTREAM] = upstream
+    return np.asarray(evaluate_expression(label, variables, rules=upstream is not None),
+                      dtype=float)
 
 
 @pytest.mark.parametrize("case", CASES, ids=repr)
@@ -92,7 +105,11 @@ def test_derivative_labels_evaluate_to_the_local_gradient(case: Case):
         target = it.nodes[edge.target]
         source = it.nodes[edge.source]
         assert edge.derivative_shown, edge
-        from_label = _label_value(it, edge.derivative)
+        if edge.vector_jacobian and target.grad is None:
+            assert edge.local_grad is None
+            continue
+        from_label = _label_value(it, edge.derivative,
+                                  target.grad if edge.vector_jacobian else None)
         autograd = np.asarray(edge.local_grad, dtype=float)
         from_label, autograd = np.broadcast_arrays(from_label, autograd)
         operand = np.broadcast_to(np.asarray(source.value, dtype=float), autograd.shape)

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 
+import numpy as np
 import pytest
 
 from gui_backprop.core.forward import evaluate_expression
@@ -118,13 +119,23 @@ MORE_PROGRAMS = {
     "numbers-on-both-sides": "x = 1.5\ny = 2 ** x + (1 - x) * 3 / x + sin(2.0) * x\n"
                              "z = -y ** 2 + 2 * x - x / 2 + x ** -1 + 1 + x",
     "vectors": "x = [1.0, 2.0]\nw = 0.5\ny = mean((w * x - 1) ** 2) + sum(exp(x * w)) / 2",
+    "matrices": "X = [[1.0, 2.0], [0.5, -1.0], [-2.0, 0.0]]\nw = [[0.1, 0.2], [-0.3, 0.4], "
+                "[0.5, -0.6]]\nlabels = [2, 0, 1]\nt = [0.5, 0.5, 1.0]\n"
+                "Z = X @ transpose(w)\nP = softmax(Z)\nv = sum(P, 1) @ mean(Z, 0)\n"
+                "y = cross_entropy(Z, labels) + cross_entropy(log_softmax(Z), [0, 1, 1])"
+                " + bce(sigmoid(mean(Z, 0)), t) + v + sum(X) / 4",
+    "neuron-and-layer": "x = [1.0, -0.5, 2.0]\nW = [[0.2, -0.4, 0.6], [0.5, 0.1, -0.3]]\n"
+                        "b = [0.0, 0.1]\nw = [1.0, -1.0]\nh = tanh(W @ x + b)\n"
+                        "p = sigmoid(w @ h)\n"
+                        "y = bce(p, 1.0) + sum(W * W) * 0.01 + sum(h @ W) * 0.1",
 }
 
 
 def _walkthroughs() -> dict[str, Walkthrough]:
     walks = {lesson.id: lesson.walkthrough() for lesson in LESSONS}
     walks.update({name: Walkthrough(trace_program(source, parameters=["x"] if "x = 1.5"
-                                                  in source else ["w"], iterations=2))
+                                                  in source else ["w"] + ["W"] * ("W =" in source),
+                                                  iterations=2))
                   for name, source in MORE_PROGRAMS.items()})
     return walks
 
@@ -140,10 +151,15 @@ def test_code_listings_run_and_end_where_the_trace_ends_with_the_same_grad_fns()
     for name, walk in walks.items():
         last = walk.trace.iterations[-1]
         for update in last.updates:
-            expected = update.after
-            assert finals[name]["values"][update.name] == pytest.approx(expected, rel=1e-5), (
-                f"{name}: {update.name}")
-        traced = sorted(node.grad_fn for node in last.nodes if node.grad_fn is not None)
+            expected = np.ravel(update.after)
+            ran = np.ravel(finals[name]["values"][update.name])
+            assert list(ran) == pytest.approx(list(expected), rel=1e-5), f"{name}: {update.name}"
+        traced = [node.grad_fn for node in last.nodes if node.grad_fn is not None]
+        # cross_entropy is one node (NllLossBackward0) over torch's inner log_softmax
+        traced = sorted(traced + ["LogSoftmaxBackward0"] * traced.count("NllLossBackward0")
+                        # vector @ matrix: torch's matmul unsqueezes, mm's and squeezes
+                        + ["MmBackward0", "UnsqueezeBackward0"]
+                        * traced.count("SqueezeBackward4"))
         assert finals[name]["grad_fns"] == traced, name
 
 

@@ -8,6 +8,7 @@ from gui_backprop.core.formulas import number
 from gui_backprop.core.graph import Iteration, NodeKind
 from gui_backprop.core.lessons import load_lessons
 from gui_backprop.core.tracer import trace_program
+from gui_backprop.core.values import elements
 from gui_backprop.core.walkthrough import Stage, Walkthrough
 from tests.core.autograd_cases import CASES
 
@@ -123,7 +124,7 @@ def test_state_at_reveals_one_thing_per_step(walkthrough: Walkthrough):
 
 
 def _elements(value) -> tuple[float, ...]:
-    return value if isinstance(value, tuple) else (value,)
+    return elements(value)
 
 
 @pytest.mark.parametrize("walkthrough", WALKTHROUGHS)
@@ -143,6 +144,11 @@ def test_backward_formulas_show_upstream_times_local_equals_the_gradient(walkthr
             continue
         uses = [e for e in it.uses_of(node.id) if e.contribution is not None]
         for edge in uses:
+            if edge.vector_jacobian:  # the rule with shapes, and what its grad_fn sent back
+                carried = f"{edge.derivative_shown} = {number(edge.contribution).text}"
+                assert edge.derivative_shown in step.formula, step.formula
+                assert carried in step.text, (carried, step.text)
+                continue
             upstream = it.nodes[edge.target].grad
             product = (f"{number(upstream, parens=True).text} × "
                        f"{number(edge.local_grad, parens=True).text}")

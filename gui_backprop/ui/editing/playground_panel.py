@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.lessons import Lesson
 from gui_backprop.core.program import parse_program
+from gui_backprop.core.values import is_matrix
 from gui_backprop.ui.lesson_model import LessonModel
 from gui_backprop.ui.widgets.code_view import CodeView
 from gui_backprop.ui.widgets.flow_layout import FlowLayout
@@ -87,7 +88,7 @@ class PlaygroundPanel(QWidget):
         with QSignalBlocker(self.editor):
             self.editor.set_code(program.source)
         self._set_checkboxes(tuple(program.leaves), self.model.parameters)
-        self._kinds = {name: isinstance(value, tuple) for name, value in program.leaves.items()}
+        self._kinds = _kinds(program)
         if self.model.draft is not None:  # what the learner was writing, not run yet
             self.editor.setPlainText(self.model.draft)
         self._show_error(None)
@@ -118,13 +119,15 @@ class PlaygroundPanel(QWidget):
         if self.editor.current_line() is not None:
             self.editor.set_current_line(None, move_cursor=False)  # the text no longer ran
         try:
-            leaves = parse_program(text).leaves
+            program = parse_program(text)
         except ProgramError:
             return  # keep the boxes of the last program that parsed; Run reports the error
+        leaves = program.leaves
         checked = {name for name, box in self.checkboxes.items() if box.isChecked()}
-        kinds = {name: isinstance(value, tuple) for name, value in leaves.items()}
-        # A new number is ticked (a weight, most likely), a new list is not (data), and
-        # so is a name that changed between the two; the learner can change either.
+        kinds = _kinds(program)
+        # A new number or matrix is ticked (a weight, most likely), a new list is not
+        # (data), nor are class labels, and so is a name that changed between the two;
+        # the learner can change either.
         self._set_checkboxes(tuple(leaves), tuple(
             name for name, is_list in kinds.items()
             if (name in checked if self._kinds.get(name) == is_list else not is_list)))
@@ -196,3 +199,11 @@ class PlaygroundPanel(QWidget):
     def error_text(self) -> str:
         """The message under the editor ('' when the program ran)."""
         return self.error_label.text() if self.error_label.isVisibleTo(self) else ""
+
+
+def _kinds(program) -> dict[str, bool]:
+    """For each leaf, True when it is most likely data (a vector or class labels), not a
+    weight (a number or a matrix)."""
+    labels = program.label_names
+    return {name: name in labels or (isinstance(value, tuple) and not is_matrix(value))
+            for name, value in program.leaves.items()}

@@ -16,9 +16,10 @@ from gui_backprop.ui.lesson_model import LessonModel
 
 
 def value_text(value: Value) -> str:
-    """A value as a learner would type it: ``1.5`` or ``[1.0, 2.0]``, full precision."""
+    """A value as a learner would type it: ``1.5``, ``[1.0, 2.0]`` or ``[[1.0, 2.0], [3.0,
+    4.0]]`` (a matrix on one line), full precision."""
     if isinstance(value, tuple):
-        return "[" + ", ".join(format_number(v, 12) for v in value) + "]"
+        return "[" + ", ".join(value_text(v) for v in value) + "]"
     return format_number(value, 12)
 
 

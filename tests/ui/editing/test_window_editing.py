@@ -353,3 +353,38 @@ def test_start_over_brings_back_the_lessons_own_values_once_agreed(qtbot, tmp_pa
     assert window.model.values["w"] == 1.0 and window.model.position == 0
     assert window.values_panel.field("w").text() == "1.0"
     assert "torch.tensor(1.0, requires_grad=True)" in window.code_panel.view.toPlainText()
+
+
+def test_a_matrix_program_runs_and_its_matrix_is_edited_in_the_values_tab(qtbot, tmp_path):
+    window = open_window(qtbot, tmp_path, "playground")
+    with qtbot.waitSignal(window.model.traced):
+        run_program(qtbot, window, "W = [[0.5, -1.0], [2.0, 0.25]]\nx = [1.0, 2.0]\n"
+                                   "loss = cross_entropy(W @ x, 1)")
+    field = window.values_panel.field("W")
+    assert field.text() == "[[0.5, -1.0], [2.0, 0.25]]"
+    with qtbot.waitSignal(window.model.traced):
+        type_into(qtbot, field, "[[1, 0], [0, 1]]")
+    W = window.model.iteration.node_named("W")
+    assert W.value == ((1.0, 0.0), (0.0, 1.0))
+    assert field.text() == "[[1.0, 0.0], [0.0, 1.0]]"
+    with qtbot.waitSignal(window.model.failed) as failed:
+        type_into(qtbot, field, "[[1, 0], [0]]")
+    assert "row 2 has 1 number but row 1 has 2" in failed.args[0]
+    assert "row 2 has 1 number" in window.values_panel.fields["W"].error.text()
+    assert window.model.iteration.node_named("W").value == ((1.0, 0.0), (0.0, 1.0))
+
+
+MATRIX_PROGRAM = "W = [[0.5, -1.0], [2.0, 0.25]]\nx = [1.0, 2.0]\nloss = cross_entropy(W @ x, 1)"
+
+
+def test_every_step_of_a_matrix_program_is_explained_and_typeset(qtbot, tmp_path):
+    window = open_window(qtbot, tmp_path, "playground")
+    with qtbot.waitSignal(window.model.traced):
+        run_program(qtbot, window, MATRIX_PROGRAM)
+    walkthrough = window.model.walkthrough
+    for step in walkthrough.steps:
+        qtbot.keyClick(window, Qt.Key.Key_Right)
+        assert window.model.position == step.index + 1
+        assert window.explanation.title_text() == step.title
+        assert window.explanation.formula_text() == step.formula
+        assert window.explanation.formula_is_typeset(), step.latex
