@@ -23,6 +23,7 @@ from gui_backprop.ui.canvas.style import (
     LINE_GAP,
     CanvasStyle,
 )
+from gui_backprop.ui.canvas.detail import Detail, text_readable
 
 ARROW_LENGTH = 10.0
 ARROW_HALF_WIDTH = 5.0
@@ -40,6 +41,8 @@ class EdgeItem(QGraphicsItem):
         self._style = style
         self._points: list[QPointF] = [QPointF(0, 0), QPointF(1, 0)]
         self._path = QPainterPath()
+        self.detail = Detail.NONE
+        """What the last paint drew: the curve with arrowheads, or a plain line."""
         self.setZValue(1 if content.tracked else 0)
         self.setToolTip(content.tooltip)
         self.label = EdgeLabelItem(self)
@@ -150,9 +153,18 @@ class EdgeItem(QGraphicsItem):
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
               widget: QWidget | None = None) -> None:
-        """Draw the curve and its arrowhead (and a backward arrow while a gradient flows)."""
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        """Draw the curve and its arrowhead (and a backward arrow while a gradient flows);
+        zoomed out so far that text is unreadable, a plain one-pixel line."""
         pen = self._pen()
+        if not text_readable(self._style, option.levelOfDetailFromTransform(
+                painter.worldTransform())):
+            self.detail = Detail.BOX
+            pen.setWidthF(2.0 if self._content.current or self._content.flow else 0.0)
+            painter.setPen(pen)
+            painter.drawPolyline(QPolygonF(self._points))
+            return
+        self.detail = Detail.TEXT
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -206,6 +218,8 @@ class EdgeLabelItem(QGraphicsItem):
         self._content = edge.content
         self._style = edge._style
         self._size = QSizeF(0, 0)
+        self.detail = Detail.NONE
+        """What the last paint drew: the label, or nothing (unreadable)."""
         self.setZValue(3)
         self.setToolTip(self._content.tooltip)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
@@ -284,6 +298,11 @@ class EdgeLabelItem(QGraphicsItem):
         """Draw the revealed label, or a small placeholder while pending."""
         if not self._content.tracked:
             return
+        if not text_readable(self._style, option.levelOfDetailFromTransform(
+                painter.worldTransform())):
+            self.detail = Detail.BOX  # hidden: the edge's line says enough
+            return
+        self.detail = Detail.TEXT
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         if self._content.pending:
             self._paint_placeholder(painter)

@@ -67,6 +67,7 @@ class CanvasStyle:
     body_bold: QFont = field(init=False)
     small: QFont = field(init=False)
     small_bold: QFont = field(init=False)
+    small_height: float = field(init=False)  # line height of ``small`` (level of detail)
 
     def __post_init__(self) -> None:
         self.set_font(self.base)
@@ -79,6 +80,7 @@ class CanvasStyle:
         self.body_bold = _scaled(font, 1.0, bold=True)
         self.small = _scaled(font, 0.86)
         self.small_bold = _scaled(font, 0.86, bold=True)
+        self.small_height = QFontMetricsF(self.small).height()
 
     @staticmethod
     def width(font: QFont, text: str) -> float:

@@ -16,7 +16,9 @@ from PySide6.QtWidgets import QApplication, QGraphicsView, QWidget
 
 from gui_backprop.core.graph import Iteration
 from gui_backprop.core.walkthrough import WalkState
+from gui_backprop.ui.canvas.detail import BIG_GRAPH_NODES, text_readable
 from gui_backprop.ui.canvas.edge_item import EdgeItem, EdgeLabelItem
+from gui_backprop.ui.canvas.minimap import Minimap
 from gui_backprop.ui.canvas.node_item import NodeItem
 from gui_backprop.ui.canvas.scene import GraphScene
 from gui_backprop.ui.looks.theme import Theme, current_theme
@@ -36,7 +38,8 @@ class ViewMode(StrEnum):
     """How the view picks its zoom when the graph or the window size changes.
 
     AUTO (the default for a new graph): fit the graph, but never below a readable
-    scale; a wider graph scrolls to follow the current step. FIT_ALL (after
+    scale; a wider graph scrolls to follow the current step. A big graph (more than
+    ``BIG_GRAPH_NODES`` nodes) is fitted whole: zoomed out, it is drawn in plain boxes. FIT_ALL (after
     :meth:`GraphView.fit_to_window`): always show everything. MANUAL (after zooming):
     keep the learner's zoom.
     """
@@ -65,6 +68,10 @@ class GraphView(QGraphicsView):
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        # every item sets its own pen, brush and hints; its bounding rect has room for them
+        self.setOptimizationFlags(QGraphicsView.OptimizationFlag.DontSavePainterState
+                                  | QGraphicsView.OptimizationFlag.DontAdjustForAntialiasing)
+        self.minimap = Minimap(self)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMinimumSize(240, 160)
         self._press_pos: QPoint | None = None
@@ -79,8 +86,10 @@ class GraphView(QGraphicsView):
         rebuilt = self._scene.set_iteration(iteration, state)
         if rebuilt:
             self._mode = ViewMode.AUTO
+            self.minimap.setVisible(self.is_big())
         self._refit()
         self._follow_current()
+        self.minimap.refresh()
         self.setAccessibleDescription(self._scene.describe())
 
     def show_state(self, state: WalkState) -> None:
@@ -92,6 +101,7 @@ class GraphView(QGraphicsView):
         call :meth:`show_iteration` with that iteration instead."""
         self._scene.set_state(state)
         self._follow_current()
+        self.minimap.refresh()
         self.setAccessibleDescription(self._scene.describe())
 
     @property
@@ -114,6 +124,15 @@ class GraphView(QGraphicsView):
     def edge_items(self) -> dict[int, EdgeItem]:
         """Every edge item by edge id."""
         return dict(self._scene.edges)
+
+    def is_big(self) -> bool:
+        """True for a graph of more than ``BIG_GRAPH_NODES`` nodes: it opens fitted whole
+        and has an overview."""
+        return len(self._scene.nodes) > BIG_GRAPH_NODES
+
+    def shows_text(self) -> bool:
+        """True when the zoom is large enough for the items to draw their text."""
+        return text_readable(self._scene.canvas_style, self.zoom())
 
     # -- zoom and pan --
     def zoom(self) -> float:
@@ -141,7 +160,7 @@ class GraphView(QGraphicsView):
     def fit_to_window(self) -> None:
         """Show the whole graph with a margin (never magnified beyond a comfortable size)."""
         self._mode = ViewMode.FIT_ALL
-        self._fit(MIN_SCALE)
+        self._fit(self._smallest_scale())
 
     def visible_scene_rect(self) -> QRectF:
         """The part of the scene the viewport shows."""
@@ -149,20 +168,36 @@ class GraphView(QGraphicsView):
 
     def _refit(self) -> None:
         if self._mode is ViewMode.AUTO:
-            self._fit(READABLE_SCALE)
+            self._fit(self._smallest_scale() if self.is_big() else READABLE_SCALE)
         elif self._mode is ViewMode.FIT_ALL:
-            self._fit(MIN_SCALE)
+            self._fit(self._smallest_scale())
 
-    def _fit(self, smallest: float) -> None:
+    def _fitting_scale(self) -> float | None:
+        """The scale showing the whole scene, ``None`` while there is nothing to fit."""
         rect = self._scene.sceneRect()
         viewport = self.viewport().rect()
         if rect.isEmpty() or viewport.width() <= 0 or viewport.height() <= 0:
+            return None
+        return min(viewport.width() / rect.width(), viewport.height() / rect.height())
+
+    def _smallest_scale(self) -> float:
+        """How far one may zoom out: ``MIN_SCALE``, or further for a big graph, so that
+        it fits whole."""
+        fitting = self._fitting_scale()
+        if fitting is None or not self.is_big():
+            return MIN_SCALE
+        return min(MIN_SCALE, fitting)
+
+    def _fit(self, smallest: float) -> None:
+        scale = self._fitting_scale()
+        if scale is None:
             return
-        scale = min(viewport.width() / rect.width(), viewport.height() / rect.height())
+        rect = self._scene.sceneRect()
         scale = max(smallest, min(scale, MAX_FIT_SCALE))
         self.resetTransform()
         self.scale(scale, scale)
         self.centerOn(rect.center())
+        self.minimap.update()
 
     def _follow_current(self) -> None:
         """Scroll the current step into view when the graph does not fit."""
@@ -180,7 +215,7 @@ class GraphView(QGraphicsView):
         rect = self._scene.sceneRect()
         visible = self.visible_scene_rect()
         iteration = self._scene.iteration
-        if visible.width() >= rect.width() or iteration is None:
+        if visible.width() >= rect.width() - 1 or iteration is None:  # 1: rounding
             return
         output = self.node_item(iteration.output).sceneBoundingRect()
         self.centerOn(min(rect.right(), output.right() + 24) - visible.width() / 2,
@@ -189,7 +224,7 @@ class GraphView(QGraphicsView):
     def _zoom_by(self, factor: float, anchor: QPointF | None = None) -> None:
         """Scale by ``factor`` keeping the scene point under ``anchor`` (a viewport
         position; the centre when ``None``) where it is."""
-        target = max(MIN_SCALE, min(MAX_SCALE, self.zoom() * factor))
+        target = max(self._smallest_scale(), min(MAX_SCALE, self.zoom() * factor))
         factor = target / self.zoom()
         if abs(factor - 1) < 1e-9:
             return
@@ -203,6 +238,7 @@ class GraphView(QGraphicsView):
         moved = self.mapFromScene(fixed) - anchor.toPoint()
         self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + moved.x())
         self.verticalScrollBar().setValue(self.verticalScrollBar().value() + moved.y())
+        self.minimap.update()
 
     # -- fonts and colours --
     def apply_font(self, font: QFont) -> None:
@@ -222,6 +258,7 @@ class GraphView(QGraphicsView):
     def _apply_theme(self, theme: Theme) -> None:
         self.setBackgroundBrush(theme.color("background"))
         self._scene.set_theme(theme)
+        self.minimap.refresh()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
         """Follow the application's font and palette (dark mode)."""
@@ -243,6 +280,12 @@ class GraphView(QGraphicsView):
         if self._mode is not ViewMode.MANUAL:
             self._refit()
             self._follow_current()
+        self.minimap.refresh()
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:  # noqa: N802 (Qt override)
+        """Scroll, and move the overview's rectangle along."""
+        super().scrollContentsBy(dx, dy)
+        self.minimap.update()
 
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 (Qt override)
         """Zoom around the mouse pointer."""
