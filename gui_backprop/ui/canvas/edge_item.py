@@ -17,13 +17,13 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from gui_backprop.ui.canvas.content import EdgeContent, Flow, label_lines, split_derivative
+from gui_backprop.ui.canvas.detail import Detail, text_readable
 from gui_backprop.ui.canvas.style import (
     LABEL_ELIDE_CHARS,
     LABEL_WRAP_CHARS,
     LINE_GAP,
     CanvasStyle,
 )
-from gui_backprop.ui.canvas.detail import Detail, text_readable
 
 ARROW_LENGTH = 10.0
 ARROW_HALF_WIDTH = 5.0

@@ -39,9 +39,9 @@ class ViewMode(StrEnum):
 
     AUTO (the default for a new graph): fit the graph, but never below a readable
     scale; a wider graph scrolls to follow the current step. A big graph (more than
-    ``BIG_GRAPH_NODES`` nodes) is fitted whole: zoomed out, it is drawn in plain boxes. FIT_ALL (after
-    :meth:`GraphView.fit_to_window`): always show everything. MANUAL (after zooming):
-    keep the learner's zoom.
+    ``BIG_GRAPH_NODES`` nodes) is fitted whole: zoomed out, it is drawn in plain boxes.
+    FIT_ALL (after :meth:`GraphView.fit_to_window`): always show everything. MANUAL
+    (after zooming): keep the learner's zoom.
     """
 
     AUTO = "auto"
