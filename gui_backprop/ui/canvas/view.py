@@ -29,6 +29,7 @@ ZOOM_STEP = 1.25
 MIN_SCALE = 0.2
 MAX_SCALE = 5.0
 READABLE_SCALE = 0.8
+BSP_TREE_DEPTH = 8  # Qt's automatic depth (log2 of the items) costs 7 s at 10,000 nodes
 MAX_FIT_SCALE = 1.3
 WINDOW_KEYS = frozenset({Qt.Key.Key_Space, Qt.Key.Key_Left, Qt.Key.Key_Right,
                          Qt.Key.Key_Backspace, Qt.Key.Key_Home, Qt.Key.Key_End})
@@ -60,6 +61,11 @@ class GraphView(QGraphicsView):
         self.setObjectName("graphView")
         self.setAccessibleName("Computational graph")
         self._scene = GraphScene(self)
+        # The long straight edges of a big graph cross much of the scene, and Qt puts an
+        # item in every leaf of the index it overlaps: building the index of a
+        # 10,000-node graph took 7.4 s CPU at the automatic depth, 1.0 s at 8, with
+        # zoomed-in paints as fast (no index: 0.31 s a paint instead of 0.04 s).
+        self._scene.setBspTreeDepth(BSP_TREE_DEPTH)
         self.setScene(self._scene)
         self.setRenderHints(QPainter.RenderHint.Antialiasing
                             | QPainter.RenderHint.TextAntialiasing
