@@ -223,6 +223,7 @@ class EdgeLabelItem(QGraphicsItem):
         self.setZValue(3)
         self.setToolTip(self._content.tooltip)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self._readable = True
         self.setVisible(self._content.tracked)
         self.update_size()
 
@@ -231,7 +232,7 @@ class EdgeLabelItem(QGraphicsItem):
         widest_changed = content.widest_label != self._content.widest_label
         self._content = content
         self.setToolTip(content.tooltip)
-        self.setVisible(content.tracked)
+        self.setVisible(content.tracked and self._readable)
         if widest_changed:
             self.update_size()
         self.update()
@@ -241,6 +242,12 @@ class EdgeLabelItem(QGraphicsItem):
         self._style = style
         self.update_size()
         self.update()
+
+    def set_readable(self, readable: bool) -> None:
+        """Hide the label while the view is zoomed out too far to read it: a hidden
+        item is not even asked to paint (half the paint of a fitted 10,000-node graph)."""
+        self._readable = readable
+        self.setVisible(self._content.tracked and readable)
 
     def size(self) -> QSizeF:
         """The box's size when the label is revealed."""

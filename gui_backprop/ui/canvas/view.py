@@ -83,6 +83,7 @@ class GraphView(QGraphicsView):
         self._press_pos: QPoint | None = None
         self._mode = ViewMode.AUTO
         self._font_key = QFont(self.font()).toString()
+        self._labels_readable = True
         self._apply_theme(current_theme())
 
     # -- content --
@@ -94,6 +95,7 @@ class GraphView(QGraphicsView):
             self._mode = ViewMode.AUTO
             self.minimap.setVisible(self.is_big())
         self._refit()
+        self._zoom_changed(rebuilt)
         self._follow_current()
         self.minimap.refresh()
         self.setAccessibleDescription(self._scene.describe())
@@ -140,6 +142,16 @@ class GraphView(QGraphicsView):
         """True when the zoom is large enough for the items to draw their text."""
         return text_readable(self._scene.canvas_style, self.zoom())
 
+    def _zoom_changed(self, rebuilt: bool = False) -> None:
+        """Show the edge labels only where they can be read; move the overview's
+        rectangle."""
+        readable = self.shows_text()
+        if rebuilt or readable != self._labels_readable:
+            self._labels_readable = readable
+            for edge in self._scene.edges.values():
+                edge.label.set_readable(readable)
+        self.minimap.update()
+
     # -- zoom and pan --
     def zoom(self) -> float:
         """The current scale factor (1.0 = natural size)."""
@@ -162,6 +174,7 @@ class GraphView(QGraphicsView):
         self._mode = ViewMode.MANUAL
         self.resetTransform()
         self.centerOn(self._scene.sceneRect().center())
+        self._zoom_changed()
 
     def fit_to_window(self) -> None:
         """Show the whole graph with a margin (never magnified beyond a comfortable size)."""
@@ -203,7 +216,7 @@ class GraphView(QGraphicsView):
         self.resetTransform()
         self.scale(scale, scale)
         self.centerOn(rect.center())
-        self.minimap.update()
+        self._zoom_changed()
 
     def _follow_current(self) -> None:
         """Scroll the current step into view when the graph does not fit."""
@@ -244,7 +257,7 @@ class GraphView(QGraphicsView):
         moved = self.mapFromScene(fixed) - anchor.toPoint()
         self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + moved.x())
         self.verticalScrollBar().setValue(self.verticalScrollBar().value() + moved.y())
-        self.minimap.update()
+        self._zoom_changed()
 
     # -- fonts and colours --
     def apply_font(self, font: QFont) -> None:
@@ -252,6 +265,7 @@ class GraphView(QGraphicsView):
         self._font_key = QFont(font).toString()
         self._scene.set_font(font)
         self._refit()
+        self._zoom_changed(rebuilt=True)
 
     def apply_theme(self, theme: Theme) -> None:
         """Use ``theme``'s colours (follows the application palette by default)."""
@@ -335,6 +349,6 @@ class GraphView(QGraphicsView):
         for item in self.items(pos):
             if isinstance(item, NodeItem):
                 return item.node_id
-            if isinstance(item, EdgeLabelItem):
+            if isinstance(item, EdgeLabelItem) and item.isVisible():
                 return None
         return None

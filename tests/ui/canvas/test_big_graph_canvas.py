@@ -6,11 +6,13 @@ from collections import Counter
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor
 
 from gui_backprop.core.lessons import find_lesson
 from gui_backprop.core.tracer import trace_program
 from gui_backprop.ui.canvas.detail import BIG_GRAPH_NODES, Detail
 from gui_backprop.ui.canvas.view import READABLE_SCALE, GraphView, ViewMode
+from gui_backprop.ui.files.pictures import graph_image
 from gui_backprop.ui.looks.theme import DARK, LIGHT
 
 
@@ -58,7 +60,8 @@ def test_a_big_graph_opens_fitted_whole_in_boxes_with_an_overview(view, big_iter
     assert len(nodes) == len(big_iteration.nodes)
     assert {node.detail for node in nodes} == {Detail.BOX}
     labels = [edge.label for edge in view.edge_items().values() if edge.content.tracked]
-    assert labels and all(label.detail is not Detail.TEXT for label in labels)
+    assert labels and not any(label.isVisible() for label in labels)
+    assert all(label.detail is not Detail.TEXT for label in labels)
     assert view.minimap.isVisible()
 
 
@@ -71,10 +74,19 @@ def test_zooming_in_brings_the_text_back(view, big_iteration):
     assert nodes and {node.detail for node in nodes} == {Detail.TEXT}
     labels = painted(view, [edge.label for edge in view.edge_items().values()
                             if edge.content.tracked])
-    assert labels and {label.detail for label in labels} == {Detail.TEXT}
+    assert labels and all(label.isVisible() for label in labels)
+    assert {label.detail for label in labels} == {Detail.TEXT}
     while view.shows_text():
         view.zoom_out()
     assert {node.detail for node in painted(view, view.node_items().values())} == {Detail.BOX}
+
+
+def test_a_picture_of_a_zoomed_out_graph_still_has_its_labels(view, big_iteration):
+    view.show_iteration(big_iteration)
+    labels = [edge.label for edge in view.edge_items().values() if edge.content.tracked]
+    graph_image(view.scene(), QColor("white"), scale=1.0)
+    assert {label.detail for label in labels} == {Detail.TEXT}
+    assert not any(label.isVisible() for label in labels)  # the view still hides them
 
 
 @pytest.mark.parametrize("lesson_id", ["chain-rule", "linear-regression"])
