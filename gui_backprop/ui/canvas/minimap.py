@@ -2,8 +2,9 @@
 the part the view shows as a rectangle; a click or a drag on it moves the view there.
 
 It draws the nodes as boxes and the edges as lines from the scene's items' positions
-(never asking the items to paint), into a pixmap made again only when the graph or its
-state changes; moving the view repaints just the pixmap and the rectangle.
+(never asking the items to paint), into a pixmap made again only when the graph, its
+layout or the colours change; a step moves a mark on the current step, moving the view
+repaints just the pixmap and the rectangle.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class Minimap(QWidget):
         self._view = view
         self._pixmap = QPixmap()
         self._scene_rect = QRectF()
+        self._focus: QRectF | None = None  # the current step, on the overview
         self.hide()
 
     # -- geometry --
@@ -78,7 +80,7 @@ class Minimap(QWidget):
 
     # -- drawing --
     def refresh(self) -> None:
-        """Draw the graph again (its structure, state or colours changed)."""
+        """Draw the graph again (its structure, layout or colours changed)."""
         scene = self._view.scene()
         self._scene_rect = QRectF(scene.sceneRect())
         if self._scene_rect.isEmpty() or not self.isVisible():
@@ -90,20 +92,24 @@ class Minimap(QWidget):
         pixmap.fill(theme.color("background"))
         painter = QPainter(pixmap)
         painter.setPen(QPen(theme.color("edge_untracked"), 0))
+        scale, offset = self._to_map()
         for edge in scene.edges.values():
             route = edge.route()
-            painter.drawLine(self.map_from_scene(QRectF(route[0], route[-1])).topLeft(),
-                             self.map_from_scene(QRectF(route[-1], route[-1])).topLeft())
+            painter.drawLine(offset + route[0] * scale, offset + route[-1] * scale)
         painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(theme.color("node_border"))
         for node in scene.nodes.values():
-            fill = "current" if node.is_current() else (
-                "pending" if node.is_pending() else "node_border")
-            painter.setBrush(theme.color(fill))
             box = self.map_from_scene(node.sceneBoundingRect())
             painter.drawRect(box.adjusted(0, 0, max(0.0, 1.5 - box.width()),
                                           max(0.0, 1.5 - box.height())))
         painter.end()
         self._pixmap = pixmap
+        self.follow_state()
+
+    def follow_state(self) -> None:
+        """Mark where the current step is (the graph's drawing stays)."""
+        focus = self._view.scene().focus_rect() if self.isVisible() else None
+        self._focus = None if focus is None else self.map_from_scene(focus)
         self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
@@ -118,6 +124,11 @@ class Minimap(QWidget):
         painter.drawRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5))
         if self._scene_rect.isEmpty():
             return
+        if self._focus is not None:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(theme.color("current"))
+            centre = self._focus.center()
+            painter.drawRect(QRectF(centre.x() - 2, centre.y() - 2, 4, 4))
         shade = QColor(theme.color("current"))
         shade.setAlpha(40)
         painter.setBrush(shade)

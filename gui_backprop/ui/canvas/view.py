@@ -97,7 +97,7 @@ class GraphView(QGraphicsView):
         self._refit()
         self._zoom_changed(rebuilt)
         self._follow_current()
-        self.minimap.refresh()
+        self.minimap.refresh()  # the layout may change with the texts' widths
         self.setAccessibleDescription(self._scene.describe())
 
     def show_state(self, state: WalkState) -> None:
@@ -109,7 +109,7 @@ class GraphView(QGraphicsView):
         call :meth:`show_iteration` with that iteration instead."""
         self._scene.set_state(state)
         self._follow_current()
-        self.minimap.refresh()
+        self.minimap.follow_state()
         self.setAccessibleDescription(self._scene.describe())
 
     @property
@@ -266,6 +266,7 @@ class GraphView(QGraphicsView):
         self._scene.set_font(font)
         self._refit()
         self._zoom_changed(rebuilt=True)
+        self.minimap.refresh()
 
     def apply_theme(self, theme: Theme) -> None:
         """Use ``theme``'s colours (follows the application palette by default)."""
@@ -300,7 +301,7 @@ class GraphView(QGraphicsView):
         if self._mode is not ViewMode.MANUAL:
             self._refit()
             self._follow_current()
-        self.minimap.refresh()
+        self.minimap.place()
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:  # noqa: N802 (Qt override)
         """Scroll, and move the overview's rectangle along."""
