@@ -9,14 +9,9 @@ repaints just the pixmap and the rectangle.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap
-from PySide6.QtWidgets import QWidget
-
-if TYPE_CHECKING:
-    from gui_backprop.ui.canvas.view import GraphView
+from PySide6.QtWidgets import QGraphicsView, QWidget
 
 MAX_SIZE = QSize(220, 150)
 MARGIN = 10  # from the viewport's corner
@@ -26,7 +21,9 @@ BORDER = 1
 class Minimap(QWidget):
     """The overview of ``view``'s graph, shown over the bottom-right corner of its viewport."""
 
-    def __init__(self, view: GraphView):
+    def __init__(self, view: QGraphicsView):
+        # a GraphView (not imported: it imports this module); it gives the scene, the
+        # visible part (visible_scene_rect) and the colours (theme)
         super().__init__(view)
         self.setObjectName("graphMinimap")
         self.setAccessibleName("Graph overview")
