@@ -34,7 +34,3 @@ def text_readable(style: CanvasStyle, level_of_detail: float) -> bool:
     ``QStyleOptionGraphicsItem.levelOfDetailFromTransform`` gives)."""
     return style.small_height * level_of_detail >= MIN_TEXT_PIXELS
 
-
-def readable_scale(style: CanvasStyle) -> float:
-    """The smallest view scale at which the canvas draws text."""
-    return MIN_TEXT_PIXELS / style.small_height
