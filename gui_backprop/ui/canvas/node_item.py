@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from gui_backprop.ui.canvas.content import NodeContent, NodeRole
+from gui_backprop.ui.canvas.detail import Detail, text_readable
 from gui_backprop.ui.canvas.edge_item import EdgeItem, EdgeLabelItem
 from gui_backprop.ui.canvas.style import (
     HALO,
@@ -50,6 +51,8 @@ class NodeItem(QGraphicsItem):
         self._content = content
         self._style = style
         self._size = QSizeF(MIN_NODE_WIDTH, 40.0)
+        self.detail = Detail.NONE
+        """What the last paint drew: the card with its text, or a plain box."""
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.setAcceptHoverEvents(True)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -274,10 +277,20 @@ class NodeItem(QGraphicsItem):
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
               widget: QWidget | None = None) -> None:
-        """Draw the card, its title row and its value and gradient rows."""
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        """Draw the card, its title row and its value and gradient rows; zoomed out so
+        far that the text could not be read, a plain box in the card's colours."""
         rect = self.card_rect()
         fill, border, width, pen_style = self._card_colors()
+        if not text_readable(self._style, option.levelOfDetailFromTransform(
+                painter.worldTransform())):
+            self.detail = Detail.BOX
+            pen = QPen(border, 2.0 if self._content.current else 0.0)  # 0: one pixel
+            painter.setPen(pen)
+            painter.setBrush(fill)
+            painter.drawRect(rect)
+            return
+        self.detail = Detail.TEXT
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         if self._content.current:
             halo = QColor(self._style.theme.current)
             halo.setAlpha(70)

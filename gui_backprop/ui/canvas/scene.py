@@ -234,3 +234,16 @@ class GraphScene(QGraphicsScene):
             placed = spread([y for y, _ in labels], separations)
             for y, (_, item) in zip(placed, labels, strict=True):
                 item.label.setPos(item.label.pos().x(), y)
+
+    def render(self, painter, *args) -> None:
+        """Render with every label shown (a picture is read at its own scale, whatever
+        the view's zoom hides)."""
+        hidden = [e.label for e in self.edges.values()
+                  if e.content.tracked and not e.label.isVisible()]
+        for label in hidden:
+            label.set_readable(True)
+        try:
+            super().render(painter, *args)
+        finally:
+            for label in hidden:
+                label.set_readable(False)

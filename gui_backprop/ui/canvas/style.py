@@ -43,6 +43,25 @@ def text_width(font: QFont, text: str) -> float:
     return width
 
 
+def _remembered(font: QFont) -> dict:
+    """What has been measured for ``font`` (keyed as :func:`text_width`'s widths)."""
+    entry = _measured.get(id(font))
+    if entry is None:
+        if len(_measured) >= 64:
+            _measured.clear()
+        entry = _measured[id(font)] = (font, {})
+    known = entry[1]
+    if len(known) >= WIDTH_CACHE_SIZE:
+        known.clear()
+    return known
+
+
+# Elided texts, wrapped lines and line heights, by font object as the widths: building a
+# big graph asks for the same ones thousands of times (issue 13: a third of the scene
+# build of a 3,000-node graph was spent in elidedText, wrapping and font metrics).
+_measured: dict[int, tuple[QFont, dict]] = {}
+
+
 def _scaled(font: QFont, factor: float, bold: bool = False) -> QFont:
     scaled = QFont(font)
     size = font.pointSizeF() if font.pointSizeF() > 0 else font.pixelSize() * 0.75
@@ -67,6 +86,7 @@ class CanvasStyle:
     body_bold: QFont = field(init=False)
     small: QFont = field(init=False)
     small_bold: QFont = field(init=False)
+    small_height: float = field(init=False)  # line height of ``small`` (level of detail)
 
     def __post_init__(self) -> None:
         self.set_font(self.base)
@@ -79,6 +99,7 @@ class CanvasStyle:
         self.body_bold = _scaled(font, 1.0, bold=True)
         self.small = _scaled(font, 0.86)
         self.small_bold = _scaled(font, 0.86, bold=True)
+        self.small_height = QFontMetricsF(self.small).height()
 
     @staticmethod
     def width(font: QFont, text: str) -> float:
@@ -88,12 +109,22 @@ class CanvasStyle:
     @staticmethod
     def height(font: QFont) -> float:
         """The line height of ``font``."""
-        return QFontMetricsF(font).height()
+        known = _remembered(font)
+        height = known.get(None)
+        if height is None:
+            height = known[None] = QFontMetricsF(font).height()
+        return height
 
     @staticmethod
     def elided(font: QFont, text: str, width: float = MAX_TEXT_WIDTH) -> str:
         """``text`` shortened with an ellipsis to fit ``width``."""
-        return QFontMetricsF(font).elidedText(text, Qt.TextElideMode.ElideMiddle, width)
+        known = _remembered(font)
+        key = ("elided", text, width)
+        elided = known.get(key)
+        if elided is None:
+            elided = known[key] = QFontMetricsF(font).elidedText(
+                text, Qt.TextElideMode.ElideMiddle, width)
+        return elided
 
     @staticmethod
     def wrap_width(font: QFont, chars: int) -> float:
@@ -110,15 +141,25 @@ class CanvasStyle:
         """
         if not text or text_width(font, text) <= width:
             return [text]
-        pieces = text.split(", ")
-        greedy = _chunks_greedy(pieces, width, font)
-        per_line = -(-len(pieces) // len(greedy))
-        balanced = [pieces[i:i + per_line] for i in range(0, len(pieces), per_line)]
-        lines = _join_lines(balanced)
-        if len(balanced) == len(greedy) and all(
-                text_width(font, line) <= width for line in lines):
-            return lines
-        return _join_lines(greedy)
+        known = _remembered(font)
+        key = ("wrapped", text, width)
+        lines = known.get(key)
+        if lines is None:
+            lines = known[key] = _wrapped(font, text, width)
+        return list(lines)
+
+
+def _wrapped(font: QFont, text: str, width: float) -> list[str]:
+    """``text`` wrapped as :meth:`CanvasStyle.wrap` says (not remembered)."""
+    pieces = text.split(", ")
+    greedy = _chunks_greedy(pieces, width, font)
+    per_line = -(-len(pieces) // len(greedy))
+    balanced = [pieces[i:i + per_line] for i in range(0, len(pieces), per_line)]
+    lines = _join_lines(balanced)
+    if len(balanced) == len(greedy) and all(
+            text_width(font, line) <= width for line in lines):
+        return lines
+    return _join_lines(greedy)
 
 
 def _chunks_greedy(pieces: list[str], width: float, font: QFont) -> list[list[str]]:
