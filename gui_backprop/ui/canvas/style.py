@@ -136,8 +136,9 @@ class CanvasStyle:
         """``text`` broken after commas into balanced lines no wider than ``width``.
 
         Vectors such as ``= [9.61, 24.01, 51.84, 77.44, 123.21]`` wrap between their
-        elements, about as many on each line; a single piece wider than ``width`` stays
-        whole (it is elided when painted).
+        elements, about as many on each line, and a rule such as ``= sigmoid(z) * (1 -
+        sigmoid(z))`` before each factor; a single piece wider than ``width`` stays whole
+        (it is elided when painted).
         """
         if not text or text_width(font, text) <= width:
             return [text]
@@ -151,6 +152,16 @@ class CanvasStyle:
 
 def _wrapped(font: QFont, text: str, width: float) -> list[str]:
     """``text`` wrapped as :meth:`CanvasStyle.wrap` says (not remembered)."""
+    if ", " not in text and " * " in text:  # a product, such as a rule: before a factor
+        first, *factors = text.split(" * ")
+        lines = [first]
+        for factor in factors:
+            joined = f"{lines[-1]} * {factor}"
+            if text_width(font, joined) <= width:
+                lines[-1] = joined
+            else:
+                lines.append(f"  * {factor}")
+        return lines
     pieces = text.split(", ")
     greedy = _chunks_greedy(pieces, width, font)
     per_line = -(-len(pieces) // len(greedy))

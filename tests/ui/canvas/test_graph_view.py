@@ -381,3 +381,12 @@ def test_gradient_signs_use_distinct_colours_and_glyphs(view):
     texts = [item.grad_text() for item in view.node_items().values() if item.grad_text()]
     assert any("+" in t for t in texts)
     assert all(("+" in t) != ("-" in t.split(" ", 1)[1]) for t in texts if "0.0" not in t)
+
+
+def test_a_long_rule_on_an_edge_wraps_before_a_factor_instead_of_losing_its_middle(qtbot):
+    from gui_backprop.ui.canvas.style import CanvasStyle
+    font = QFont()
+    width = CanvasStyle.wrap_width(font, 14)
+    lines = CanvasStyle.wrap(font, "= sigmoid(z) * (1 - sigmoid(z))", width)
+    assert lines == ["= sigmoid(z)", "  * (1 - sigmoid(z))"]  # whole, on two lines
+    assert "…" not in "".join(lines)
