@@ -439,24 +439,22 @@ class Trainer:
             self._update(keep=False)
 
     def _update(self, keep: bool = True) -> None:
-        if keep:
-            with torch.no_grad():
-                for kept, param in zip(self._kept, self._params, strict=True):
-                    kept.copy_(param)
-        if self._optimizer is not None:
-            self._optimizer.step()
-            self._optimizer.zero_grad()
-            return
-        rate = self.settings.learning_rate
+        # The hot loop's update: one no_grad block, no per-call lookups beyond the
+        # parameters' own (a tiny model spends as long in Python here as in torch).
+        params, rate = self._params, self.settings.learning_rate
         with torch.no_grad():
-            for param in self._params:
-                grad = param.grad
-                if grad is not None:
-                    param -= rate * grad
-        for param in self._params:
-            grad = param.grad
-            if grad is not None:
-                grad.zero_()
+            if keep:  # the state before this update, kept exactly for a diverging run
+                for kept, param in zip(self._kept, params):  # noqa: B905 (same length)
+                    kept.copy_(param)
+            if self._optimizer is None:
+                for param in params:
+                    grad = param.grad
+                    if grad is not None:
+                        param -= rate * grad
+                        grad.zero_()
+                return
+        self._optimizer.step()
+        self._optimizer.zero_grad()
 
     def _loss_chunk(self, end: int) -> tuple[np.ndarray, int]:
         first = self._sent
