@@ -414,6 +414,20 @@ class TrainPanel(QWidget):
         self.message.setText(kept.message)
         self._update_buttons()
 
+    def show_current_fit(self) -> None:
+        """Draw the fitted line of the values the program holds now, with no run behind
+        it (a reopened session's trained values: its plots agree with its Values)."""
+        if self.problem is None or self.problem.roles is None or self.is_active:
+            return
+        try:
+            settings = self.form.settings()
+            if self.learner_data.points is not None:
+                settings = replace(settings, data=self.learner_data.points)
+            start = next(Trainer(self.problem, settings).run(until=0))
+        except (ProgramError, StopIteration):
+            return
+        self.data_plot.set_curve(start.curve_x, start.curve_y, exact=True)
+
     def set_can_go_back(self, can: bool) -> None:
         """Offer the way back to the starting values (while a training result is shown)."""
         self.controls.back_button.setEnabled(can)

@@ -154,4 +154,6 @@ class TrainPanelState(QObject):
             panel.message.setText(f"The loss history from the session: {len(history) - 1} "
                                   f"steps, the last loss {shown}.")
         plot.redraw()
+        if history:  # a run was made: the line fitted by the values on screen, as after it
+            panel.show_current_fit()
         self.changed.emit()

@@ -58,6 +58,12 @@ def test_training_settings_and_loss_history_survive_save_and_open(qtbot, tmp_pat
     assert _form(other) == _form(window)
     assert _form(other)["lr"] == "0.02" and _form(other)["seed"] == 7
     np.testing.assert_array_equal(other.train_panel.loss_plot.losses(), losses)
+    # the fitted line is the one of the trained values the walkthrough shows again
+    w, b = window.model.values["w"], window.model.values["b"]
+    assert (other.model.values["w"], other.model.values["b"]) == (w, b)
+    reopened_x, reopened_y = other.train_panel.data_plot.curve_data()
+    assert len(reopened_y) > 0
+    np.testing.assert_allclose(reopened_y, w * reopened_x + b, rtol=1e-12)
     assert other.train_panel.loss_plot.log_scale == window.train_panel.loss_plot.log_scale
     assert f"{EPOCHS} steps" in other.train_panel.message.text()
     assert not other.isWindowModified()
