@@ -158,9 +158,12 @@ class TrainingProblem:
                                    "needs an input x and a target of one value per point")
             values[self.roles.input], values[self.roles.target] = data.inputs, data.targets
         elif isinstance(data, DataSettings) and self.accepts_data:
-            roles = self.roles
+            # spread like the program's own data, not like what a run left in the values
+            # (else each run's points would drift from the last, at the same seed)
+            roles, own = self.roles, self.program.leaves
             values[roles.input], values[roles.target] = synthetic_points(
-                values[roles.input], values[roles.target], data)
+                own.get(roles.input, values[roles.input]),
+                own.get(roles.target, values[roles.target]), data)
         return values
 
 

@@ -64,6 +64,10 @@ def test_training_settings_and_loss_history_survive_save_and_open(qtbot, tmp_pat
     reopened_x, reopened_y = other.train_panel.data_plot.curve_data()
     assert len(reopened_y) > 0
     np.testing.assert_allclose(reopened_y, w * reopened_x + b, rtol=1e-12)
+    # and the points are the ones the run trained on (the same seed: the same points)
+    for shown, trained in zip(other.train_panel.data_plot.points_data(),
+                              window.train_panel.data_plot.points_data(), strict=True):
+        np.testing.assert_array_equal(shown, trained)
     assert other.train_panel.loss_plot.log_scale == window.train_panel.loss_plot.log_scale
     assert f"{EPOCHS} steps" in other.train_panel.message.text()
     assert not other.isWindowModified()
