@@ -79,6 +79,10 @@ class Session:
     learner_points: LearnerPoints | None = None
     """The learner's own points for the Train tab (imported or clicked), if any: an
     optional field (files without it open; older apps ignore it)."""
+    trained_note: str | None = None
+    starting_values: dict | None = None
+    """When the values are a training run's result: how the heading names them and the
+    values the run started from (the way back). Optional, as the two above."""
 
     def to_json(self) -> str:
         """The file content."""
@@ -92,6 +96,11 @@ class Session:
         data["scores"] = scores_to_json(self.scores)
         if not data["scores"]:
             del data["scores"]  # a file without answers is what older versions wrote
+        if self.starting_values is None:
+            del data["trained_note"], data["starting_values"]
+        else:
+            data["starting_values"] = {k: as_nested_lists(v)
+                                       for k, v in self.starting_values.items()}
         return json.dumps(data, indent=1, allow_nan=False)
 
 
@@ -202,7 +211,21 @@ def _session_from(data: dict) -> Session:
     return Session(text, values, parameters, rate, lesson, position, dict(training),
                    tuple(losses), _workspace_from(data.get("workspace", {})),
                    scores=scores_from_json(data.get("scores", {})),
-                   learner_points=_learner_points_from(data.get("learner_points")))
+                   learner_points=_learner_points_from(data.get("learner_points")),
+                   **_trained_from(program, data))
+
+
+def _trained_from(program, data: dict) -> dict:
+    """The optional training result: its note and starting values, checked as values."""
+    start = data.get("starting_values")
+    if start is None:
+        return {}
+    note = data.get("trained_note")
+    if not isinstance(note, str) or not note or len(note) > 200:
+        raise TypeError("'trained_note' has the wrong type")
+    if not isinstance(start, dict):
+        raise TypeError("'starting_values' has the wrong type")
+    return {"trained_note": note, "starting_values": resolve_values(program, start)}
 
 
 def _number_of(value) -> float:

@@ -220,7 +220,9 @@ class LessonModel(QObject):
         work = LessonWork(saved.program, saved.values, saved.parameters,
                           saved.learning_rate, saved.position)
         draft, self.draft = self.draft, None
-        trained, self._trained = self._trained, {}  # the file's work has no run in it
+        trained, self._trained = self._trained, {}  # the file's own run, if it has one
+        if saved.starting_values is not None and saved.trained_note:
+            self._trained[lesson.id] = (saved.trained_note, dict(saved.starting_values))
         message = self._open_work(lesson, work)
         if message is not None:
             self.draft, self._trained = draft, trained

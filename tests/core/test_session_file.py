@@ -25,6 +25,15 @@ def test_save_then_load_gives_back_the_same_session(tmp_path):
     assert load_session(path) == _session()
 
 
+def test_a_training_result_keeps_its_note_and_starting_values(tmp_path):
+    path = tmp_path / "trained.bplab"
+    trained = _session(trained_note="trained to epoch 3 of 3",
+                       starting_values={"x": (3.0, 4.0), "w": 0.5})
+    save_session(trained, path)
+    assert load_session(path) == trained
+    assert "starting_values" not in _session().to_json()  # as files without a run were
+
+
 def _valid_dict() -> dict:
     return json.loads(_session().to_json())
 
@@ -60,6 +69,9 @@ BAD_FILES = {
     "deep nesting": b'{"format": "backprop-lab-session", "version": 1, "training": '
                     + b"[" * 100_000 + b"]" * 100_000 + b"}",
     "invalid utf-8": b'{"format": "\xff\xfe"}',
+    "starting values without a note": _changed(starting_values={"w": 0.5}),
+    "starting value not a number": _changed(starting_values={"w": "x"}, trained_note="t"),
+    "starting value of no leaf": _changed(starting_values={"zz": 1.0}, trained_note="t"),
 }
 
 

@@ -78,7 +78,9 @@ class SessionFiles(QObject):
         return Session(model.program.source, dict(model.values), tuple(model.parameters),
                        model.learning_rate, model.lesson.id, model.position,
                        training.settings(), training.history(), dict(model.kept),
-                       self.scores.book.copy(), learner_points=training.learner_points())
+                       self.scores.book.copy(), learner_points=training.learner_points(),
+                       trained_note=model.trained_note if model.starting_values else None,
+                       starting_values=model.starting_values)
 
     def _edits(self, workspace: dict[str, LessonWork]) -> tuple:
         """The lessons whose work differs from the lesson as it comes (positions aside:

@@ -71,6 +71,12 @@ def test_training_settings_and_loss_history_survive_save_and_open(qtbot, tmp_pat
     assert other.train_panel.loss_plot.log_scale == window.train_panel.loss_plot.log_scale
     assert f"{EPOCHS} steps" in other.train_panel.message.text()
     assert not other.isWindowModified()
+    # the heading still says the values are a run's, and the way back is there
+    assert other.graph_panel.title.text() == window.graph_panel.title.text() == \
+        f"Computational graph · trained to epoch {EPOCHS} of {EPOCHS}"
+    assert other.train_panel.back_button.isEnabled()
+    qtbot.mouseClick(other.train_panel.back_button, Qt.MouseButton.LeftButton)
+    assert other.model.values["w"] == 0.0 and other.model.values["b"] == 0.0
 
 
 def test_changing_a_training_setting_of_a_saved_session_is_a_change(qtbot, tmp_path, dialogs):
