@@ -122,6 +122,7 @@ class MainWindow(QMainWindow):
         self.train_link = TrainLessonLink(self.train_panel, self.model, self.statusBar())
         self.live_graph = LiveTrainingGraph(self.train_panel, self.model, self.graph_panel)
         self.centre_tabs.currentChanged.connect(lambda _index: self.live_graph.refresh())
+        self.exercise.changed.connect(self._make_room_for_the_exercise)
         self.resize(*DEFAULT_SIZE)
         self._apply_style()
         self._restore()
@@ -297,6 +298,19 @@ class MainWindow(QMainWindow):
         if again or shares != self._right_shares:
             self._right_shares = shares
             _share(self.right_splitter, shares)
+
+    def _make_room_for_the_exercise(self) -> None:
+        """With Predict the gradient on, the question and its working sit under the
+        explanation: the lower part grows (never shrinks) so that about eight lines of
+        the explanation stay in view beside them, the graph keeping a third at least."""
+        if not self.exercise.enabled:
+            return
+        graph, lower = self.centre_splitter.sizes()
+        total = graph + lower
+        lines = self.explanation.fontMetrics().lineSpacing() * 8
+        needed = min(self.exercise_panel.sizeHint().height() + lines, total * 2 // 3)
+        if lower < needed:
+            self.centre_splitter.setSizes([total - needed, needed])
 
     def _left_width(self, total: int) -> int:
         """The left column's width for the text size: grown with it, at most a quarter."""

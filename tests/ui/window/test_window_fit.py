@@ -176,3 +176,14 @@ def test_long_vector_formulas_fit_the_explanation_on_a_small_screen(qtbot, tmp_p
         panel = window.explanation
         assert panel.document().idealWidth() <= panel.viewport().width() + 1, \
             window.model.step.title
+
+
+def test_predict_the_gradient_leaves_the_explanation_readable_on_a_small_screen(qtbot, tmp_path):
+    window = open_window(qtbot, tmp_path, "one-training-step")
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: window.width() == 1024)
+    qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)  # exercise on
+    assert window.exercise.enabled
+    line = window.explanation.fontMetrics().lineSpacing()
+    qtbot.waitUntil(lambda: window.explanation.viewport().height() >= 6 * line)
+    assert window.graph_panel.height() >= window.centre_splitter.height() // 3
