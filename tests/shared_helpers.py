@@ -15,16 +15,16 @@ loss = (y_pred - y) ** 2
 
 
 def typed_answer(value) -> str:
-    """A value as a learner would type it (a list for a vector)."""
+    """A value as a learner would type it (a list for a vector, rows for a matrix)."""
     if isinstance(value, tuple):
-        return "[" + ", ".join(repr(v) for v in value) + "]"
+        return "[" + ", ".join(typed_answer(v) for v in value) + "]"
     return repr(value)
 
 
 def wrong_answer(value):
     """A value clearly outside the exercise tolerance of ``value``."""
     if isinstance(value, tuple):
-        return tuple(v + 1.0 for v in value)
+        return tuple(wrong_answer(v) if isinstance(v, tuple) else v + 1.0 for v in value)
     return value + 1.0 + abs(value) / 2
 
 

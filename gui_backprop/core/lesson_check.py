@@ -137,7 +137,7 @@ def _run_listing(lesson: Lesson, path: Path) -> list[LessonProblem]:
     problems = []
     for name, value in sorted(found.items()):
         if not _close(value, expected[name]):
-            shown = tuple(value) if isinstance(value, list) else value
+            shown = _as_tuples(value)
             problems.append(LessonProblem(path, line, f"--run: the listing ends with {name} "
                                                       f"= {format_value(shown)}, the trace "
                                                       f"with {format_value(expected[name])}"))
@@ -155,12 +155,19 @@ def _values_printed(stdout: str) -> dict[str, object]:
 
 
 def _close(got, want) -> bool:
-    got = list(got) if isinstance(got, (list, tuple)) else [got]
-    want = list(want) if isinstance(want, tuple) else [want]
-    if len(got) != len(want):
-        return False
-    return all(math.isclose(g, w, rel_tol=RELATIVE_TOLERANCE, abs_tol=1e-6)
-               or (math.isnan(g) and math.isnan(w)) for g, w in zip(got, want, strict=True))
+    """Element by element, through nested lists (a matrix is rows of numbers)."""
+    got_seq, want_seq = isinstance(got, (list, tuple)), isinstance(want, (list, tuple))
+    if got_seq or want_seq:
+        if not (got_seq and want_seq) or len(got) != len(want):
+            return False
+        return all(_close(g, w) for g, w in zip(got, want, strict=True))
+    return (math.isclose(got, want, rel_tol=RELATIVE_TOLERANCE, abs_tol=1e-6)
+            or (math.isnan(got) and math.isnan(want)))
+
+
+def _as_tuples(value):
+    """JSON's nested lists as the nested tuples the trace uses for tensors."""
+    return tuple(_as_tuples(v) for v in value) if isinstance(value, list) else value
 
 
 def _listing_line(path: Path) -> int:

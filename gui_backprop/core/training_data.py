@@ -20,7 +20,7 @@ import torch
 from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.forward import DTYPE
 from gui_backprop.core.training_program import CompiledProgram
-from gui_backprop.core.values import Value, check_number
+from gui_backprop.core.values import Value, check_number, value_shape
 
 INPUT_NAME = "x"
 POINTS_RANGE = (2, 1_000)
@@ -126,6 +126,9 @@ def find_regression_roles(compiled: CompiledProgram, parameters: tuple[str, ...]
     if len(targets) != 1:
         return None
     target = targets[0]
+    shape = value_shape(program.leaves[INPUT_NAME])
+    if len(shape) > 1 or value_shape(program.leaves[target]) != shape:
+        return None  # not one (x, y) point per element: a neuron's features, a matrix
     predictions = []
     for name in program.names:
         if name in program.leaves or name == output or name not in used:

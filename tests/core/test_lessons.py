@@ -26,6 +26,7 @@ def test_every_lesson_file_loads_in_order():
     assert len(set(IDS)) == len(IDS)
     assert [lesson.order for lesson in LESSONS] == sorted(lesson.order for lesson in LESSONS)
     assert sum(lesson.playground for lesson in LESSONS) == 1
+    assert LESSONS[-1].playground, "the playground stays last in the list"
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=IDS)
@@ -154,7 +155,16 @@ def test_code_listings_run_and_end_where_the_trace_ends_with_the_same_grad_fns()
             expected = np.ravel(update.after)
             ran = np.ravel(finals[name]["values"][update.name])
             assert list(ran) == pytest.approx(list(expected), rel=1e-5), f"{name}: {update.name}"
-        traced = [node.grad_fn for node in last.nodes if node.grad_fn is not None]
+        # the nodes torch reaches from the output (a variable only looked at, like the
+        # softmax classifier's p, is in the trace but not behind the loss)
+        behind, todo = set(), [last.output]
+        while todo:
+            node = todo.pop()
+            if node not in behind:
+                behind.add(node)
+                todo.extend(edge.source for edge in last.inputs_of(node))
+        traced = [node.grad_fn for node in last.nodes
+                  if node.grad_fn is not None and node.id in behind]
         # cross_entropy is one node (NllLossBackward0) over torch's inner log_softmax
         traced = sorted(traced + ["LogSoftmaxBackward0"] * traced.count("NllLossBackward0")
                         # vector @ matrix: torch's matmul unsqueezes, mm's and squeezes
@@ -222,3 +232,26 @@ def test_a_broken_lesson_file_is_refused_with_its_line(tmp_path, change, line, w
     with pytest.raises(LessonError) as caught:
         load_lesson(path)
     assert str(caught.value).startswith(f"{path}:{line}: ") and words in str(caught.value)
+
+
+def test_the_softmax_classifiers_gradient_at_the_logits_is_p_minus_onehot():
+    it = find_lesson("softmax-classifier").trace().first
+    p, logits = it.node_named("p").value, it.node_named("logits")
+    assert list(logits.grad) == pytest.approx([p[0], p[1], p[2] - 1.0], abs=1e-6)
+    assert list(p) == pytest.approx([0.122, 0.547, 0.331], abs=5e-4)  # as the texts say
+
+
+def test_the_saturated_tanh_unit_passes_a_thousand_times_less_gradient():
+    it = find_lesson("two-layer-network").trace().first
+    w1_grad = it.node_named("W1").grad  # 2×2: column 1 belongs to the saturated unit
+    for row in w1_grad:
+        assert abs(row[1]) < abs(row[0]) / 1000 and abs(row[1]) < 1e-3
+
+
+def test_the_layer_as_matrix_numbers_are_the_ones_its_texts_give():
+    lesson = find_lesson("layer-as-matrix")
+    it = lesson.trace().first
+    assert it.node_named("loss").value == pytest.approx(3.37, abs=1e-5)
+    assert list(it.node_named("y").value) == pytest.approx([0.1, 1.6], abs=1e-6)
+    assert it.node_named("W").grad == (pytest.approx((-1.8, -3.6, 1.8), abs=1e-5),
+                                       pytest.approx((3.2, 6.4, -3.2), abs=1e-5))

@@ -8,12 +8,14 @@ from __future__ import annotations
 import ast
 import re
 
+import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
 from gui_backprop.core.formatting import format_number, format_value
 from gui_backprop.core.graph import NodeKind
 from gui_backprop.core.walkthrough import Stage
+from gui_backprop.ui.canvas.tensor_cells import TOOLTIP_DIGITS
 from gui_backprop.ui.window.main_window import MainWindow
 from tests.ui.session_helpers import Dialogs, press, run_program, type_value
 from tests.ui.window_helpers import (
@@ -49,6 +51,16 @@ def _result(formula: str) -> str:
     return re.split(r" = | ← ", formula)[-1]
 
 
+def _flat(value) -> list[float]:
+    """A number, list or matrix as its elements (approx compares flat lists)."""
+    return [float(v) for v in np.ravel(value)]
+
+
+def _tuples(value):
+    """A typed list (or matrix) as the nested tuples the core's values are."""
+    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
+
+
 def assert_code_agrees_with_values(window: MainWindow) -> None:
     """The listing creates each leaf with the Values panel's value and updates with its
     learning rate."""
@@ -60,7 +72,7 @@ def assert_code_agrees_with_values(window: MainWindow) -> None:
                     if key != window.values_panel.LEARNING_RATE}
     assert set(shown_values) <= set(leaves), (shown_values, listing)
     for name, value in shown_values.items():
-        assert leaves[name] == pytest.approx(value, rel=1e-11), name
+        assert _flat(leaves[name]) == pytest.approx(_flat(value), rel=1e-11), name
     rate = float(fields[window.values_panel.LEARNING_RATE].edit.text())
     updates = UPDATE_LINE.findall(listing)
     assert updates, listing
@@ -81,10 +93,20 @@ def assert_step_agrees(window: MainWindow) -> None:
     history = " ".join(format_value(v) for v in model.iteration.grad_before.values()
                        if v is not None)  # what .grad held before this pass: said in words
     missing = _numbers(step.formula) - on_screen_numbers(window) - _numbers(history)
+    # a matrix or long vector on an edge is labelled by its shape, its numbers on hover
+    # to TOOLTIP_DIGITS significant digits
+    hovered = _numbers(" ".join(item.toolTip() for item in view.edge_items().values()
+                                if item.label_text().endswith("(hover)")))
+    missing = {n for n in missing if format_number(float(n), TOOLTIP_DIGITS) not in hovered}
     assert not missing, (step.title, step.formula, missing)
     result = _result(step.formula)
     if step.stage is Stage.LOCAL:
-        assert view.edge_item(step.edge).label_text().endswith("= " + result), step.title
+        edge = view.edge_item(step.edge)
+        if edge.label_text().endswith("(hover)"):
+            assert {format_number(float(n), TOOLTIP_DIGITS) for n in _numbers(result)} \
+                <= _numbers(edge.toolTip()), step.title
+        else:
+            assert edge.label_text().endswith("= " + result), step.title
     else:
         item = view.node_item(step.node)
         assert result in item.value_text() + " " + item.grad_text(), (step.title, result)
@@ -103,7 +125,7 @@ def assert_step_agrees(window: MainWindow) -> None:
         if step.iteration == 0:
             before = window.values_panel.fields[step.parameter].edit.text()
             assert step.formula.split(" = ")[1].startswith(
-                format_value(ast.literal_eval(before))), (step.formula, before)
+                format_value(_tuples(ast.literal_eval(before)))), (step.formula, before)
 
 
 def assert_gradient_check_agrees(window: MainWindow) -> None:
@@ -146,9 +168,16 @@ def _a_parameter_and_new_value(window: MainWindow) -> tuple[str, str]:
     trace = window.model.walkthrough.trace
     name = trace.parameters[0]
     value = trace.values[name]
+    return name, _shifted(value)
+
+
+def _shifted(value) -> str:
+    """The value typed with every element moved (by 0.5 in a list, 0.75 alone)."""
+    if isinstance(value, tuple) and isinstance(value[0], tuple):  # a matrix: its rows
+        return "[" + ", ".join(_shifted(row) for row in value) + "]"
     if isinstance(value, tuple):
-        return name, "[" + ", ".join(format_number(v + 0.5) for v in value) + "]"
-    return name, format_number(value + 0.75)
+        return "[" + ", ".join(format_number(v + 0.5) for v in value) + "]"
+    return format_number(value + 0.75)
 
 
 @pytest.mark.parametrize("lesson_id", LESSON_IDS)

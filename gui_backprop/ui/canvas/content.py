@@ -282,9 +282,23 @@ def node_tooltip(it: Iteration, node: Node, state: WalkState | None) -> str:
     return "\n".join(lines)
 
 
+def shorten_label(text: str, limit: int = MAX_LABEL_CHARS) -> str:
+    """An edge label cut to ``limit`` characters in its rule, never in its numbers:
+    ``∂L/∂z = (a long rule…) = [0.12, 0.55]`` (the whole rule is in the tooltip)."""
+    if len(text) <= limit:
+        return text
+    parts = text.split(" = ")
+    if len(parts) >= 3:
+        head, rule, numbers = parts[0], " = ".join(parts[1:-1]), parts[-1]
+        room = limit - len(head) - len(numbers) - len(" =  = ")
+        if room >= 12:  # enough of the rule to recognise it
+            return f"{head} = {shorten(rule, room)} = {numbers}"
+    return shorten(text, limit)
+
+
 def edge_content(it: Iteration, edge: Edge, state: WalkState | None) -> EdgeContent:
     """What ``edge`` shows at ``state`` (``None``: nothing revealed yet)."""
-    full = shorten(_edge_label(it, edge))
+    full = shorten_label(_edge_label(it, edge))
     revealed = state is not None and edge.id in state.local_grads
     step = state.step if state is not None else None
     current = step is not None and step.stage is Stage.LOCAL and step.edge == edge.id

@@ -11,6 +11,7 @@ from gui_backprop.core.graph import NodeKind
 from gui_backprop.core.lessons import find_lesson, load_lessons
 from gui_backprop.core.step_text import edge_label
 from gui_backprop.core.walkthrough import Stage
+from gui_backprop.ui.canvas.content import shorten_label
 from gui_backprop.ui.canvas.tensor_cells import TensorDisplay, as_grid, display_of, shape_text
 from gui_backprop.ui.canvas.tensor_cells import value_text as format_value
 from gui_backprop.ui.canvas.view import READABLE_SCALE, ZOOM_STEP, GraphView, ViewMode
@@ -60,12 +61,12 @@ def _expected_label(iteration, edge):
     """Core's label; a matrix or long vector by its shape (its numbers are in the
     tooltip)."""
     if not edge.tracked or display_of(edge.local_grad) is TensorDisplay.TEXT:
-        return edge_label(iteration, edge)
+        return shorten_label(edge_label(iteration, edge))  # a long one cut with an ellipsis
     target, source = iteration.nodes[edge.target], iteration.nodes[edge.source]
     head = derivative(target.name or target.expression, source.label).text
     shape = shape_text(edge.local_grad)
     shape = shape if "×" in shape else f"{shape} values"
-    return f"{head} = {edge.derivative_shown} = {shape} (hover)"
+    return shorten_label(f"{head} = {edge.derivative_shown} = {shape} (hover)")
 
 
 def _assert_grids(item, node, state):
@@ -390,3 +391,12 @@ def test_a_long_rule_on_an_edge_wraps_before_a_factor_instead_of_losing_its_midd
     lines = CanvasStyle.wrap(font, "= sigmoid(z) * (1 - sigmoid(z))", width)
     assert lines == ["= sigmoid(z)", "  * (1 - sigmoid(z))"]  # whole, on two lines
     assert "…" not in "".join(lines)
+
+
+def test_a_long_edge_label_is_cut_in_its_rule_never_in_its_numbers():
+    text = "∂loss/∂z = " + "a very long rule " * 8 + "= [0.121952, 0.546549]"
+    cut = shorten_label(text)
+    assert len(cut) <= 90 < len(text)
+    assert cut.startswith("∂loss/∂z = a very long rule")
+    assert cut.endswith("… = [0.121952, 0.546549]")
+    assert shorten_label("∂y/∂w = x = 1.0") == "∂y/∂w = x = 1.0"
