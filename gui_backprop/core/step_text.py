@@ -46,10 +46,21 @@ def _operation_with_values(it: Iteration, node: Node) -> f.Formula:
     if node.op == "neg":
         return (f.Formula(f"-{labels[0].text}", f"-{labels[0].latex}"),
                 f.Formula(f"-{values[0].text}", f"-{values[0].latex}"))
-    inner = f.Formula(operands[0].label, f.expression_to_latex(operands[0].label))
-    argument = f.number(operands[0].value)  # the call's own parentheses suffice
-    return (f.Formula(f"{node.op}({inner.text})", rf"\mathrm{{{node.op}}}({inner.latex})"),
-            f.Formula(f"{node.op}({argument.text})", rf"\mathrm{{{node.op}}}({argument.latex})"))
+    if node.op == "matmul" and len(operands) == 2:  # written W @ x, as the program does
+        return (f.Formula(f"{labels[0].text} @ {labels[1].text}",
+                          rf"{labels[0].latex} \,@\, {labels[1].latex}"),
+                f.Formula(f"{values[0].text} @ {values[1].text}",
+                          rf"{values[0].latex} \,@\, {values[1].latex}"))
+    # every operand (a call's own parentheses suffice around a value), then a dim
+    extra = [] if node.dim is None else [f.Formula(str(node.dim), str(node.dim))]
+    inner = [f.Formula(o.label, f.expression_to_latex(o.label)) for o in operands] + extra
+    arguments = [f.number(o.value) for o in operands] + extra
+    return (_call(node.op, inner), _call(node.op, arguments))
+
+
+def _call(name: str, arguments: list[f.Formula]) -> f.Formula:
+    return f.Formula(f"{name}({', '.join(a.text for a in arguments)})",
+                     rf"\mathrm{{{name}}}({', '.join(a.latex for a in arguments)})")
 
 
 def forward_text(it: Iteration, node: Node) -> StepText:

@@ -202,3 +202,13 @@ def test_a_numbers_gradient_through_a_vector_says_the_elements_are_summed():
                             "-3.52, -4.44] × [1.0, 1.0, 1.0, 1.0, 1.0]) = -14.04")
     from matplotlib.mathtext import MathTextParser
     MathTextParser("path").parse(f"${step.latex}$")  # typesets
+
+
+def test_a_forward_step_of_a_call_shows_every_operand():
+    walkthroughs = {x.id: x.walkthrough() for x in LESSONS}
+    formulas = [s.formula for lesson in ("layer-as-matrix", "softmax-classifier")
+                for s in walkthroughs[lesson].steps if s.stage is Stage.FORWARD]
+    assert "W @ x = [[0.5, -0.2, 0.2], [0.3, 0.4, -0.6]] @ [1.0, 2.0, -1.0] = [-0.1, 1.7]" \
+        in formulas  # it read matmul(W) = matmul([[…]]): x was missing
+    assert any(f.startswith("loss = cross_entropy(logits, label) = cross_entropy([-0.5, 1.0, "
+                            "0.5], ") for f in formulas)
