@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from gui_backprop.core import formulas as f
@@ -117,8 +118,18 @@ def local_text(it: Iteration, edge: Edge) -> StepText:
     return StepText(f"Local gradient {d.text}", sentence, formula)
 
 
+_UPSTREAM = re.compile(r"∂([^/\s]+)/∂(\([^()]*\)|[^\s·]+)")
+_SHAPES = re.compile(r"\s*(\([^()]*=[^()]*\))\s*$")
+
+
 def rule_latex(rule: str) -> str:
-    """A rule with shapes (``∂L/∂y · xᵀ (2×1 · 1×3 = 2×3)``) for mathtext."""
+    """A rule with shapes (``∂L/∂y · xᵀ (2×1 · 1×3 = 2×3)``) for mathtext: the
+    upstream gradient as a fraction, the shapes in one group (a line never breaks at
+    their ``=``)."""
+    shapes = _SHAPES.search(rule)
+    if shapes:
+        rule = rule[:shapes.start()] + r"\quad{" + shapes.group(1) + "}"
+    rule = _UPSTREAM.sub(lambda m: "\\frac{∂" + m.group(1) + "}{∂" + m.group(2) + "}", rule)
     for plain, latex in (("∂", r"\partial "), ("ᵀ", "^{T}"), ("⊙", r"\odot "),
                          ("Σ", r"\Sigma "), ("·", r"\cdot "), ("×", r"\times "),
                          ("−", "-"), ("→", r"\rightarrow "), ("_", r"\_")):
@@ -190,7 +201,10 @@ def backward_text(it: Iteration, node: Node, trace: Trace) -> StepText:
                      + (" summed over the elements" if summed else "")
                      + f" = {_v(edge.contribution, parens=False)}")
     result = f.number(node.grad)
-    formula = f.equals(d, f.plus(symbolic), f.plus(numeric), result)
+    if len(uses) == 1 and uses[0].vector_jacobian:  # the product's value is the result
+        formula = f.equals(d, f.plus(symbolic), result)
+    else:
+        formula = f.equals(d, f.plus(symbolic), f.plus(numeric), result)
     before = it.grad_before.get(node.name) if node.kind is NodeKind.LEAF else None
     if _holds(before):
         # the node shows .grad, which is this sum: the formula says so too

@@ -212,3 +212,10 @@ def test_a_forward_step_of_a_call_shows_every_operand():
         in formulas  # it read matmul(W) = matmul([[…]]): x was missing
     assert any(f.startswith("loss = cross_entropy(logits, label) = cross_entropy([-0.5, 1.0, "
                             "0.5], ") for f in formulas)
+
+
+def test_a_backward_step_through_matmul_says_its_product_once_and_typesets_a_fraction():
+    step = next(x for x in LESSONS if x.id == "layer-as-matrix").walkthrough().steps[17]
+    assert step.formula == ("∂loss/∂W = ∂loss/∂(W @ x) · xᵀ (2×1 · 1×3 = 2×3) = "
+                            "[[-1.8, -3.6, 1.8], [3.2, 6.4, -3.2]]")  # the value once
+    assert r"\frac{\partial loss}{\partial (W @ x)}" in step.latex
