@@ -31,14 +31,28 @@ def _check_size(shape: tuple[int, ...], what: str, node: ast.expr) -> None:
                        f"a value may hold at most {MAX_ELEMENTS}", node)
 
 
+def broadcast_shape(left: tuple[int, ...], right: tuple[int, ...]) -> tuple[int, ...]:
+    """The shape torch's broadcasting gives ``left`` and ``right``; ``ValueError`` if they
+    do not broadcast. Written out rather than ``torch.broadcast_shapes``, which imports
+    torch.fx and sympy (left out of the installers: a traceback there)."""
+    size = max(len(left), len(right))
+    left, right = (1,) * (size - len(left)) + left, (1,) * (size - len(right)) + right
+    shape = []
+    for a, b in zip(left, right, strict=True):
+        if a != b and 1 not in (a, b):
+            raise ValueError(f"shapes {left} and {right} do not broadcast")
+        shape.append(b if a == 1 else a)
+    return tuple(shape)
+
+
 def check_element_wise(symbol: str, left: torch.Tensor, right: torch.Tensor,
                        texts: tuple[str, str], node: ast.expr) -> None:
     """``left symbol right`` element by element: shapes equal or broadcastable, and a
     result within the element limit."""
     what = f"{texts[0]} {symbol} {texts[1]}"
     try:
-        shape = torch.broadcast_shapes(left.shape, right.shape)
-    except RuntimeError:
+        shape = broadcast_shape(tuple(left.shape), tuple(right.shape))
+    except ValueError:
         if left.dim() == right.dim() == 1:
             raise error_at(f"{what}: {_is(texts[0], left)} but {_is(texts[1], right)}; "
                            "vectors combined element by element must have the same length "
