@@ -132,6 +132,13 @@ def _check_paths_add_up(it) -> None:
             total = total + torch.tensor(part, dtype=torch.float64)
         flat = total.reshape(-1).tolist()
         expected = list(node.grad) if isinstance(node.grad, tuple) else [node.grad]
+        # Added in another order than autograd's, paths of ±3e17 that cancel leave an
+        # error of their own size times float64's precision: the tolerance scales with
+        # the largest part, not with the sum.
+        largest = max((abs(v) for part in parts
+                       for v in (part if isinstance(part, tuple) else (part,))
+                       if math.isfinite(v)), default=0.0)
         for got, want in zip(flat, expected, strict=True):
             if math.isfinite(want) and math.isfinite(got):
-                assert got == pytest.approx(want, rel=1e-9, abs=1e-12), node.label
+                assert got == pytest.approx(want, rel=1e-9, abs=1e-12 + 1e-14 * largest), \
+                    node.label
