@@ -59,10 +59,6 @@ class GradientCheck:
         return all(check.agrees for check in self.parameters)
 
 
-def _elements(value: Value) -> tuple[float, ...]:
-    return elements(value)
-
-
 def _shaped(numbers: list[float], like: Value) -> Value:
     return reshape_elements(numbers, value_shape(like))
 
@@ -81,24 +77,24 @@ def finite_difference(program: Program, values: Mapping[str, Value], output: str
     """Central finite-difference estimate of d(output)/d(name), element by element."""
     base = values[name]
     estimates = []
-    for index, element in enumerate(_elements(base)):
+    for index, element in enumerate(elements(base)):
         h = relative_step * max(1.0, abs(element))
         nudged = []
         for sign in (1.0, -1.0):
-            elements = list(_elements(base))
-            elements[index] = element + sign * h
-            moved = dict(values, **{name: _shaped(elements, base)})
+            numbers = list(elements(base))
+            numbers[index] = element + sign * h
+            moved = dict(values, **{name: _shaped(numbers, base)})
             nudged.append(evaluate_output(program, moved, output))
         estimates.append((nudged[0] - nudged[1]) / (2 * h))
     return _shaped(estimates, base)
 
 
 def _difference(autograd: Value, estimate: Value) -> float:
-    return max(abs(a - e) for a, e in zip(_elements(autograd), _elements(estimate), strict=True))
+    return max(abs(a - e) for a, e in zip(elements(autograd), elements(estimate), strict=True))
 
 
 def _agree(autograd: Value, estimate: Value, rtol: float, atol: float) -> bool:
-    for a, e in zip(_elements(autograd), _elements(estimate), strict=True):
+    for a, e in zip(elements(autograd), elements(estimate), strict=True):
         if not (math.isfinite(a) and math.isfinite(e)):
             return False
         if abs(a - e) > atol + rtol * max(abs(a), abs(e)):

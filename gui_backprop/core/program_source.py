@@ -8,8 +8,8 @@ statement keeps its line, so the steps' code lines stay right.
 
 from __future__ import annotations
 
-from gui_backprop.core.code_listing import literal
 from gui_backprop.core.program import Program, parse_program
+from gui_backprop.core.torch_source import literal
 from gui_backprop.core.values import Value
 
 

@@ -234,7 +234,7 @@ def backward_text(it: Iteration, node: Node, trace: Trace) -> StepText:
 
 
 def _holds(grad) -> bool:
-    return grad is not None and any(v != 0 for v in _elements(grad))
+    return grad is not None and any(v != 0 for v in elements(grad))
 
 
 def _leaf_note(it: Iteration, node: Node) -> str:
@@ -244,10 +244,6 @@ def _leaf_note(it: Iteration, node: Node) -> str:
                 f"(it was not zeroed), and PyTorch adds to it: {node.name}.grad is now "
                 f"{_v(node.grad_attr, parens=False)}.")
     return f" {it.nodes[it.output].label}.backward() stores this in {node.name}.grad."
-
-
-def _elements(value) -> tuple[float, ...]:
-    return elements(value)
 
 
 def update_text(update: ParameterUpdate, learning_rate: float) -> StepText:

@@ -104,12 +104,18 @@ def trace_program(
     return Trace(program, params, rate, leaf_values, tuple(runs), output_name, tuple(notes))
 
 
+class OutputNotANumber(ProgramError):
+    """The output holds several values, so backward() has no single number to start
+    from (raised as its own kind: a value edit and a program edit say it differently)."""
+
+
 def _check_output(program: Program, recording: ForwardRecording, name: str) -> torch.Tensor:
     output = recording.named[name]
     line = program.statement(name).line
     if output.dim() != 0:
-        raise ProgramError(f"the output '{name}' has {output.numel()} values, but backward() "
-                           f"needs a single number: use mean(...) or sum(...)", line)
+        raise OutputNotANumber(f"the output '{name}' has {output.numel()} values, but "
+                               "backward() needs a single number: use mean(...) or sum(...)",
+                               line)
     if not output.requires_grad:
         raise ProgramError(f"the output '{name}' does not depend on any parameter, so it has "
                            "no gradient: make a value it uses a parameter", line)

@@ -18,7 +18,7 @@ from gui_backprop.core.lessons import Lesson
 from gui_backprop.core.program import Program, parse_program
 from gui_backprop.core.program_source import with_values
 from gui_backprop.core.session_file import LessonWork, Session
-from gui_backprop.core.tracer import trace_program
+from gui_backprop.core.tracer import OutputNotANumber, trace_program
 from gui_backprop.core.values import Value, parse_learning_rate, parse_value
 from gui_backprop.core.walkthrough import Stage, Step, WalkState, Walkthrough
 from gui_backprop.ui.background_trace import BACKGROUND_STATEMENTS, BackgroundTrace, Traced
@@ -262,7 +262,7 @@ class LessonModel(QObject):
     def set_value(self, name: str, text: str) -> str | None:
         """Give leaf ``name`` a typed value and re-trace; the error message if refused."""
         def refused(exc: ProgramError) -> str:
-            if "needs a single number" in exc.message and isinstance(value, tuple) \
+            if isinstance(exc, OutputNotANumber) and isinstance(value, tuple) \
                     and not isinstance(self.values.get(name), tuple):
                 # the program's advice (mean or sum) is not what a value edit can do
                 return self._refuse(f"{name} is a single number here: a list makes the "

@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
+from gui_backprop.core.formatting import format_value
 from gui_backprop.core.formulas import derivative
 from gui_backprop.core.graph import NodeKind
 from gui_backprop.core.lessons import load_lessons
@@ -14,7 +15,6 @@ from gui_backprop.core.step_text import edge_label
 from gui_backprop.core.walkthrough import WalkState, Walkthrough
 from gui_backprop.ui.canvas.content import shorten_label
 from gui_backprop.ui.canvas.tensor_cells import TensorDisplay, display_of, shape_text
-from gui_backprop.ui.canvas.tensor_cells import value_text as format_value
 from gui_backprop.ui.window.main_window import MainWindow
 
 # The offscreen platform says so whenever a real top-level window sets its minimum size.

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from gui_backprop.core import formulas
+from gui_backprop.core.formatting import format_value
 from gui_backprop.core.graph import Edge, Iteration, Node, NodeKind
 from gui_backprop.core.nonfinite import short_note
 from gui_backprop.core.step_text import edge_label
@@ -26,7 +27,6 @@ from gui_backprop.ui.canvas.tensor_cells import (
     make_grid,
     shape_text,
 )
-from gui_backprop.ui.canvas.tensor_cells import value_text as format_value
 
 PENDING = "?"
 MAX_LABEL_CHARS = 90

@@ -26,13 +26,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from gui_backprop.core.formatting import SHOWN_ELEMENTS, format_number, format_value
+from gui_backprop.core.values import elements, is_matrix, value_shape
 
 MAX_NUMBER_ROWS = 4
 MAX_NUMBER_COLUMNS = 4
 CELL_DIGITS = 3
 """Significant digits in a grid cell; the hover text has every digit."""
-SHOWN_ROWS = 4
-"""Rows and columns a matrix's one-line text spells out before eliding."""
 TOOLTIP_ROWS = 10
 """Rows and columns a tooltip lists in full before eliding."""
 TOOLTIP_DIGITS = 4
@@ -57,23 +56,9 @@ class TensorDisplay(StrEnum):
     COLOURS = "colours"
 
 
-def is_matrix(value: object) -> bool:
-    """True for a tuple of row tuples."""
-    return isinstance(value, tuple) and bool(value) and isinstance(value[0], tuple)
-
-
-def shape_of(value: object) -> tuple[int, ...]:
-    """``()`` for a scalar, ``(n,)`` for a vector, ``(rows, columns)`` for a matrix."""
-    if is_matrix(value):
-        return (len(value), len(value[0]))
-    if isinstance(value, tuple):
-        return (len(value),)
-    return ()
-
-
 def shape_text(value: object) -> str:
     """``2×3`` for a matrix, ``3`` for a vector, ``""`` for a scalar or nothing."""
-    return "×".join(str(n) for n in shape_of(value)) if value is not None else ""
+    return "×".join(str(n) for n in value_shape(value)) if value is not None else ""
 
 
 def as_grid(value: object) -> Grid:
@@ -87,9 +72,7 @@ def as_grid(value: object) -> Grid:
 
 def flat(value: object) -> tuple[float, ...]:
     """Every number of a value, row by row (none for ``None``)."""
-    if value is None:
-        return ()
-    return tuple(v for row in as_grid(value) for v in row)
+    return () if value is None else elements(value)
 
 
 def is_all_finite(value: object) -> bool:
@@ -99,7 +82,7 @@ def is_all_finite(value: object) -> bool:
 
 def display_of(value: object) -> TensorDisplay:
     """Text for scalars and short vectors, numbers for small matrices, colours beyond."""
-    shape = shape_of(value)
+    shape = value_shape(value)
     if len(shape) == 2:
         rows, columns = shape
         if rows <= MAX_NUMBER_ROWS and columns <= MAX_NUMBER_COLUMNS:
@@ -114,19 +97,6 @@ def _row_text(row: Sequence[float], limit: int, digits: int = 6) -> str:
     if len(row) <= limit:
         return "[" + ", ".join(format_number(v, digits) for v in row) + "]"
     return "[" + ", ".join(format_number(v, digits) for v in row[:limit - 1]) + ", …]"
-
-
-def value_text(value: object) -> str:
-    """A value in one line: as :func:`format_value`, a matrix as ``[[a, b], [c, d]]``
-    (a large one elided, with its shape)."""
-    if not is_matrix(value):
-        return format_value(value)
-    rows = [_row_text(row, SHOWN_ROWS) for row in value[:SHOWN_ROWS]]
-    if len(value) > SHOWN_ROWS:
-        rows[-1] = "…"
-    text = "[" + ", ".join(rows) + "]"
-    large = len(value) > SHOWN_ROWS or len(value[0]) > SHOWN_ROWS
-    return f"{text} ({shape_text(value)})" if large else text
 
 
 def grid_lines(value: object, limit: int = TOOLTIP_ROWS) -> list[str]:
@@ -237,7 +207,7 @@ class TensorGrid:
 def make_grid(caption: str, name: str, value: object, shown: object | None,
               before: object | None = None) -> TensorGrid:
     """A grid of ``value``'s shape showing ``shown`` (``None``: pending)."""
-    shape = shape_of(value)
+    shape = value_shape(value)
     per_row = 0
     if len(shape) == 1 and shape[0] > STRIP_CELLS:
         per_row = -(-shape[0] // -(-shape[0] // STRIP_CELLS))  # balanced rows

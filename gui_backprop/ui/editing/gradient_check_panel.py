@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from gui_backprop.core.formatting import format_number, format_value
 from gui_backprop.core.gradient_check import GradientCheck, check_gradients
-from gui_backprop.core.nonfinite import elements
+from gui_backprop.core.values import elements
 from gui_backprop.ui.lesson_model import LessonModel
 
 # The verdict beside the name: long vectors widen the number columns, never hide it.

@@ -18,8 +18,9 @@ from PySide6.QtCore import QObject, QTimer, Slot
 from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.training import TrainingSnapshot, TrainingStatus
 from gui_backprop.core.walkthrough import Stage
-from gui_backprop.ui.canvas.panel import GraphPanel
+from gui_backprop.ui.canvas.panel import TITLE, GraphPanel
 from gui_backprop.ui.lesson_model import LessonModel
+from gui_backprop.ui.training.lesson_link import result_note
 from gui_backprop.ui.training.panel import TrainPanel
 
 LIVE_INTERVAL_MS = 250  # four traces a second: numbers changing faster cannot be read
@@ -85,10 +86,8 @@ class LiveTrainingGraph(QObject):
 
 
 def caption(snapshot: TrainingSnapshot) -> str:
-    """The canvas heading for a snapshot: which epoch, and whether training goes on."""
-    where = f"epoch {snapshot.step:,} of {snapshot.epochs:,}"
+    """The canvas heading for a snapshot: which epoch, and whether training goes on; a
+    settled run is named as the walkthrough names it once it adopts the values."""
     if snapshot.status is TrainingStatus.RUNNING:
-        return f"Computational graph · training, {where}"
-    if snapshot.status is TrainingStatus.PAUSED:
-        return f"Computational graph · training paused at {where}"
-    return f"Computational graph · trained to {where}"
+        return f"{TITLE} · training, epoch {snapshot.step:,} of {snapshot.epochs:,}"
+    return f"{TITLE} · {result_note(snapshot)}"

@@ -6,6 +6,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QFont, QKeySequence, QPalette, QShortcut, QWheelEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
+from gui_backprop.core.formatting import format_value
 from gui_backprop.core.formulas import derivative
 from gui_backprop.core.graph import NodeKind
 from gui_backprop.core.lessons import find_lesson, load_lessons
@@ -13,7 +14,6 @@ from gui_backprop.core.step_text import edge_label
 from gui_backprop.core.walkthrough import Stage
 from gui_backprop.ui.canvas.content import shorten_label
 from gui_backprop.ui.canvas.tensor_cells import TensorDisplay, as_grid, display_of, shape_text
-from gui_backprop.ui.canvas.tensor_cells import value_text as format_value
 from gui_backprop.ui.canvas.view import READABLE_SCALE, ZOOM_STEP, GraphView, ViewMode
 
 LESSONS = load_lessons()

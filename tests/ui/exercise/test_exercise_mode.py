@@ -212,13 +212,19 @@ def test_the_score_is_kept_per_lesson(qtbot, tmp_path):
     assert window.exercise_panel.score_label.text() == "Score: 1 / 1"
 
 
-def test_a_vector_answer_is_a_list(qtbot, tmp_path):
+def _at_a_vector_question(qtbot, tmp_path):
+    """Linear regression with the exercise on, asking its first vector question."""
     window = _window(qtbot, tmp_path, "linear-regression")
     walkthrough = window.model.walkthrough
     step = next(s for s in walkthrough.steps if s.stage is Stage.FORWARD
                 and isinstance(question_for(walkthrough, s).expected, tuple))
     window.model.jump(step.index)
     _press_next(qtbot, window)
+    return window
+
+
+def test_a_vector_answer_is_a_list(qtbot, tmp_path):
+    window = _at_a_vector_question(qtbot, tmp_path)
     expected = window.exercise.question.expected
     _answer(qtbot, window, typed_answer(expected))
     assert window.exercise_panel.message_text().startswith("✓ Right")
@@ -282,12 +288,7 @@ def test_step_list_tooltips_do_not_give_away_future_answers(qtbot):
 
 
 def test_a_vector_of_the_wrong_length_is_a_format_error_not_a_wrong_answer(qtbot, tmp_path):
-    window = _window(qtbot, tmp_path, "linear-regression")
-    walkthrough = window.model.walkthrough
-    step = next(s for s in walkthrough.steps if s.stage is Stage.FORWARD
-                and isinstance(question_for(walkthrough, s).expected, tuple))
-    window.model.jump(step.index)
-    _press_next(qtbot, window)
+    window = _at_a_vector_question(qtbot, tmp_path)
     panel = window.exercise_panel
     expected = window.exercise.question.expected
     _answer(qtbot, window, "[1.0, 2.0]")
