@@ -98,3 +98,12 @@ def test_an_output_without_a_minimum_is_stopped_and_the_landscape_says_why(qtbot
     assert panel.landscape_plot.steepest_text.startswith("curves down: λmin = ")
     assert "stable while" not in panel.landscape_plot.steepest_text
     assert not panel.landscape_plot._steepest.isVisible()
+
+
+def test_the_canvas_names_a_settled_run_as_the_walkthrough_does(qtbot, window):
+    from gui_backprop.ui.training.lesson_link import result_note
+    from gui_backprop.ui.training.live_graph import caption
+    final = train_with(qtbot, window, "10")
+    assert final.status is TrainingStatus.DIVERGED
+    assert caption(final) == f"Computational graph · {result_note(final)}"
+    assert "diverged" in caption(final)  # it used to say "trained to"
