@@ -132,7 +132,8 @@ def export_training_script(program, values: dict[str, Value], parameters: tuple[
                            title: str = "A training run of Backprop Lab",
                            filename: str = "backprop_lab_training.py", *,
                            rule: str | None = None, batch_size: int | None = None,
-                           seed: int = 0, data_names: tuple[str, str] | None = None) -> str:
+                           seed: int = 0, data_names: tuple[str, str] | None = None,
+                           zero_grad: bool = True) -> str:
     """The source of a script that trains ``program`` as the Train tab did: from
     ``values`` (the data trained on included), ``epochs`` updates of ``parameters`` at
     ``learning_rate``: by hand, or with the ``torch.optim`` optimizer of ``rule``
@@ -140,7 +141,8 @@ def export_training_script(program, values: dict[str, Value], parameters: tuple[
 
     With ``batch_size`` smaller than the data (``data_names``: the input and the target)
     each epoch draws the mini-batches as the app does (``torch.randperm`` with a generator
-    seeded with ``seed``), and the loss printed is the loss on all the points."""
+    seeded with ``seed``), and the loss printed is the loss on all the points. Without
+    ``zero_grad`` (a lesson that leaves it out) the gradients are never zeroed."""
     rule = rule or ("sgd" if sgd else "manual")
     used = CompiledProgram(program).depends_on(output)
     parameters = tuple(name for name in parameters if name in used)  # the ones with a .grad
@@ -173,14 +175,18 @@ def export_training_script(program, values: dict[str, Value], parameters: tuple[
     show = f'print("step", {epoch_var}, "{output} =", {_show(output)})'
     update = []
     if rule != "manual":
-        update += ["# the update, by PyTorch's optimizer",
-                   f"{optimizer_var}.step()", f"{optimizer_var}.zero_grad()"]
+        update += ["# the update, by PyTorch's optimizer", f"{optimizer_var}.step()"]
+        zeroing = [f"{optimizer_var}.zero_grad()"]
     else:
         update += ["# update the parameters; this must not be recorded in the graph",
                    "with torch.no_grad():"]
         update += [f"    {name} -= {rate_var} * {name}.grad" for name in parameters]
-        update.append("# zero the gradients, or the next backward() would add to them")
-        update += [f"{name}.grad.zero_()" for name in parameters]
+        zeroing = [f"{name}.grad.zero_()" for name in parameters]
+    if zero_grad:
+        update += ["# zero the gradients, or the next backward() would add to them",
+                   *zeroing]
+    else:
+        update.append("# the gradients are NOT zeroed (as in the lesson): they accumulate")
     if batched:
         lines += _batched_loop(forward, update, show, whole, batch_size, seed,
                                len(values[data_names[1]]), epoch_var, epochs_var, every,

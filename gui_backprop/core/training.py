@@ -27,6 +27,7 @@ from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.formatting import format_number
 from gui_backprop.core.forward import make_leaf, plain
 from gui_backprop.core.graph import Trace
+from gui_backprop.core.optimizer_state import OptimizerState, read_optimizer_state
 from gui_backprop.core.program import Program
 from gui_backprop.core.tracer import resolve_parameters, resolve_values
 from gui_backprop.core.tracer import trace_program as _validate_by_tracing
@@ -113,6 +114,8 @@ class TrainingProblem:
     output: str
     learning_rate: float = 0.05
     roles: RegressionRoles | None = None
+    # False for a lesson whose loop leaves zero_grad out (the gradients accumulate)
+    zero_grad: bool = True
 
     @classmethod
     def create(cls, program: Program, parameters=None, values=None, output=None,
@@ -133,13 +136,14 @@ class TrainingProblem:
         roles = find_regression_roles(CompiledProgram(trace.program), trace.parameters,
                                       trace.output_name)
         return cls(trace.program, trace.parameters, MappingProxyType(dict(trace.values)),
-                   trace.output_name, float(trace.learning_rate), roles)
+                   trace.output_name, float(trace.learning_rate), roles,
+                   trace.first.zero_grad)
 
     @classmethod
     def from_lesson(cls, lesson, values=None) -> TrainingProblem:
         """The problem of a :class:`~gui_backprop.core.lessons.Lesson` (values override)."""
-        return cls.create(lesson.program, lesson.parameters, values, lesson.output,
-                          lesson.learning_rate)
+        return replace(cls.create(lesson.program, lesson.parameters, values, lesson.output,
+                                  lesson.learning_rate), zero_grad=lesson.zero_grad)
 
     @property
     def accepts_data(self) -> bool:
@@ -178,6 +182,7 @@ class TrainingRun:
     output: str
     settings: TrainingSettings
     steps: int
+    zero_grad: bool = True  # False: the lesson's loop lets the gradients accumulate
 
 
 def _readonly(array: np.ndarray) -> np.ndarray:
@@ -405,6 +410,13 @@ class Trainer:
             self._pause_requested = False  # this pause is done; a new request pauses again
         yield self._snapshot()
 
+    def optimizer_state(self) -> OptimizerState:
+        """Each parameter's value, gradient and optimizer state now, copied (call it
+        between runs: while :meth:`run` is not updating, as when paused)."""
+        return read_optimizer_state(self.settings.update_rule, self._optimizer,
+                                    self.problem.parameters, self._params,
+                                    self.settings.learning_rate)
+
     def _mini_batches(self) -> MiniBatches | None:
         """The epoch's batches when the batch size is smaller than the data, else ``None``."""
         size = self.settings.batch_size
@@ -435,7 +447,7 @@ class Trainer:
         batch = dict(leaves)
         for indices in self._batches.epoch():
             for param in params:
-                if param.grad is not None:
+                if param.grad is not None and self.problem.zero_grad:
                     param.grad.zero_()
             batch[roles.input], batch[roles.target] = inputs[indices], targets[indices]
             self._loss_of(batch).backward()
@@ -450,14 +462,17 @@ class Trainer:
                 for kept, param in zip(self._kept, params):  # noqa: B905 (same length)
                     kept.copy_(param)
             if self._optimizer is None:
+                zero = self.problem.zero_grad
                 for param in params:
                     grad = param.grad
                     if grad is not None:
                         param -= rate * grad
-                        grad.zero_()
+                        if zero:
+                            grad.zero_()
                 return
         self._optimizer.step()
-        self._optimizer.zero_grad()
+        if self.problem.zero_grad:  # a lesson that leaves it out: the gradients add up
+            self._optimizer.zero_grad()
 
     def _loss_chunk(self, end: int) -> tuple[np.ndarray, int]:
         first = self._sent

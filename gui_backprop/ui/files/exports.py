@@ -103,7 +103,8 @@ class Exports(QObject):
                     run.program, dict(run.values), run.parameters, run.output,
                     settings.learning_rate, run.steps, False, title, path.name,
                     rule=settings.update_rule.value, batch_size=settings.batch_size,
-                    seed=settings.seed, data_names=self._data_names(run))
+                    seed=settings.seed, data_names=self._data_names(run),
+                    zero_grad=run.zero_grad)
                     .encode("utf-8")),
                 f"the training run ({run.steps:,} epochs) as a PyTorch script")
         return self._export(

@@ -42,6 +42,7 @@ class TrainingController(QObject):
     finished = Signal(object)
     failed = Signal(str)
     state_changed = Signal(str)
+    optimizer_step_received = Signal(object)
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -67,6 +68,7 @@ class TrainingController(QObject):
         worker.resumed.connect(self._on_resumed)
         worker.finished.connect(self._on_finished)
         worker.failed.connect(self._on_failed)
+        worker.optimizer_step_ready.connect(self._on_optimizer_step)
         thread = _TrainingThread(worker)
         self._worker, self._thread = worker, thread
         _LIVE_THREADS.add(thread)
@@ -133,6 +135,11 @@ class TrainingController(QObject):
     def _on_snapshot(self, generation: int, snapshot) -> None:
         if self._current(generation):
             self.snapshot_received.emit(snapshot)
+
+    @Slot(int, object)
+    def _on_optimizer_step(self, generation: int, step) -> None:
+        if self._current(generation):
+            self.optimizer_step_received.emit(step)
 
     @Slot(int, object)
     def _on_landscape(self, generation: int, landscape) -> None:

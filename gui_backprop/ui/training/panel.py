@@ -34,6 +34,7 @@ from gui_backprop.ui.training.controller import TrainingController, TrainingStat
 from gui_backprop.ui.training.controls import TrainControls
 from gui_backprop.ui.training.kept_run import KeptRun, KeptRuns
 from gui_backprop.ui.training.learner_data import LearnerData
+from gui_backprop.ui.training.optimizer_state_view import OptimizerStateView
 from gui_backprop.ui.training.plots.data_plot import DataPlot
 from gui_backprop.ui.training.plots.landscape_plot import LandscapePlot
 from gui_backprop.ui.training.plots.loss_plot import LossPlot
@@ -45,6 +46,9 @@ CRAMPED_PLOTS = 320  # plots narrower than this beside the controls go under the
 CONTROLS_SHARE_CRAMPED = 0.3  # of the height, for the controls above the plots
 SIDE_BY_SIDE_CRAMPED = 380  # under the controls, the lower plots side by side from here
 NO_LESSON = "Open a lesson to train its program."
+NO_ZERO_GRAD = ("This lesson's loop leaves out zero_grad, and so does its training here: "
+                "each backward() adds to .grad, so every update uses the sum of all the "
+                "gradients so far. Watch the loss swing instead of settling.")
 
 
 class TrainPanel(QWidget):
@@ -97,11 +101,13 @@ class TrainPanel(QWidget):
         self._lower = QSplitter(Qt.Orientation.Horizontal)
         self._lower.addWidget(self.data_plot)
         self._lower.addWidget(self.landscape_plot)
+        self.optimizer_view = OptimizerStateView()  # shown after the step button
         self._plots = plots = QSplitter(Qt.Orientation.Vertical)
+        plots.addWidget(self.optimizer_view)
         plots.addWidget(self.loss_plot)
         plots.addWidget(self._lower)
-        plots.setStretchFactor(0, 2)
-        plots.setStretchFactor(1, 3)
+        plots.setStretchFactor(1, 2)
+        plots.setStretchFactor(2, 3)
         scroller = QScrollArea()  # a small window scrolls the controls, not the window
         scroller.setWidget(self.controls)
         scroller.setWidgetResizable(True)
@@ -146,6 +152,8 @@ class TrainPanel(QWidget):
         self.controller.finished.connect(self._on_finished)
         self.controller.failed.connect(self._on_failed)
         self.controller.state_changed.connect(self._update_buttons)
+        self.controller.optimizer_step_received.connect(self.optimizer_view.show_step)
+        self.controller.resumed.connect(self.optimizer_view.clear)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         """Stack the data plot and the landscape when there is no room side by side."""
@@ -171,7 +179,7 @@ class TrainPanel(QWidget):
             self._lower.setOrientation(orientation)
             height = max(height, 300)
             share = height // 3 if narrow else 2 * height // 5  # the loss plot's part
-            self._plots.setSizes([share, height - share])
+            self._plots.setSizes([share, share, height - share])
             self._lower.setSizes([1000, 1000])
 
     @Slot()
@@ -186,8 +194,7 @@ class TrainPanel(QWidget):
             self.set_problem(None, NO_LESSON)
             return
         try:
-            problem = TrainingProblem.create(lesson.program, lesson.parameters, values,
-                                             lesson.output, lesson.learning_rate)
+            problem = TrainingProblem.from_lesson(lesson, values)
         except ProgramError as exc:
             self._source_key = None
             self.set_problem(None, f"Nothing to train: {exc}")
@@ -219,10 +226,11 @@ class TrainPanel(QWidget):
         self._discard_run()
         self.problem = problem
         self._latest = self._shown = None
+        self.optimizer_view.clear()
         self.loss_plot.reset(self.form.epochs.value() + 1)
         self.loss_plot.set_output(problem.output if problem else None)
         self.landscape_plot.reset(self._landscape_names())
-        self.message.setText(message)
+        self.message.setText(message or self._loop_note())
         self.controls.clear_progress()
         roles = problem.roles if problem else None
         if problem is not None:
@@ -239,6 +247,10 @@ class TrainPanel(QWidget):
         self._show_data_preview()
         self._update_buttons()
         self.problem_changed.emit()
+
+    def _loop_note(self) -> str:
+        """What the Train tab says of a lesson whose loop does not zero the gradients."""
+        return NO_ZERO_GRAD if self.problem is not None and not self.problem.zero_grad else ""
 
     def _landscape_names(self) -> tuple[str, str] | None:
         problem = self.problem
@@ -346,8 +358,9 @@ class TrainPanel(QWidget):
             return
         self._run_values = dict(trainer.values)
         self._run_settings = settings
-        self.message.setText("")
+        self.message.setText(self._loop_note())
         self._latest = self._shown = None
+        self.optimizer_view.clear()
         self.loss_plot.reset(settings.epochs + 1)
         self.landscape_plot.reset(self._landscape_names())
         if trainer.dataset is not None:
@@ -438,7 +451,7 @@ class TrainPanel(QWidget):
             return None
         return TrainingRun(self.problem.program, dict(self._run_values),
                            self.problem.parameters, self.problem.output,
-                           self._run_settings, self._latest.step)
+                           self._run_settings, self._latest.step, self.problem.zero_grad)
 
     def latest_values(self) -> dict:
         """The leaf values of the newest snapshot: the run's data and its parameters."""

@@ -17,6 +17,11 @@ from enum import Enum
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
+from gui_backprop.core.optimizer_state import (
+    OptimizerState,
+    OptimizerStep,
+    updates_per_epoch,
+)
 from gui_backprop.core.training import Trainer, TrainingSnapshot, TrainingStatus
 from gui_backprop.core.training_landscape import Bounds, bounds_around
 
@@ -44,6 +49,7 @@ class TrainingWorker(QObject):
     resumed = Signal(int)
     finished = Signal(int, object)
     failed = Signal(int, str)
+    optimizer_step_ready = Signal(int, object)
 
     def __init__(self, trainer: Trainer, generation: int, stepping: bool = False):
         super().__init__()
@@ -98,11 +104,20 @@ class TrainingWorker(QObject):
             command = self._first
             while True:
                 last = None
-                until = self.trainer.step + 1 if command is _Command.STEP else None
+                stepping = command is _Command.STEP
+                start = self.trainer.step
+                until = start + 1 if stepping else None
+                # the optimizer's state is read only here, where the run is suspended (at
+                # a yield, or between runs): nothing updates the parameters meanwhile
+                before = self.trainer.optimizer_state() if stepping else None
                 for snapshot in self.trainer.run(until):
                     last = snapshot
+                    if stepping and snapshot.step == start:  # a new run's first gradients
+                        before = self.trainer.optimizer_state()
                     self.snapshot_ready.emit(gen, snapshot)
                     self._follow(snapshot)
+                if stepping and last is not None and last.step > start:
+                    self._send_optimizer_step(before, last.step)
                 if last is None or last.is_final:
                     break
                 self.paused.emit(gen, last.step)
@@ -114,6 +129,14 @@ class TrainingWorker(QObject):
         except Exception as exc:  # any failure goes back to the GUI thread
             log.exception("training failed")
             self.failed.emit(gen, f"Training failed: {exc}")
+
+    def _send_optimizer_step(self, before: OptimizerState, step: int) -> None:
+        trainer = self.trainer
+        dataset = trainer.dataset
+        updates = updates_per_epoch(None if dataset is None else len(dataset[1]),
+                                    trainer.settings.batch_size)
+        self.optimizer_step_ready.emit(self.generation, OptimizerStep(
+            before, trainer.optimizer_state(), step, updates))
 
     def _point(self, values) -> tuple[float, float] | None:
         names = self.trainer.problem.parameters
