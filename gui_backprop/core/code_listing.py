@@ -14,6 +14,7 @@ which autograd computes them; update and zero_grad their own lines.
 from __future__ import annotations
 
 import ast
+import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -109,8 +110,24 @@ def _with_comment(line: str, comment: str | None) -> list[str]:
     return [f"{line:<{COMMENT_COLUMN - 2}}{COMMENT}{comment}"]
 
 
-def code_listing(trace: Trace, comments: Mapping[str, str] | None = None) -> CodeListing:
-    """The PyTorch program that ``trace`` ran, with ``comments`` (by line key)."""
+TRAINED_UPDATE = ("the walkthrough's update: the manual rule, whichever rule trained the "
+                  "values")
+"""What the listing says above its update when the values are a training run's result."""
+
+
+def _comment_rows(text: str, indent: str = "") -> list[str]:
+    """``text`` as ``#`` comment lines no wider than the listing."""
+    return [f"{indent}# {row}" for row in textwrap.wrap(text, MAX_WIDTH - len(indent) - 2)]
+
+
+def code_listing(trace: Trace, comments: Mapping[str, str] | None = None,
+                 trained_note: str | None = None) -> CodeListing:
+    """The PyTorch program that ``trace`` ran, with ``comments`` (by line key).
+
+    With ``trained_note`` (how the Train tab names a run's result, such as "trained to
+    epoch 300 of 300 with torch.optim.Adam") the listing says that the values come from
+    that run and that its update is the manual rule, whichever rule trained them: the
+    walkthrough's update step is always ``w -= lr * w.grad``."""
     comments = comments or {}
     program = trace.program
     rows: list[str] = ["import torch", ""]
@@ -123,6 +140,8 @@ def code_listing(trace: Trace, comments: Mapping[str, str] | None = None) -> Cod
         if key is not None:
             lines[key] = len(rows)
 
+    if trained_note:
+        rows.extend(_comment_rows(f"Train tab: {trained_note}"))
     for name, value in trace.values.items():
         add(f"value.{name}", leaf_line(program, name, value, name in trace.parameters))
     rows.append("")
@@ -145,6 +164,8 @@ def code_listing(trace: Trace, comments: Mapping[str, str] | None = None) -> Cod
     if updated:
         rows.append(body + "print(" + ", ".join(f"{name}.grad" for name in updated) + ")")
         rows.append("")
+        if trained_note:
+            rows.extend(_comment_rows(TRAINED_UPDATE, body))
         add(None, "with torch.no_grad():", body)
         for name in updated:
             add(f"update.{name}", f"{name} -= {trace.learning_rate!r} * {name}.grad",

@@ -52,8 +52,11 @@ def _show(name: str, vector: bool = False) -> str:
 
 
 def export_script(trace: Trace, title: str = "A program traced by Backprop Lab",
-                  filename: str = "backprop_lab_export.py") -> str:
-    """The source of a script that reproduces ``trace``'s numbers."""
+                  filename: str = "backprop_lab_export.py",
+                  trained_note: str | None = None) -> str:
+    """The source of a script that reproduces ``trace``'s numbers; ``trained_note``
+    names the training run whose result its values are (its update stays the manual
+    one, as in the walkthrough)."""
     program = trace.program
     taken = set(program.names)
     step_var = _free("step", taken)
@@ -65,6 +68,9 @@ def export_script(trace: Trace, title: str = "A program traced by Backprop Lab",
 
     lines = [_functional(HEADER.format(title=title.replace('"""', "'''"), filename=filename),
                          program)]
+    if trained_note:
+        lines.append(f"# the values, Backprop Lab's Train tab: {trained_note};")
+        lines.append("# the update below is the manual rule, whichever rule trained them")
     lines.append("# the leaves: parameters have requires_grad=True")
     for name, value in trace.values.items():
         lines.append(leaf_line(program, name, value, name in trace.parameters))

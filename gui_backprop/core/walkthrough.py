@@ -25,6 +25,12 @@ from gui_backprop.core.step_text import (
 from gui_backprop.core.values import Value
 
 
+def trained_update_note(note: str) -> str:
+    """What an update step adds when the values are a training run's result."""
+    return (f" These values were {note} in the Train tab; this step shows the tutorial's "
+            "manual update from them, w -= lr * w.grad, whichever rule trained them.")
+
+
 class Stage(StrEnum):
     """The five stages of one training iteration, in order."""
 
@@ -88,13 +94,22 @@ class WalkState:
 class Walkthrough:
     """The ordered steps of a trace and the state after any number of them."""
 
-    def __init__(self, trace: Trace, code_comments: Mapping[str, str] | None = None):
+    def __init__(self, trace: Trace, code_comments: Mapping[str, str] | None = None,
+                 trained_note: str | None = None):
         self.trace = trace
-        self.listing: CodeListing = code_listing(trace, code_comments)
+        self.code_comments = code_comments
+        # how the Train tab names the run whose result these values are (None: not one)
+        self.trained_note = trained_note
+        self.listing: CodeListing = code_listing(trace, code_comments, trained_note)
         steps: list[Step] = []
         for iteration in trace.iterations:
             steps.extend(self._iteration_steps(iteration, start=len(steps)))
         self.steps: tuple[Step, ...] = tuple(steps)
+
+    def with_trained_note(self, note: str | None) -> Walkthrough:
+        """The same trace's walkthrough, its listing and update steps saying that the
+        values are the result of the run ``note`` names (nothing is traced again)."""
+        return Walkthrough(self.trace, self.code_comments, note)
 
     def __len__(self) -> int:
         return len(self.steps)
@@ -142,7 +157,10 @@ class Walkthrough:
         steps = []
         for offset, (stage, text, refs) in enumerate(made):
             line = self.listing.line(stage.value, self._line_key(it, stage, refs))
-            steps.append(Step(start + offset, it.index, stage, text.title, text.sentence,
+            sentence = text.sentence
+            if stage is Stage.UPDATE and self.trained_note:
+                sentence += trained_update_note(self.trained_note)
+            steps.append(Step(start + offset, it.index, stage, text.title, sentence,
                               text.formula.text, text.formula.latex, code_line=line,
                               code_note=self._code_note(stage, line), **refs))
         return steps

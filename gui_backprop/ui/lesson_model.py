@@ -459,6 +459,8 @@ class LessonModel(QObject):
             self.tracing.emit(False)
         if self.is_playground:  # the learner's program is the code: it shows the values
             self.program = _with_values(self.program, self.values)
+        if walkthrough.trained_note != self.trained_note:  # its listing names the run
+            walkthrough = walkthrough.with_trained_note(self.trained_note)
         self.walkthrough = walkthrough
         self.layouts = layouts or {}
         self._state = None

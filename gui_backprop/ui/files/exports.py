@@ -110,8 +110,9 @@ class Exports(QObject):
         return self._export(
             "Export as PyTorch script", self.model.lesson.id.replace("-", "_"), ".py",
             "Python scripts (*.py)",
-            lambda path: write_bytes(path, export_script(trace, title, path.name)
-                                     .encode("utf-8")), "the PyTorch script")
+            lambda path: write_bytes(path, export_script(
+                trace, title, path.name, self.model.walkthrough.trained_note)
+                .encode("utf-8")), "the PyTorch script")
 
     def loss_csv(self) -> Path | None:
         """Export the loss history as ``step,loss`` CSV."""

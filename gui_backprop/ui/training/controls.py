@@ -106,11 +106,12 @@ class TrainControls(QWidget):
                        self.form.data_group):
             widget.setEnabled(idle)
 
-    def show_progress(self, snapshot: TrainingSnapshot) -> str:
-        """Show a snapshot's progress; returns the line for the status bar."""
+    def show_progress(self, snapshot: TrainingSnapshot, note: str = "") -> str:
+        """Show a snapshot's progress (and ``note``, after it); returns the line for the
+        status bar."""
         # whole percents: QProgressBar repaints at once on every visible change
         self.progress.setValue(100 * snapshot.step // max(snapshot.epochs, 1))
-        text = progress_text(snapshot)
+        text = progress_text(snapshot) + (f" · {note}" if note else "")
         self.progress_label.setText(text)
         return text
 

@@ -14,16 +14,21 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QStatusBar
 
+from gui_backprop.core.optimizer_state import RULE_NAMES
 from gui_backprop.core.training import TrainingProblem, TrainingSnapshot, TrainingStatus
+from gui_backprop.core.training_optimizers import UpdateRule
 from gui_backprop.ui.lesson_model import LessonModel
 from gui_backprop.ui.training.panel import TrainPanel
 
 STATUS_TIMEOUT_MS = 10_000
 
 
-def result_note(snapshot: TrainingSnapshot) -> str:
-    """How a heading names the values of a run's paused or final snapshot."""
+def result_note(snapshot: TrainingSnapshot, rule: UpdateRule = UpdateRule.MANUAL) -> str:
+    """How a heading names the values of a run's paused or final snapshot (and the
+    optimizer that trained them, unless it was the manual update)."""
     where = f"epoch {snapshot.step:,} of {snapshot.epochs:,}"
+    if rule is not UpdateRule.MANUAL:
+        where += f" with {RULE_NAMES[rule]}"
     if snapshot.status is TrainingStatus.PAUSED:
         return f"trained values, paused at {where}"
     if snapshot.status is TrainingStatus.DIVERGED:
@@ -31,6 +36,12 @@ def result_note(snapshot: TrainingSnapshot) -> str:
     if snapshot.status is TrainingStatus.STOPPED:
         return f"trained values, stopped at {where}"
     return f"trained to {where}"
+
+
+def run_rule(panel: TrainPanel) -> UpdateRule:
+    """The update rule of the panel's last run (the manual one when there is none)."""
+    run = panel.last_run()
+    return UpdateRule.MANUAL if run is None else run.settings.update_rule
 
 
 class TrainLessonLink(QObject):
@@ -66,7 +77,8 @@ class TrainLessonLink(QObject):
         if snapshot is None or (snapshot.step == 0
                                 and snapshot.status is TrainingStatus.DIVERGED):
             return  # not finite at the starting values: nothing was trained
-        refused = self.model.adopt_trained(self.panel.latest_values(), result_note(snapshot))
+        refused = self.model.adopt_trained(self.panel.latest_values(),
+                                           result_note(snapshot, run_rule(self.panel)))
         if refused is not None:  # such as values too large for the walkthrough to show
             shown = self.panel.message.text()
             self.panel.message.setText(

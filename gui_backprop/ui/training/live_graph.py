@@ -17,10 +17,11 @@ from PySide6.QtCore import QObject, QTimer, Slot
 
 from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.training import TrainingSnapshot, TrainingStatus
+from gui_backprop.core.training_optimizers import UpdateRule
 from gui_backprop.core.walkthrough import Stage
 from gui_backprop.ui.canvas.panel import TITLE, GraphPanel
 from gui_backprop.ui.lesson_model import LessonModel
-from gui_backprop.ui.training.lesson_link import result_note
+from gui_backprop.ui.training.lesson_link import result_note, run_rule
 from gui_backprop.ui.training.panel import TrainPanel
 
 LIVE_INTERVAL_MS = 250  # four traces a second: numbers changing faster cannot be read
@@ -82,12 +83,13 @@ class LiveTrainingGraph(QObject):
         update = walkthrough.first_of(Stage.UPDATE, 0)  # the position just after it
         state = walkthrough.state_at(len(walkthrough) if update is None else update - 1)
         self.graph_panel.show_training(walkthrough.trace.iterations[0],
-                                       replace(state, step=None), caption(snapshot))
+                                       replace(state, step=None),
+                                       caption(snapshot, run_rule(self.panel)))
 
 
-def caption(snapshot: TrainingSnapshot) -> str:
+def caption(snapshot: TrainingSnapshot, rule: UpdateRule = UpdateRule.MANUAL) -> str:
     """The canvas heading for a snapshot: which epoch, and whether training goes on; a
     settled run is named as the walkthrough names it once it adopts the values."""
     if snapshot.status is TrainingStatus.RUNNING:
         return f"{TITLE} · training, epoch {snapshot.step:,} of {snapshot.epochs:,}"
-    return f"{TITLE} · {result_note(snapshot)}"
+    return f"{TITLE} · {result_note(snapshot, rule)}"

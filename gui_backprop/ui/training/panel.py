@@ -49,6 +49,7 @@ NO_LESSON = "Open a lesson to train its program."
 NO_ZERO_GRAD = ("This lesson's loop leaves out zero_grad, and so does its training here: "
                 "each backward() adds to .grad, so every update uses the sum of all the "
                 "gradients so far. Watch the loss swing instead of settling.")
+ACCUMULATING = "no zero_grad: the gradients accumulate"
 
 
 class TrainPanel(QWidget):
@@ -515,7 +516,9 @@ class TrainPanel(QWidget):
         self.data_plot.set_curve(snapshot.curve_x, snapshot.curve_y, exact=not running)
         # With every redraw, not less often: the epoch in the progress line and the status
         # bar is the one the plots show (a slower line lagged hundreds of epochs behind).
-        self.status_text_changed.emit(self.controls.show_progress(snapshot))
+        accumulating = self.problem is not None and not self.problem.zero_grad
+        self.status_text_changed.emit(self.controls.show_progress(
+            snapshot, ACCUMULATING if accumulating else ""))
 
     @Slot()
     def _update_buttons(self, *_args) -> None:

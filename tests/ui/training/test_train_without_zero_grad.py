@@ -5,7 +5,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 
 from gui_backprop.ui.training import worker
-from gui_backprop.ui.training.panel import NO_ZERO_GRAD
+from gui_backprop.ui.training.panel import ACCUMULATING, NO_ZERO_GRAD
 from tests.ui.window_helpers import IGNORE_OFFSCREEN_NOISE, open_window
 
 pytestmark = IGNORE_OFFSCREEN_NOISE
@@ -21,6 +21,9 @@ def train_in_window(qtbot, tmp_path, lesson, epochs):
         qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
     shown = panel.loss_plot.losses().copy()  # what the plot holds, step by step
     message_after = panel.message.text()
+    status = window.statusBar().currentMessage()
+    assert status == panel.progress_label.text()
+    assert (ACCUMULATING in status) == (lesson == "forgetting-zero-grad")
     window.close()
     assert not worker._LIVE_THREADS
     return message_before, message_after, shown
