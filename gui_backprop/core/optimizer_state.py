@@ -20,13 +20,13 @@ import torch
 
 from gui_backprop.core.formatting import format_number
 from gui_backprop.core.forward import plain
-from gui_backprop.core.training_optimizers import UpdateRule
+from gui_backprop.core.training_optimizers import MOMENTUM, UpdateRule
 from gui_backprop.core.values import Value
 
 RULE_NAMES = {
     UpdateRule.MANUAL: "the manual update",
     UpdateRule.SGD: "torch.optim.SGD",
-    UpdateRule.MOMENTUM: "torch.optim.SGD with momentum",
+    UpdateRule.MOMENTUM: f"torch.optim.SGD(momentum={MOMENTUM})",
     UpdateRule.ADAM: "torch.optim.Adam",
 }
 """How the screen names each update rule."""

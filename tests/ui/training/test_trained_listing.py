@@ -61,3 +61,13 @@ def test_a_manual_runs_values_name_no_optimizer(qtbot, window):
     assert window.model.trained_note == note
     assert "torch.optim" not in window.code_panel.view.toPlainText()
     assert f"Train tab: {note}" in comments(window.code_panel.view.toPlainText())
+
+
+def test_the_listing_still_names_the_run_after_a_visit_to_another_lesson(qtbot, window):
+    train(qtbot, window, "momentum", 20)
+    note = "trained to epoch 20 of 20 with torch.optim.SGD(momentum=0.9)"
+    window.model.open_lesson("chain-rule")
+    assert "Train tab" not in window.code_panel.view.toPlainText()
+    window.model.open_lesson("linear-regression")
+    assert window.model.trained_note == note
+    assert f"Train tab: {note}" in comments(window.code_panel.view.toPlainText())
