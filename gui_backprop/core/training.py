@@ -48,9 +48,10 @@ from gui_backprop.core.values import Value, check_learning_rate
 EPOCHS_RANGE = (1, 1_000_000)
 SNAPSHOTS_PER_SECOND = 60
 CURVE_POINTS = 200
-# A finite loss "grows without bound" when it has risen at every one of the last
-# RISING_STEPS steps and stands GROWTH_FACTOR times its scale above the lowest loss seen:
-# gradient descent past its stability limit grows geometrically, a slow climb does not.
+# A finite loss "grows without bound" when it stands GROWTH_FACTOR times its scale above
+# the lowest loss seen and is higher than RISING_STEPS steps ago: gradient descent past
+# its stability limit grows geometrically, a slow climb does not. (Not "risen at every
+# step": with momentum or mini-batches a diverging loss zigzags on its way up.)
 RISING_STEPS = 10
 GROWTH_FACTOR = 1e6
 
@@ -221,12 +222,14 @@ class TrainingSnapshot:
 
 def divergence_message(step: int, loss: float, learning_rate: float,
                        stability: StabilityLimit | None = None, kept: int | None = None,
-                       kept_loss: float | None = None) -> str:
+                       kept_loss: float | None = None, plain_descent: bool = True) -> str:
     """What to tell a learner when training diverges at ``step`` with ``loss``.
 
     ``kept`` and ``kept_loss`` name the step whose state was kept (the last with a finite
     loss; ``step`` itself when the loss is finite but grows without bound);
-    ``stability`` is the Hessian's limit at that state, when it is known.
+    ``stability`` is the Hessian's limit at that state, when it is known;
+    ``plain_descent`` is False for momentum, Adam or mini-batches, whose limits are not
+    plain full-batch gradient descent's ``lr < 2/λmax``.
     """
     if loss == -math.inf or (math.isfinite(loss) and kept_loss is not None
                              and loss < 0 and loss <= kept_loss):
@@ -239,8 +242,8 @@ def divergence_message(step: int, loss: float, learning_rate: float,
                 f"{format_number(loss, 4)}, so it has no minimum to find.{curvature} "
                 "Minimize an output that is bounded below, such as a square.")
     if math.isfinite(loss):
-        what = (f"Training diverged: the loss grew without bound, at every one of the last "
-                f"{RISING_STEPS} steps, to {format_number(loss, 4)} at step {step}.")
+        what = (f"Training diverged: the loss grew without bound, to "
+                f"{format_number(loss, 4)} at step {step}.")
     else:
         kind = "not a number (NaN)" if math.isnan(loss) else "infinite"
         if step == 0:
@@ -253,6 +256,11 @@ def divergence_message(step: int, loss: float, learning_rate: float,
                  f" Kept step {kept:,}, where it stopped.")
     rate = format_number(learning_rate, 6)
     limit = stability.limit if stability is not None else None
+    if not plain_descent:
+        return (f"{what} The learning rate {rate} is too large for this update rule: each "
+                "step overshoots by more than it corrects. (The limit lr < 2/λmax is plain "
+                "full-batch gradient descent's; momentum, Adam and mini-batches have "
+                f"others.) Try a smaller one, such as {format_number(learning_rate / 10, 3)}.")
     if limit is None:
         smaller = format_number(learning_rate / 10, 3)
         return (f"{what} The learning rate {rate} is too large: each step overshoots the "
@@ -362,14 +370,13 @@ class Trainer:
             self._losses[0] = value
             self.stability = self._stability()
             self._lowest = value
-            self._rising = 0
             loss.backward()
             yield self._snapshot()
         next_emit = clock() + interval
         losses, loss_of, leaves = self._losses, self._loss_of, self._leaves
         update = self._update if self._batches is None else self._batched_epoch
         step = self.step  # a local in the hot loop; self.step follows at every yield
-        lowest, rising, falling = self._lowest, self._rising, 0
+        lowest, falling = self._lowest, 0
         scale = GROWTH_FACTOR * max(abs(losses[0]), 1e-12)
         while step < target and not (self._stop_requested or self._pause_requested):
             update()
@@ -382,7 +389,6 @@ class Trainer:
                 return
             losses[step] = value
             loss.backward()
-            rising = rising + 1 if value > losses[step - 1] else 0
             if value < lowest:
                 lowest = value
                 falling = falling + 1 if value < losses[step - 1] else 0
@@ -390,7 +396,8 @@ class Trainer:
                     self.step = step  # the output has no minimum: it falls for ever
                     yield self._diverged(value)
                     return
-            elif rising >= RISING_STEPS and value - lowest > scale:
+            elif value - lowest > scale and step >= RISING_STEPS \
+                    and value > losses[step - RISING_STEPS]:
                 self.step = step
                 yield self._diverged(value)
                 return
@@ -400,7 +407,7 @@ class Trainer:
                 self.step = step
                 yield self._snapshot()
         self.step = step
-        self._lowest, self._rising = lowest, rising
+        self._lowest = lowest
         if self._stop_requested:
             self.status = TrainingStatus.STOPPED
         elif self.step >= epochs:
@@ -524,7 +531,9 @@ class Trainer:
             self.step -= 1
         kept_loss = float(self._losses[self.step])
         stability = self._stability() or self.stability
-        message = divergence_message(failed_at, value, rate, stability, self.step, kept_loss)
+        plain = self._optimizer is None and self._batches is None
+        message = divergence_message(failed_at, value, rate, stability, self.step, kept_loss,
+                                     plain)
         return replace(self._snapshot(), message=message)
 
     def _curve_grid(self) -> np.ndarray | None:

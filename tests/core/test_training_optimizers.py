@@ -7,7 +7,12 @@ import torch
 from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.lessons import find_lesson, load_lessons
 from gui_backprop.core.program import parse_program
-from gui_backprop.core.training import Trainer, TrainingProblem, TrainingSettings
+from gui_backprop.core.training import (
+    Trainer,
+    TrainingProblem,
+    TrainingSettings,
+    TrainingStatus,
+)
 from gui_backprop.core.training_data import LearnerPoints, least_squares_line
 from gui_backprop.core.training_optimizers import MiniBatches, UpdateRule
 
@@ -107,3 +112,14 @@ def test_mini_batches_and_learner_points_need_a_program_with_data():
 def test_bad_settings_are_refused(settings, words):
     with pytest.raises((ProgramError, ValueError), match=words):
         TrainingSettings(**settings)
+
+
+def test_a_momentum_run_whose_loss_zigzags_upwards_is_diverged_not_finished():
+    # lesson 4 with momentum and batches of 2: the full-data loss rises to 1e40 in 300
+    # epochs, but not at every step (it used to be reported as "finished")
+    settings = TrainingSettings(epochs=300, learning_rate=0.05, update_rule=UpdateRule.MOMENTUM,
+                                batch_size=2)
+    final = list(Trainer(problem(), settings).run())[-1]
+    assert final.status is TrainingStatus.DIVERGED and final.step < 300
+    assert "grew without bound" in final.message
+    assert "2/λmax" in final.message and "momentum, Adam and mini-batches" in final.message
