@@ -224,7 +224,7 @@ class EdgeLabelItem(QGraphicsItem):
         self.setToolTip(self._content.tooltip)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._readable = True
-        self.setVisible(self._content.tracked)
+        self.setVisible(self.has_label())
         self.update_size()
 
     def set_content(self, content: EdgeContent) -> None:
@@ -232,7 +232,7 @@ class EdgeLabelItem(QGraphicsItem):
         widest_changed = content.widest_label != self._content.widest_label
         self._content = content
         self.setToolTip(content.tooltip)
-        self.setVisible(content.tracked and self._readable)
+        self.setVisible(self.has_label() and self._readable)
         if widest_changed:
             self.update_size()
         self.update()
@@ -247,7 +247,11 @@ class EdgeLabelItem(QGraphicsItem):
         """Hide the label while the view is zoomed out too far to read it: a hidden
         item is not even asked to paint (half the paint of a fitted 10,000-node graph)."""
         self._readable = readable
-        self.setVisible(self._content.tracked and readable)
+        self.setVisible(self.has_label() and readable)
+
+    def has_label(self) -> bool:
+        """True for a tracked edge's label (an arrow into a folded box has none)."""
+        return self._content.tracked and self._content.labelled
 
     def size(self) -> QSizeF:
         """The box's size when the label is revealed."""
@@ -303,7 +307,7 @@ class EdgeLabelItem(QGraphicsItem):
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
               widget: QWidget | None = None) -> None:
         """Draw the revealed label, or a small placeholder while pending."""
-        if not self._content.tracked:
+        if not self.has_label():
             return
         if not text_readable(self._style, option.levelOfDetailFromTransform(
                 painter.worldTransform())):
