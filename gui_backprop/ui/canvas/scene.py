@@ -8,8 +8,6 @@ the items' real sizes so that edge labels get the room they need between layers.
 
 from __future__ import annotations
 
-from functools import reduce
-
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QGraphicsScene
@@ -252,8 +250,9 @@ class GraphScene(QGraphicsScene):
                                            self._anchor(edge.id, source=False)])
         self._place_labels(it, layout, lefts, gaps)
         for statement, ids in self._framed.items():
-            rects = [self.nodes[i].mapRectToScene(self.nodes[i].card_rect()) for i in ids]
-            self.frames[statement].frame(reduce(QRectF.united, rects))
+            cards = {i: self.nodes[i].mapRectToScene(self.nodes[i].card_rect()) for i in ids}
+            result = result_node(self.iteration, tuple(ids))
+            self.frames[statement].frame(list(cards.values()), cards[result])
         rect = self.itemsBoundingRect()
         self.setSceneRect(rect.adjusted(-SCENE_MARGIN, -SCENE_MARGIN, SCENE_MARGIN,
                                         SCENE_MARGIN))

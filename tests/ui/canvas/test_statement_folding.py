@@ -96,6 +96,7 @@ def test_clicking_a_box_expands_it_in_place_and_its_tab_folds_it(qtbot, view, wa
     assert labelled and all(e.label.scene() is view.scene() for e in labelled)
     frame = view.scene().frames[statement]
     assert frame.title_text().startswith("▾ h100 = ")
+    assert len(frame.outlines()) == len(members)
     with qtbot.waitSignal(view.folding.changed, timeout=10_000):
         click_scene_point(qtbot, view, frame.tab_rect().center())
     assert len(view.node_items()) == STATEMENTS
