@@ -45,7 +45,27 @@ class EdgeItem(QGraphicsItem):
         """What the last paint drew: the curve with arrowheads, or a plain line."""
         self.setZValue(1 if content.tracked else 0)
         self.setToolTip(content.tooltip)
-        self.label = EdgeLabelItem(self)
+        self._label: EdgeLabelItem | None = None
+        self._label_readable = True
+
+    @property
+    def label(self) -> EdgeLabelItem:
+        """The local-gradient label, made on first use (an arrow into a folded statement's
+        box has none, and a big graph has thousands of them)."""
+        if self._label is None:
+            self._label = EdgeLabelItem(self)
+            self._label.set_readable(self._label_readable)
+        return self._label
+
+    def has_label(self) -> bool:
+        """True for a tracked edge's label (an arrow into a folded box has none)."""
+        return self._content.tracked and self._content.labelled
+
+    def set_label_readable(self, readable: bool) -> None:
+        """Show the label only where it can be read (see :meth:`EdgeLabelItem.set_readable`)."""
+        self._label_readable = readable
+        if self._label is not None:
+            self._label.set_readable(readable)
 
     @property
     def content(self) -> EdgeContent:
@@ -72,14 +92,16 @@ class EdgeItem(QGraphicsItem):
         """Show ``content`` (the label follows)."""
         self._content = content
         self.setToolTip(content.tooltip)
-        self.label.set_content(content)
+        if self._label is not None:
+            self._label.set_content(content)
         self.setZValue(1.5 if content.current or content.flow else (1 if content.tracked else 0))
         self.update()
 
     def set_style(self, style: CanvasStyle) -> None:
         """Use new fonts or colours."""
         self._style = style
-        self.label.set_style(style)
+        if self._label is not None:
+            self._label.set_style(style)
         self.update()
 
     def set_route(self, points: list[QPointF]) -> None:

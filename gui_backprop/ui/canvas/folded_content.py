@@ -53,9 +53,17 @@ def _inside_texts(it: Iteration, node_id: int) -> dict[Stage, str]:
     return {stage: shorten(text, INSIDE_CHARS) for stage, text in texts.items()}
 
 
-def box_content(it: Iteration, unit: Unit, state: WalkState | None) -> NodeContent:
+def widest_inside(it: Iteration, unit: Unit) -> str:
+    """The longest text the box of ``unit`` can say about a step inside it (its size is
+    set by it, so that it does not change while stepping)."""
+    return max((text for member in unit.members if member != unit.id
+                for text in _inside_texts(it, member).values()), key=len, default="")
+
+
+def box_content(it: Iteration, unit: Unit, state: WalkState | None,
+                widest: str | None = None) -> NodeContent:
     """The box of a folded statement at ``state``: its result node's card, current
-    while the step is anywhere inside it."""
+    while the step is anywhere inside it. ``widest``: :func:`widest_inside`, if known."""
     result = it.nodes[unit.id]
     base = node_content(it, result, state)
     step = state.step if state is not None else None
@@ -63,15 +71,15 @@ def box_content(it: Iteration, unit: Unit, state: WalkState | None) -> NodeConte
     inside = ""
     if inner is not None and inner != unit.id and step is not None:
         inside = _inside_texts(it, inner).get(step.stage, "")
-    widest_inside = max((text for member in unit.members if member != unit.id
-                         for text in _inside_texts(it, member).values()), key=len, default="")
+    if widest is None:
+        widest = widest_inside(it, unit)
     operations = sum(1 for m in unit.members if it.nodes[m].kind is NodeKind.OPERATION)
     nodes = len(unit.members)
     tooltip = (f"{result.name or result.label} = {result.expression}: a statement of "
                f"{nodes} nodes ({operations} operations), folded. {EXPAND_HINT}\n"
                + base.tooltip)
     return replace(base, op_symbol=f"{operations} ops", current=inner is not None,
-                   tooltip=tooltip, folded=True, inside=inside, widest_inside=widest_inside)
+                   tooltip=tooltip, folded=True, inside=inside, widest_inside=widest)
 
 
 def arrow_content(it: Iteration, arrow: FoldedEdge, state: WalkState | None) -> EdgeContent:

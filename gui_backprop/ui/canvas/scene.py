@@ -8,6 +8,9 @@ the items' real sizes so that edge labels get the room they need between layers.
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
+
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QGraphicsScene
@@ -26,7 +29,7 @@ from gui_backprop.core.layout import GraphLayout, compute_layout, spread
 from gui_backprop.core.walkthrough import WalkState
 from gui_backprop.ui.canvas.content import EdgeContent, NodeContent, edge_content, node_content
 from gui_backprop.ui.canvas.edge_item import EdgeItem
-from gui_backprop.ui.canvas.folded_content import arrow_content, box_content
+from gui_backprop.ui.canvas.folded_content import arrow_content, box_content, widest_inside
 from gui_backprop.ui.canvas.node_item import NodeItem
 from gui_backprop.ui.canvas.statement_frame import StatementFrame
 from gui_backprop.ui.canvas.style import CanvasStyle
@@ -40,14 +43,30 @@ SCENE_MARGIN = 24.0
 BEND_COLUMN_WIDTH = 24.0
 
 
+@contextmanager
+def _no_collection():
+    """Python's cyclic garbage collector paused: building thousands of items would set
+    off full collections of a heap that holds torch (a fifth of a big graph's build);
+    the items are freed by reference counting anyway."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def _node_key(unit) -> tuple[int, ...]:
     """The node ids an item draws (a unit's members, or a node of the iteration)."""
     return unit.members if isinstance(unit, Unit) else (unit.id,)
 
 
-def _edge_key(edge) -> tuple[int, ...]:
-    """The edge ids of the iteration an arrow draws."""
-    return edge.originals if isinstance(edge, FoldedEdge) else (edge.id,)
+def _edge_key(edge) -> tuple:
+    """The edge ids of the iteration an arrow draws, and whether it has a label."""
+    if isinstance(edge, FoldedEdge):
+        return edge.originals, edge.labelled
+    return (edge.id,), True
 
 
 def structure_of(iteration: Iteration) -> tuple:
@@ -77,7 +96,8 @@ class GraphScene(QGraphicsScene):
         self.nodes: dict[int, NodeItem] = {}
         self.edges: dict[int, EdgeItem] = {}
         self._node_keys: dict[int, tuple[int, ...]] = {}  # item -> the node ids it draws
-        self._edge_keys: dict[int, tuple[int, ...]] = {}  # item -> the edge ids it draws
+        self._edge_keys: dict[int, tuple] = {}  # item -> the edge ids it draws
+        self._widest_inside: dict[int, str] = {}  # box -> folded_content.widest_inside
         self.frames: dict[int, StatementFrame] = {}  # expanded statement -> its frame
         self._framed: dict[int, list[int]] = {}  # expanded statement -> its nodes
         self._structure: tuple | None = None
@@ -98,20 +118,24 @@ class GraphScene(QGraphicsScene):
         the layout it opens with when computed already (off the GUI thread)."""
         structure = structure_of(iteration)
         rebuild = structure != self._structure
+        if iteration is not self.iteration:
+            self._widest_inside = {}  # new values: new widest texts
         self.iteration, self.state = iteration, state
-        if rebuild:
-            self._build(iteration, structure, layout)
-        else:
-            self._refresh_contents()
-        self.relayout()
+        with _no_collection():
+            if rebuild:
+                self._build(iteration, structure, layout)
+            else:
+                self._refresh_contents()
+            self.relayout()
         return rebuild
 
     def set_folding(self, folded: FoldedGraph, layout: GraphLayout) -> None:
         """Show the iteration folded as ``folded`` (laid out as ``layout``): the items of
         units and arrows that stay are kept, the others made or removed."""
         self.folded, self.graph_layout = folded, layout
-        self._sync_items()
-        self.relayout()
+        with _no_collection():
+            self._sync_items()
+            self.relayout()
 
     def set_state(self, state: WalkState) -> None:
         """Reveal what ``state`` says on the current items."""
@@ -176,14 +200,14 @@ class GraphScene(QGraphicsScene):
             if item is None:
                 item = EdgeItem(edge.id, self._edge_content(edge), self.canvas_style)
                 self.addItem(item)
-                if item.label.has_label():  # an arrow into a box has none
+                if item.has_label():  # an arrow into a box has none
                     self.addItem(item.label)
             item.edge_id = edge.id
             self.edges[edge.id] = item
             self._edge_keys[edge.id] = _edge_key(edge)
         for item in old_edges.values():
             self.removeItem(item)
-            if item.label.scene() is self:
+            if item.has_label():
                 self.removeItem(item.label)
         self._sync_frames()
 
@@ -208,7 +232,10 @@ class GraphScene(QGraphicsScene):
     def _node_content(self, unit) -> NodeContent:
         it = self.iteration
         if isinstance(unit, Unit) and unit.folded:
-            return box_content(it, unit, self.state)
+            widest = self._widest_inside.get(unit.id)
+            if widest is None:
+                widest = self._widest_inside[unit.id] = widest_inside(it, unit)
+            return box_content(it, unit, self.state, widest)
         return node_content(it, it.nodes[unit.id], self.state)
 
     def _edge_content(self, edge) -> EdgeContent:
@@ -240,14 +267,15 @@ class GraphScene(QGraphicsScene):
         for node_id, (layer, row) in layout.positions.items():
             layer = int(layer)
             self.nodes[node_id].setPos(lefts[layer] + columns[layer] / 2, row * row_unit)
+        slots = self._anchor_slots(it)
         for edge in it.edges:
             bends = []
             for layer, row in layout.bends[edge.id]:
                 layer = int(layer)
                 bends += [QPointF(lefts[layer], row * row_unit),
                           QPointF(lefts[layer] + columns[layer], row * row_unit)]
-            self.edges[edge.id].set_route([self._anchor(edge.id, source=True), *bends,
-                                           self._anchor(edge.id, source=False)])
+            self.edges[edge.id].set_route([self._anchor(edge.id, slots, source=True), *bends,
+                                           self._anchor(edge.id, slots, source=False)])
         self._place_labels(it, layout, lefts, gaps)
         for statement, ids in self._framed.items():
             cards = {i: self.nodes[i].mapRectToScene(self.nodes[i].card_rect()) for i in ids}
@@ -281,7 +309,7 @@ class GraphScene(QGraphicsScene):
             if node.is_current():
                 rect = node.sceneBoundingRect()
         for edge in self.edges.values():
-            if (edge.is_current() or edge.flow()) and edge.label.has_label():
+            if (edge.is_current() or edge.flow()) and edge.has_label():
                 label = edge.label.sceneBoundingRect()
                 rect = label if rect is None else rect.united(label)
         return rect
@@ -296,32 +324,37 @@ class GraphScene(QGraphicsScene):
     def _gap_widths(self, it, layout: GraphLayout, count: int) -> list[float]:
         gaps = [MIN_LAYER_GAP] * max(0, count - 1)
         for edge in it.edges:
-            label = self.edges[edge.id].label
-            if not label.has_label():
+            item = self.edges[edge.id]
+            if not item.has_label():
                 continue
+            label = item.label
             gap = int(layout.positions[edge.target][0]) - 1
             gaps[gap] = max(gaps[gap], label.size().width() + 2 * LABEL_MARGIN)
         return gaps
 
-    def _anchor(self, edge_id: int, source: bool) -> QPointF:
+    def _anchor_slots(self, it) -> dict[tuple[int, bool], tuple[int, int]]:
+        """(edge id, at its source) -> (its place, how many) among the edges at that side
+        of the node: outputs in the order of the rows they go to, inputs by operand."""
+        slots = {}
+        for node_id in self.nodes:
+            uses = sorted(it.uses_of(node_id), key=lambda e: (self._first_step_row(e.id), e.id))
+            slots.update(((e.id, True), (i, len(uses))) for i, e in enumerate(uses))
+            inputs = sorted(it.inputs_of(node_id), key=lambda e: e.position)
+            slots.update(((e.id, False), (i, len(inputs))) for i, e in enumerate(inputs))
+        return slots
+
+    def _anchor(self, edge_id: int, slots: dict, source: bool) -> QPointF:
         """Where an edge leaves its source (right side) or enters its target (left side).
 
         Several edges at one side are spread vertically, in the order of the nodes at
         their other ends, so they do not start or end on top of each other.
         """
-        it = self.shown
-        edge = it.edges[edge_id]
-        node_id = edge.source if source else edge.target
-        item = self.nodes[node_id]
-        if source:
-            siblings = sorted(it.uses_of(node_id),
-                              key=lambda e: (self._first_step_row(e.id), e.id))
-        else:
-            siblings = sorted(it.inputs_of(node_id), key=lambda e: e.position)
-        index = [e.id for e in siblings].index(edge_id)
+        edge = self.shown.edges[edge_id]
+        item = self.nodes[edge.source if source else edge.target]
+        index, count = slots[edge_id, source]
         height = item.size().height()
-        spacing = min(14.0, height * 0.6 / max(1, len(siblings)))
-        offset = (index - (len(siblings) - 1) / 2) * spacing
+        spacing = min(14.0, height * 0.6 / max(1, count))
+        offset = (index - (count - 1) / 2) * spacing
         half = item.size().width() / 2
         x = item.pos().x() + (half if source else -half)
         return QPointF(x, item.pos().y() + offset)
@@ -337,7 +370,7 @@ class GraphScene(QGraphicsScene):
         by_gap: dict[int, list[tuple[float, EdgeItem]]] = {}
         for edge in it.edges:
             item = self.edges[edge.id]
-            if not item.label.has_label():
+            if not item.has_label():
                 continue
             layer = int(layout.positions[edge.target][0])
             x = lefts[layer] - gaps[layer - 1] / 2
@@ -357,7 +390,7 @@ class GraphScene(QGraphicsScene):
         """Render with every label shown (a picture is read at its own scale, whatever
         the view's zoom hides)."""
         hidden = [e.label for e in self.edges.values()
-                  if e.label.has_label() and not e.label.isVisible()]
+                  if e.has_label() and not e.label.isVisible()]
         for label in hidden:
             label.set_readable(True)
         try:

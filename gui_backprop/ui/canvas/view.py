@@ -155,7 +155,7 @@ class GraphView(QGraphicsView):
         if rebuilt or readable != self._labels_readable:
             self._labels_readable = readable
             for edge in self._scene.edges.values():
-                edge.label.set_readable(readable)
+                edge.set_label_readable(readable)
         self.minimap.update()
 
     # -- zoom and pan --

@@ -69,7 +69,7 @@ def test_a_big_graph_opens_with_one_box_per_statement(view, walkthrough):
     assert box.content.folded and box.title_text() == "h100"
     assert box.op_text() == "5 ops"
     assert box.subtitle_text() == iteration.node_named("h100").expression
-    assert not any(edge.label.has_label() for edge in view.edge_items().values())
+    assert not any(edge.has_label() for edge in view.edge_items().values())
     assert overlapping(view) == []
 
 
@@ -92,7 +92,7 @@ def test_clicking_a_box_expands_it_in_place_and_its_tab_folds_it(qtbot, view, wa
     assert (view.mapFromScene(items[box_id].pos()) - spot).manhattanLength() <= 2
     assert overlapping(view) == []
     # the edges into the statement's own operations have their labels again
-    labelled = [e for e in view.edge_items().values() if e.label.has_label()]
+    labelled = [e for e in view.edge_items().values() if e.has_label()]
     assert labelled and all(e.label.scene() is view.scene() for e in labelled)
     frame = view.scene().frames[statement]
     assert frame.title_text().startswith("▾ h100 = ")
