@@ -25,8 +25,8 @@ from gui_backprop.ui.canvas.content import (
     signed,
 )
 
-INSIDE_LABEL_CHARS = 22
-INSIDE_CHARS = 40
+INSIDE_LABEL_CHARS = 26
+INSIDE_CHARS = 80
 EXPAND_HINT = "Click to expand it into its operations."
 
 

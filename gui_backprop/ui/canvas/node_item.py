@@ -206,9 +206,12 @@ class NodeItem(QGraphicsItem):
         if c.subtitle:
             header.append(_Row(style.elided(style.small, c.subtitle), style.small,
                                theme.color("muted_text")))
-        inside = c.widest_inside if widest else c.inside
-        if c.widest_inside:  # a folded box: a row for the step inside it, blank between
-            header.append(_Row(inside, style.small_bold, theme.color("current")))
+        if c.widest_inside:  # a folded box: rows for the step inside it, blank between
+            room = self._wrapped(style.small_bold, c.widest_inside)
+            lines = room if widest else self._wrapped(style.small_bold, c.inside) if c.inside \
+                else []
+            lines += [""] * (len(room) - len(lines))  # the same height at every step
+            header += [_Row(line, style.small_bold, theme.color("current")) for line in lines]
         body = []
         gridded = c.value_grid is not None
         value = "" if gridded else (c.widest_value if widest else c.value_text)
