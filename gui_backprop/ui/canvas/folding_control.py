@@ -1,7 +1,8 @@
 """Expanding and folding a big graph's statements on the canvas (issue 13, goal 4).
 
 A click on a folded statement's box expands it into its operations; a click on the
-tab of an expanded statement's frame folds it back. The new folded graph is laid out
+tab of an expanded statement's frame folds it back; Enter on the canvas does either
+for the statement of the current step. The new folded graph is laid out
 on a thread of a pool of its own (a few hundred units: 0.1--0.2 s, which would
 stutter on the GUI thread), the newest request only; when it arrives the scene keeps
 the items that stay, and the view is scrolled so that the box clicked (its result
@@ -48,7 +49,8 @@ class StatementFolding(QObject):
         self.generation = 0
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
-        self._pending: tuple | None = None  # (structure, anchor node, its viewport point)
+        # (structure, anchor node, its viewport point, the statements expanded)
+        self._pending: tuple | None = None
         self.laid_out.connect(self._show)
 
     @property
@@ -64,7 +66,7 @@ class StatementFolding(QObject):
         unit = folded.unit(node_id)
         if not unit.folded:
             return False
-        self._start(folded.expanded | {unit.statement}, node_id)
+        self._start(self._expanded() | {unit.statement}, node_id)
         return True
 
     def fold(self, statement: int) -> bool:
@@ -74,8 +76,26 @@ class StatementFolding(QObject):
         if folded is None or statement not in folded.expanded:
             return False
         members = tuple(u.id for u in folded.nodes if u.statement == statement)
-        self._start(folded.expanded - {statement}, result_node(scene.iteration, members))
+        self._start(self._expanded() - {statement}, result_node(scene.iteration, members))
         return True
+
+    def _expanded(self) -> frozenset[int]:
+        """The statements expanded, counting a request still being laid out (two quick
+        clicks expand both)."""
+        if self._pending is not None:
+            return self._pending[3]
+        return self._view.scene().folded.expanded
+
+    def toggle_current(self) -> bool:
+        """Expand the box the current step is in, or fold the expanded statement of the
+        current step's node (Enter on the canvas); False when there is neither."""
+        scene = self._view.scene()
+        current = [i for i, item in scene.nodes.items() if item.is_current()]
+        if not current or scene.folded is None:
+            return False
+        unit = scene.folded.unit(current[0])
+        return self.expand(unit.id) if unit.folded else (
+            unit.statement is not None and self.fold(unit.statement))
 
     def fold_at(self, point: QPointF) -> bool:
         """Fold the statement whose frame's tab is at scene point ``point``, if any."""
@@ -97,8 +117,9 @@ class StatementFolding(QObject):
         scene, view = self._view.scene(), self._view
         self.generation += 1
         item = scene.nodes[anchor]
-        self._pending = (scene.structure, anchor, view.mapFromScene(item.pos()))
-        folded = fold_statements(scene.iteration, frozenset(expanded))
+        expanded = frozenset(expanded)
+        self._pending = (scene.structure, anchor, view.mapFromScene(item.pos()), expanded)
+        folded = fold_statements(scene.iteration, expanded)
         self.pool.start(_LayoutJob(self, self.generation, folded))
 
     @Slot(int, object, object)
@@ -107,7 +128,7 @@ class StatementFolding(QObject):
         if generation != self.generation or pending is None:
             return  # a newer request replaced it
         self._pending = None
-        structure, anchor, point = pending
+        structure, anchor, point, _expanded = pending
         if structure != scene.structure:
             return  # another graph is shown now
         scene.set_folding(folded, layout)

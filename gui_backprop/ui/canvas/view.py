@@ -324,10 +324,14 @@ class GraphView(QGraphicsView):
         event.accept()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
-        """Leave the stepping keys to the window; the rest scroll the view as usual."""
+        """Leave the stepping keys to the window; Enter expands or folds the current
+        step's statement; the rest scroll the view as usual."""
         plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         if event.key() in WINDOW_KEYS and plain:
             event.ignore()
+            return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and plain \
+                and self.folding.toggle_current():  # the current step's statement
             return
         super().keyPressEvent(event)
 

@@ -12,6 +12,8 @@ from gui_backprop.core.lessons import find_lesson
 from gui_backprop.core.tracer import trace_program
 from gui_backprop.core.walkthrough import Stage, Walkthrough
 from gui_backprop.ui.canvas.view import GraphView
+from tests.ui.test_background_trace import TRACE_TIMEOUT, paste_and_run
+from tests.ui.window_helpers import IGNORE_OFFSCREEN_NOISE, open_window
 
 STATEMENTS = 200
 
@@ -132,3 +134,50 @@ def test_a_lesson_is_never_folded(view):
     view.show_iteration(iteration)
     assert view.scene().folded is None
     assert sorted(view.node_items()) == [n.id for n in iteration.nodes]
+
+
+def test_enter_expands_the_current_steps_statement_and_folds_it_again(qtbot, view,
+                                                                       walkthrough):
+    iteration = walkthrough.trace.first
+    box_id = iteration.node_named("h50").id
+    step = next(s for s in walkthrough.steps if s.stage is Stage.LOCAL
+                and iteration.edges[s.edge].target != box_id
+                and iteration.nodes[iteration.edges[s.edge].target].statement
+                == iteration.nodes[box_id].statement)
+    view.show_iteration(iteration, walkthrough.state_at(step.index + 1))
+    assert view.node_item(box_id).is_current()
+    view.setFocus()
+    with qtbot.waitSignal(view.folding.changed, timeout=10_000):
+        qtbot.keyClick(view, Qt.Key.Key_Return)
+    # expanded: the step's own edge is drawn, with its label, as the current one
+    target = iteration.edges[step.edge].target
+    assert view.node_item(target).title_text() == iteration.nodes[target].label
+    current = [e for e in view.edge_items().values() if e.is_current()]
+    assert len(current) == 1 and current[0].has_label() and current[0].label_text()
+    assert not any(n.is_current() for n in view.node_items().values())
+    # Enter on a step on one of its nodes folds it again
+    step = next(s for s in walkthrough.steps if s.stage is Stage.FORWARD and s.node == target)
+    view.show_state(walkthrough.state_at(step.index + 1))
+    with qtbot.waitSignal(view.folding.changed, timeout=10_000):
+        qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert view.node_item(box_id).content.folded and view.node_item(box_id).is_current()
+
+
+@IGNORE_OFFSCREEN_NOISE
+def test_the_window_lights_the_box_the_walkthrough_is_in(qtbot, tmp_path):
+    window = open_window(qtbot, tmp_path, "playground")
+    with qtbot.waitSignal(window.model.traced, timeout=TRACE_TIMEOUT):
+        paste_and_run(qtbot, window, big_program(STATEMENTS))
+    model, view = window.model, window.graph_view
+    iteration = model.iteration
+    box_id = iteration.node_named("h120").id
+    inner = next(m for m in statement_groups(iteration)[iteration.nodes[box_id].statement]
+                 if m != box_id and iteration.nodes[m].op == "add")
+    step = next(s for s in model.walkthrough.steps
+                if s.stage is Stage.BACKWARD and s.node == inner)
+    model.jump(step.index + 1)
+    box = view.node_item(box_id)
+    assert box.is_current() and box.content.inside.startswith("▸ grad of ")
+    assert iteration.nodes[inner].label[:10] in box.content.inside
+    assert window.explanation.title_text() == step.title  # the explanation speaks of it
+    assert view.visible_scene_rect().intersects(box.sceneBoundingRect())
