@@ -212,7 +212,7 @@ class GraphScene(QGraphicsScene):
         self._sync_frames()
 
     def _sync_frames(self) -> None:
-        """A frame around each expanded statement of more than one node."""
+        """Outlines and a fold tab for each expanded statement of more than one node."""
         self._framed = {}
         if self.folded is not None:
             for unit in self.folded.nodes:
@@ -292,6 +292,10 @@ class GraphScene(QGraphicsScene):
     def describe(self) -> str:
         """A sentence for screen readers: the graph's size and what the current step shows."""
         text = f"{len(self.nodes)} nodes and {len(self.edges)} edges."
+        if self.folded is not None:
+            boxes = sum(1 for unit in self.folded.nodes if unit.folded)
+            text = (f"{len(self.iteration.nodes)} nodes, {boxes} statements folded into "
+                    f"boxes: {len(self.nodes)} boxes and nodes, {len(self.edges)} arrows.")
         for node in self.nodes.values():
             if node.is_current():
                 parts = [node.title_text(), node.value_text(), node.grad_text()]
