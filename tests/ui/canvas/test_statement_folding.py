@@ -72,6 +72,8 @@ def test_a_big_graph_opens_with_one_box_per_statement(view, walkthrough):
     assert box.op_text() == "5 ops"
     assert box.subtitle_text() == iteration.node_named("h100").expression
     assert not any(edge.has_label() for edge in view.edge_items().values())
+    # one item per box and arrow: no label items, nothing for the nodes inside the boxes
+    assert len(view.scene().items()) == STATEMENTS + len(folded.edges)
     assert overlapping(view) == []
 
 
