@@ -32,8 +32,7 @@ import heapq
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
-
-from gui_backprop.core.graph import Iteration
+from typing import Protocol
 
 SWEEPS = 8
 LARGE_SWEEPS = 4
@@ -50,6 +49,36 @@ STALE_SWEEPS = 2
 
 Point = tuple[float, float]
 StopCheck = Callable[[], bool] | None
+
+
+class _LayeredNode(Protocol):
+    id: int
+
+
+class _LayeredEdge(Protocol):
+    id: int
+    source: int
+    target: int
+    position: int
+    tracked: bool
+
+
+class LayeredGraph(Protocol):
+    """What the layout reads of a graph: an :class:`~gui_backprop.core.graph.Iteration`,
+    or the same graph with its statements folded (:mod:`gui_backprop.core.folding`).
+    Edge ids are their indices in ``edges``."""
+
+    @property
+    def nodes(self) -> Sequence[_LayeredNode]:
+        """The nodes (each with an ``id``)."""
+
+    @property
+    def edges(self) -> Sequence[_LayeredEdge]:
+        """The edges, ``edges[i].id == i``."""
+
+    @property
+    def output(self) -> int:
+        """The id of the output node (drawn in the last layer)."""
 
 
 class LayoutCancelled(Exception):
@@ -69,19 +98,19 @@ class GraphLayout:
     layers: tuple[tuple[int, ...], ...]
     bends: dict[int, tuple[Point, ...]]
 
-    def route(self, iteration: Iteration, edge_id: int) -> tuple[Point, ...]:
+    def route(self, iteration: LayeredGraph, edge_id: int) -> tuple[Point, ...]:
         """The points an edge's line passes through, from source to target."""
         edge = iteration.edges[edge_id]
         return (self.positions[edge.source], *self.bends[edge_id],
                 self.positions[edge.target])
 
 
-def layered_layout(iteration: Iteration) -> dict[int, Point]:
+def layered_layout(iteration: LayeredGraph) -> dict[int, Point]:
     """Node id -> centre ``(layer, row)`` in abstract units (see :class:`GraphLayout`)."""
     return compute_layout(iteration).positions
 
 
-def assign_layers(iteration: Iteration) -> dict[int, int]:
+def assign_layers(iteration: LayeredGraph) -> dict[int, int]:
     """Each node's layer: longest path from the leaves; sources just before first use."""
     inputs: dict[int, list[int]] = {n.id: [] for n in iteration.nodes}
     uses: dict[int, list[int]] = {n.id: [] for n in iteration.nodes}
@@ -100,7 +129,7 @@ def assign_layers(iteration: Iteration) -> dict[int, int]:
     return layer
 
 
-def _topological_order(iteration: Iteration, inputs: dict[int, list[int]]) -> list[int]:
+def _topological_order(iteration: LayeredGraph, inputs: dict[int, list[int]]) -> list[int]:
     """Kahn's algorithm, the smallest ready id first (deterministic), O(E + V log V)."""
     remaining = {node_id: len(set(sources)) for node_id, sources in inputs.items()}
     users: dict[int, set[int]] = {n.id: set() for n in iteration.nodes}
@@ -134,7 +163,7 @@ class _Graph:
     real: set[int]
 
 
-def _routed_edges(iteration: Iteration, layer: dict[int, int]) -> set[int]:
+def _routed_edges(iteration: LayeredGraph, layer: dict[int, int]) -> set[int]:
     """The edges that get bend vertices: the shortest first, within the bend budget.
 
     Bend vertices are what a layered layout spends its time on, and their number grows
@@ -155,7 +184,7 @@ def _routed_edges(iteration: Iteration, layer: dict[int, int]) -> set[int]:
     return routed
 
 
-def _build(iteration: Iteration, layer: dict[int, int]) -> _Graph:
+def _build(iteration: LayeredGraph, layer: dict[int, int]) -> _Graph:
     routed = _routed_edges(iteration, layer)
     up: dict[int, list[tuple[int, float]]] = {v: [] for v in layer}
     down: dict[int, list[tuple[int, float]]] = {v: [] for v in layer}
@@ -192,7 +221,7 @@ def _build(iteration: Iteration, layer: dict[int, int]) -> _Graph:
     return _Graph(layer_of, up, down, weight, weight_back, chains, set(layer))
 
 
-def compute_layout(iteration: Iteration, should_stop: StopCheck = None) -> GraphLayout:
+def compute_layout(iteration: LayeredGraph, should_stop: StopCheck = None) -> GraphLayout:
     """The full layout of an iteration's graph (positions, layers, bends).
 
     ``should_stop`` is called between sweeps; when it returns true the layout stops
@@ -422,7 +451,7 @@ def spread(wanted: Sequence[float], gaps: Sequence[float],
     return [r + o for r, o in zip(result, offsets, strict=True)]
 
 
-def count_crossings(iteration: Iteration, layout: GraphLayout) -> int:
+def count_crossings(iteration: LayeredGraph, layout: GraphLayout) -> int:
     """Edge crossings of a layout, counted segment by segment between adjacent layers
     (an edge drawn straight past the bend budget is not counted)."""
     by_gap: dict[float, list[Point]] = {}

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from gui_backprop.core.errors import ProgramError
-from gui_backprop.core.layout import GraphLayout, LayoutCancelled, compute_layout
+from gui_backprop.core.folding import opening_layout
+from gui_backprop.core.layout import GraphLayout, LayoutCancelled
 from gui_backprop.core.walkthrough import Walkthrough
 
 # Statements from which a program is traced in the background: the lessons have at most
@@ -49,7 +50,8 @@ def trace_and_lay_out(trace: Callable[[], Walkthrough],
         if should_stop():
             raise Obsolete
         try:  # a newer edit stops a long layout between its sweeps too
-            layouts[index] = compute_layout(iteration, should_stop=should_stop)
+            # a big graph opens with its statements folded: that is the layout it needs
+            layouts[index] = opening_layout(iteration, should_stop=should_stop)
         except LayoutCancelled:
             raise Obsolete from None
     return Traced(walkthrough, layouts)

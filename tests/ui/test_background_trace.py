@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
+from gui_backprop.core.folding import FOLD_NODES, fold_statements
 from gui_backprop.core.program import parse_program
 from gui_backprop.core.tracer import trace_program
 from gui_backprop.core.walkthrough import Walkthrough
@@ -88,8 +89,12 @@ def test_a_big_program_traces_while_the_window_keeps_answering(qtbot, tmp_path):
     assert window.playground_panel.status_label.text().startswith(
         f"Ran: {window.model.step_count} steps")
     iteration = window.model.iteration
-    assert set(window.graph_view.node_items()) == {node.id for node in iteration.nodes}
-    assert window.model.layouts[0].positions.keys() == {node.id for node in iteration.nodes}
+    # over FOLD_NODES it opens with one box per statement, laid out on the pool thread
+    assert len(iteration.nodes) > FOLD_NODES
+    units = {unit.id for unit in fold_statements(iteration).nodes}
+    assert len(units) == len(window.model.program.statements)
+    assert set(window.graph_view.node_items()) == units
+    assert window.model.layouts[0].positions.keys() == units
 
 
 def test_an_edit_during_a_trace_makes_it_stale(qtbot, tmp_path):

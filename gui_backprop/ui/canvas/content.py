@@ -76,11 +76,15 @@ class NodeContent:
     shape: str = ""
     value_grid: TensorGrid | None = None
     grad_grid: TensorGrid | None = None
+    folded: bool = False  # a folded statement's box (ui/canvas/folded_content.py)
+    inside: str = ""  # a box's: the operation inside it the step is on
+    widest_inside: str = ""
 
 
 @dataclass(frozen=True)
 class EdgeContent:
-    """The label and flags of one edge at one state."""
+    """The label and flags of one edge at one state; ``labelled`` is false for an arrow
+    into or out of a folded statement's box (it stands for several edges: no label)."""
 
     label: str
     tracked: bool
@@ -89,6 +93,7 @@ class EdgeContent:
     flow: Flow
     tooltip: str
     widest_label: str
+    labelled: bool = True
 
 
 def signed(value: Value) -> str:

@@ -45,7 +45,27 @@ class EdgeItem(QGraphicsItem):
         """What the last paint drew: the curve with arrowheads, or a plain line."""
         self.setZValue(1 if content.tracked else 0)
         self.setToolTip(content.tooltip)
-        self.label = EdgeLabelItem(self)
+        self._label: EdgeLabelItem | None = None
+        self._label_readable = True
+
+    @property
+    def label(self) -> EdgeLabelItem:
+        """The local-gradient label, made on first use (an arrow into a folded statement's
+        box has none, and a big graph has thousands of them)."""
+        if self._label is None:
+            self._label = EdgeLabelItem(self)
+            self._label.set_readable(self._label_readable)
+        return self._label
+
+    def has_label(self) -> bool:
+        """True for a tracked edge's label (an arrow into a folded box has none)."""
+        return self._content.tracked and self._content.labelled
+
+    def set_label_readable(self, readable: bool) -> None:
+        """Show the label only where it can be read (see :meth:`EdgeLabelItem.set_readable`)."""
+        self._label_readable = readable
+        if self._label is not None:
+            self._label.set_readable(readable)
 
     @property
     def content(self) -> EdgeContent:
@@ -72,14 +92,16 @@ class EdgeItem(QGraphicsItem):
         """Show ``content`` (the label follows)."""
         self._content = content
         self.setToolTip(content.tooltip)
-        self.label.set_content(content)
+        if self._label is not None:
+            self._label.set_content(content)
         self.setZValue(1.5 if content.current or content.flow else (1 if content.tracked else 0))
         self.update()
 
     def set_style(self, style: CanvasStyle) -> None:
         """Use new fonts or colours."""
         self._style = style
-        self.label.set_style(style)
+        if self._label is not None:
+            self._label.set_style(style)
         self.update()
 
     def set_route(self, points: list[QPointF]) -> None:
@@ -224,7 +246,7 @@ class EdgeLabelItem(QGraphicsItem):
         self.setToolTip(self._content.tooltip)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._readable = True
-        self.setVisible(self._content.tracked)
+        self.setVisible(self.has_label())
         self.update_size()
 
     def set_content(self, content: EdgeContent) -> None:
@@ -232,7 +254,7 @@ class EdgeLabelItem(QGraphicsItem):
         widest_changed = content.widest_label != self._content.widest_label
         self._content = content
         self.setToolTip(content.tooltip)
-        self.setVisible(content.tracked and self._readable)
+        self.setVisible(self.has_label() and self._readable)
         if widest_changed:
             self.update_size()
         self.update()
@@ -247,7 +269,11 @@ class EdgeLabelItem(QGraphicsItem):
         """Hide the label while the view is zoomed out too far to read it: a hidden
         item is not even asked to paint (half the paint of a fitted 10,000-node graph)."""
         self._readable = readable
-        self.setVisible(self._content.tracked and readable)
+        self.setVisible(self.has_label() and readable)
+
+    def has_label(self) -> bool:
+        """True for a tracked edge's label (an arrow into a folded box has none)."""
+        return self._content.tracked and self._content.labelled
 
     def size(self) -> QSizeF:
         """The box's size when the label is revealed."""
@@ -303,7 +329,7 @@ class EdgeLabelItem(QGraphicsItem):
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
               widget: QWidget | None = None) -> None:
         """Draw the revealed label, or a small placeholder while pending."""
-        if not self._content.tracked:
+        if not self.has_label():
             return
         if not text_readable(self._style, option.levelOfDetailFromTransform(
                 painter.worldTransform())):

@@ -31,6 +31,7 @@ from gui_backprop.ui.canvas.tensor_paint import block_size, paint_grids, place_g
 __all__ = ["CanvasStyle", "EdgeItem", "EdgeLabelItem", "NodeItem"]
 
 BADGE_GAP = 7.0
+STACK_OFFSET = 4.0  # a folded statement's box: a second card peeking out behind it
 BADGE_PAD = 6.0
 SHAPE_GAP = 6.0
 
@@ -136,10 +137,10 @@ class NodeItem(QGraphicsItem):
         if content.tooltip != old.tooltip:
             self.setToolTip(content.tooltip)
         if (old.widest_value, old.widest_grad, old.widest_note, old.title, old.subtitle,
-                old.role, old.shape, self._grid_sizes(old)) != (
+                old.role, old.shape, old.widest_inside, self._grid_sizes(old)) != (
                 content.widest_value, content.widest_grad, content.widest_note,
                 content.title, content.subtitle, content.role, content.shape,
-                self._grid_sizes(content)):
+                content.widest_inside, self._grid_sizes(content)):
             self.update_size()
         self.update()
 
@@ -170,8 +171,9 @@ class NodeItem(QGraphicsItem):
         return QRectF(-w / 2, -h / 2, w, h)
 
     def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
-        """The card plus room for the highlight halo."""
-        return self.card_rect().adjusted(-HALO - 2, -HALO - 2, HALO + 2, HALO + 2)
+        """The card plus room for the highlight halo (and a folded box's second card)."""
+        grow = HALO + 2 + (STACK_OFFSET if self._content.folded else 0)
+        return self.card_rect().adjusted(-HALO - 2, -HALO - 2, grow, grow)
 
     def shape(self) -> QPainterPath:
         """The rounded card (for clicks and tooltips)."""
@@ -204,6 +206,12 @@ class NodeItem(QGraphicsItem):
         if c.subtitle:
             header.append(_Row(style.elided(style.small, c.subtitle), style.small,
                                theme.color("muted_text")))
+        if c.widest_inside:  # a folded box: rows for the step inside it, blank between
+            room = self._wrapped(style.small_bold, c.widest_inside)
+            lines = room if widest else self._wrapped(style.small_bold, c.inside) if c.inside \
+                else []
+            lines += [""] * (len(room) - len(lines))  # the same height at every step
+            header += [_Row(line, style.small_bold, theme.color("current")) for line in lines]
         body = []
         gridded = c.value_grid is not None
         value = "" if gridded else (c.widest_value if widest else c.value_text)
@@ -291,6 +299,10 @@ class NodeItem(QGraphicsItem):
             return
         self.detail = Detail.TEXT
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if self._content.folded:  # a stack of cards: more is inside
+            painter.setPen(QPen(border, 1.0))
+            painter.setBrush(fill)
+            painter.drawRoundedRect(rect.translated(STACK_OFFSET, STACK_OFFSET), RADIUS, RADIUS)
         if self._content.current:
             halo = QColor(self._style.theme.current)
             halo.setAlpha(70)

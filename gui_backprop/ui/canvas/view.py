@@ -19,6 +19,7 @@ from gui_backprop.core.layout import GraphLayout
 from gui_backprop.core.walkthrough import WalkState
 from gui_backprop.ui.canvas.detail import BIG_GRAPH_NODES, text_readable
 from gui_backprop.ui.canvas.edge_item import EdgeItem, EdgeLabelItem
+from gui_backprop.ui.canvas.folding_control import StatementFolding
 from gui_backprop.ui.canvas.minimap import Minimap
 from gui_backprop.ui.canvas.node_item import NodeItem
 from gui_backprop.ui.canvas.scene import GraphScene
@@ -79,6 +80,8 @@ class GraphView(QGraphicsView):
         self.setOptimizationFlags(QGraphicsView.OptimizationFlag.DontSavePainterState
                                   | QGraphicsView.OptimizationFlag.DontAdjustForAntialiasing)
         self.minimap = Minimap(self)
+        self.folding = StatementFolding(self)  # a big graph's statements: click to expand
+        self.folding.changed.connect(self._folding_shown)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMinimumSize(240, 160)
         self._press_pos: QPoint | None = None
@@ -94,6 +97,7 @@ class GraphView(QGraphicsView):
         else updates texts. ``layout``: its layout if computed already (off the GUI thread)."""
         rebuilt = self._scene.set_iteration(iteration, state, layout)
         if rebuilt:
+            self.folding.cancel()
             self._mode = ViewMode.AUTO
             self.minimap.setVisible(self.is_big())
         self._refit()
@@ -151,7 +155,7 @@ class GraphView(QGraphicsView):
         if rebuilt or readable != self._labels_readable:
             self._labels_readable = readable
             for edge in self._scene.edges.values():
-                edge.label.set_readable(readable)
+                edge.set_label_readable(readable)
         self.minimap.update()
 
     # -- zoom and pan --
@@ -320,10 +324,14 @@ class GraphView(QGraphicsView):
         event.accept()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
-        """Leave the stepping keys to the window; the rest scroll the view as usual."""
+        """Leave the stepping keys to the window; Enter expands or folds the current
+        step's statement; the rest scroll the view as usual."""
         plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         if event.key() in WINDOW_KEYS and plain:
             event.ignore()
+            return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and plain \
+                and self.folding.toggle_current():  # the current step's statement
             return
         super().keyPressEvent(event)
 
@@ -344,8 +352,16 @@ class GraphView(QGraphicsView):
         if (pos - start).manhattanLength() > QApplication.startDragDistance():
             return
         node_id = self.node_at(pos)
-        if node_id is not None:
+        if node_id is None:
+            self.folding.fold_at(self.mapToScene(pos))  # a frame's tab folds its statement
+        elif not self.folding.expand(node_id):  # a folded statement's box expands
             self.node_activated.emit(node_id)
+
+    def _folding_shown(self) -> None:
+        """A statement was expanded or folded: new items, a new layout."""
+        self._zoom_changed(rebuilt=True)
+        self.minimap.refresh()
+        self.setAccessibleDescription(self._scene.describe())
 
     def node_at(self, pos: QPoint) -> int | None:
         """The id of the node under viewport position ``pos``, if any."""
