@@ -2,7 +2,7 @@
 
 import pytest
 
-from gui_backprop.core.exercise import Scoreboard, check_answer, question_for
+from gui_backprop.core.exercise import Question, Scoreboard, check_answer, question_for
 from gui_backprop.core.formatting import format_value
 from gui_backprop.core.lessons import load_lessons
 from gui_backprop.core.walkthrough import Stage
@@ -90,3 +90,14 @@ def test_a_backward_question_says_it_wants_this_pass_when_grad_holds_more():
     assert question.prompt == ("What is ∂loss/∂w in this backward pass? (Not w.grad: it "
                                "still holds -2.0 and adds this to it.)")
     assert question.expected == pytest.approx(-1.96)
+
+
+def test_a_tiny_gradient_is_graded_on_its_own_scale_not_the_largest_elements():
+    # lesson 10's saturated unit: W1.grad's second column is about +0.0008 beside -1.6;
+    # 0 or the wrong sign there is wrong, however small
+    expected = ((-1.686, 0.000788), (-1.526, 0.000674))
+    question = Question(0, "What is W1.grad?", expected, "", "")
+    assert check_answer(question, "[[-1.686, 0.000788], [-1.526, 0.000674]]").correct
+    assert check_answer(question, "[[-1.69, 0.00079], [-1.53, 0.00067]]").correct
+    assert not check_answer(question, "[[-1.686, -0.0008], [-1.526, -0.0007]]").correct
+    assert not check_answer(question, "[[-1.686, 0], [-1.526, 0]]").correct

@@ -34,7 +34,7 @@ from gui_backprop.ui.questions.scores import QuestionScores
 
 INTRO = ("Type your student id, or the number your teacher gave you: it is your seed, "
          "and gives you your own values (the same every time). Each answer is checked "
-         "once, against autograd, within 1 %.")
+         "once, against autograd, within 2 %.")
 
 
 class QuestionsPanel(QWidget):
