@@ -122,19 +122,29 @@ _UPSTREAM = re.compile(r"∂([^/\s]+)/∂(\([^()]*\)|[^\s·]+)")
 _SHAPES = re.compile(r"\s*(\([^()]*=[^()]*\))\s*$")
 
 
+_NOTE = re.compile(r"\s*\(([^()=]*[A-Za-z]{2,}\s[^()=]*)\)\s*$")
+_NAMED = re.compile(r"\b(softmax|onehot|rowsum|log|exp|tanh|sigmoid|relu|transpose)\(")
+
+
 def rule_latex(rule: str) -> str:
     """A rule with shapes (``∂L/∂y · xᵀ (2×1 · 1×3 = 2×3)``) for mathtext: the
     upstream gradient as a fraction, the shapes in one group (a line never breaks at
-    their ``=``)."""
+    their ``=``), a closing note in words (``(Σ over each row; 3)``) as text, with its
+    spaces, and function names upright."""
+    note = _NOTE.search(rule)
+    ending = ""
+    if note:  # words in math mode lose their spaces: "Σovereachrow"
+        rule, ending = rule[:note.start()], r"\quad{(\text{" + note.group(1) + "})}"
     shapes = _SHAPES.search(rule)
     if shapes:
         rule = rule[:shapes.start()] + r"\quad{" + shapes.group(1) + "}"
     rule = _UPSTREAM.sub(lambda m: "\\frac{∂" + m.group(1) + "}{∂" + m.group(2) + "}", rule)
+    rule = _NAMED.sub(r"\\mathrm{\1}(", rule)
     for plain, latex in (("∂", r"\partial "), ("ᵀ", "^{T}"), ("⊙", r"\odot "),
                          ("Σ", r"\Sigma "), ("·", r"\cdot "), ("×", r"\times "),
                          ("−", "-"), ("→", r"\rightarrow "), ("_", r"\_")):
         rule = rule.replace(plain, latex)
-    return rule
+    return rule + ending
 
 
 def _vector_jacobian_text(it: Iteration, edge: Edge) -> StepText:

@@ -65,14 +65,21 @@ def split_equation(latex: str) -> list[str]:
     return [text for _operator, text in _top_level_pieces(latex, ("=",))]
 
 
+def _command_at(latex: str, index: int, command: str) -> bool:
+    r"""True when ``command`` (``\left``) starts at ``index`` as a whole command, not as
+    the start of a longer one (``\leftarrow``, ``\rightarrow``)."""
+    end = index + len(command)
+    return latex.startswith(command, index) and not latex[end:end + 1].isalpha()
+
+
 def _top_level_pieces(latex: str, operators: tuple[str, ...]) -> list[tuple[str, str]]:
     r"""``latex`` cut before each of ``operators`` outside braces and ``\left…\right``
     pairs: ``(operator, text)`` pieces, the first with the operator ``""``."""
     pieces, depth, start, operator, index = [], 0, 0, "", 0
     while index < len(latex):
-        if latex.startswith(("\\left", "{"), index):
+        if latex.startswith("{", index) or _command_at(latex, index, "\\left"):
             depth += 1
-        elif latex.startswith(("\\right", "}"), index):
+        elif latex.startswith("}", index) or _command_at(latex, index, "\\right"):
             depth -= 1
         elif depth == 0:
             found = next((op for op in operators if latex.startswith(op, index)), None)

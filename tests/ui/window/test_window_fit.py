@@ -167,10 +167,16 @@ def test_the_lessons_column_hides_for_the_graph_and_is_remembered(qtbot, tmp_pat
     assert again.menus.actions["lessons_column"].isChecked()
 
 
-def test_long_vector_formulas_fit_the_explanation_on_a_small_screen(qtbot, tmp_path):
-    window = open_window(qtbot, tmp_path, "linear-regression")
-    window.resize(1024, 700)
-    qtbot.waitUntil(lambda: window.width() == 1024)
+@pytest.mark.parametrize(("lesson_id", "width", "height"), [
+    ("linear-regression", 1024, 700), ("layer-as-matrix", 1280, 800),
+    ("softmax-classifier", 1280, 800)])
+def test_long_vector_formulas_fit_the_explanation_on_a_small_screen(qtbot, tmp_path,
+                                                                     lesson_id, width, height):
+    # (a matrix update "W ← W − lr·W.grad = …" did not break: "\leftarrow" was read as
+    # a "\left(" that never closed; a 2×3 matrix alone is wider than 1024×700 allows)
+    window = open_window(qtbot, tmp_path, lesson_id)
+    window.resize(width, height)
+    qtbot.waitUntil(lambda: window.width() == width)
     for position in range(1, window.model.step_count + 1):
         window.model.jump(position)
         panel = window.explanation
