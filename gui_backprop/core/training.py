@@ -218,6 +218,13 @@ def _readonly(array: np.ndarray) -> np.ndarray:
     return array
 
 
+def _labelled_points(spec: ClassifierSpec, values: Mapping[str, Value]
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    inputs = np.array(values[spec.input], dtype=float).reshape(-1, 2)
+    labels = np.array(values[spec.labels], dtype=float).astype(np.int64)
+    return _readonly(inputs), _readonly(labels)
+
+
 @dataclass(frozen=True)
 class TrainingSnapshot:
     """The state after ``step`` updates: parameters, the loss at them and its gradients.
@@ -277,8 +284,9 @@ class Trainer:
                                if problem.roles else None)
         self._curve_x = self._curve_grid()
         spec = problem.classifier
+        self._labelled = _labelled_points(spec, self.values) if spec else None
         self._scores_of = compiled.function_of(spec.scores) if spec else None
-        self._grid = BoundaryGrid(self.labelled_points[0]) if spec else None
+        self._grid = BoundaryGrid(self._labelled[0]) if spec else None
         self._next_boundary = -math.inf
         self._batch_losses: list[float] = []
         self._batches_sent = 0
@@ -321,12 +329,7 @@ class Trainer:
     def labelled_points(self) -> tuple[np.ndarray, np.ndarray] | None:
         """A classifier's training points: inputs (N×2, float) and labels (N, int),
         read-only; ``None`` for a program that does not classify points."""
-        spec = self.problem.classifier
-        if spec is None:
-            return None
-        inputs = np.array(self.values[spec.input], dtype=float).reshape(-1, 2)
-        labels = np.array(self.values[spec.labels], dtype=float).astype(np.int64)
-        return _readonly(inputs), _readonly(labels)
+        return self._labelled
 
     @property
     def stop_requested(self) -> bool:
