@@ -179,6 +179,16 @@ def read_classifier(table: dict, lesson_parameters: list | None, line_of,
                 "the same thing", ".parameters")
         return None, problems
     names = [table["input"], table["labels"]]
+    if len(set(names)) != 2 or set(names) & set(shapes):
+        problem("labels", "the input, the labels and the parameters need different names")
+        return None, problems
+    for number, line in enumerate(table["program"].splitlines(), start=1):
+        assigned = re.match(r"\s*([A-Za-z_]\w*)\s*=(?!=)", line)
+        if assigned and assigned.group(1) in {*names, *shapes}:
+            problems.append((program_offset(number) or line_of("program", "classifier"),
+                             f"classifier: program: {assigned.group(1)} is given by the "
+                             "data or the network; the program may not assign it"))
+            return None, problems
     spec = ClassifierSpec(program=table["program"], input=table["input"],
                           labels=table["labels"], scores=table["scores"], parameters=shapes,
                           loss=table.get("loss", ""), **spec_fields)
@@ -200,8 +210,6 @@ def read_classifier(table: dict, lesson_parameters: list | None, line_of,
     if spec.output is OutputKind.PROBABILITY and spec.classes != 2:
         problem("classes", "one probability per point (output = \"probability\") is for "
                            "2 classes")
-    if len(set(names)) != 2 or set(names) & set(shapes):
-        problem("labels", "the input, the labels and the parameters need different names")
     if problems:
         return None, problems
     return replace(spec, loss=loss), problems
