@@ -24,6 +24,7 @@ from enum import StrEnum
 
 from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.program import Program, parse_program
+from gui_backprop.core.values import check_learning_rate
 
 INPUT_FEATURES = 2
 """The data's input columns: 2-D points."""
@@ -236,8 +237,11 @@ def _read_settings(table: dict, problem) -> dict:
                                 f"{HIDDEN_RANGE[1]}")
     fields["hidden_units"] = hidden
     rate = table.get("learning_rate")
-    if rate is not None and not (0 < rate <= 10):
-        problem("learning_rate", "the learning rate must be above 0 and at most 10")
+    if rate is not None:
+        try:
+            check_learning_rate(rate)
+        except ProgramError as exc:
+            problem("learning_rate", exc.message)
     fields["learning_rate"] = None if rate is None else float(rate)
     epochs = table.get("epochs")
     if epochs is not None and not 1 <= epochs <= EPOCHS_LIMIT:
