@@ -221,8 +221,8 @@ class ExplanationPanel(QTextBrowser):
         if shown.code_note:
             parts.append(f"<p style='font-family:monospace'>{html.escape(shown.code_note)}</p>")
         if shown.stage_text and shown.notes_heading:
-            parts.append(f"<p style='color:{colours['muted']}; margin-top:10px'><i>"
-                         f"{shown.notes_heading}</i></p>")
+            parts.append(f"<p style='color:{colours['muted']}; margin-top:10px'>"
+                         f"{shown.notes_heading}</p>")
             parts.append(f"<div style='color:{colours['muted']}; margin-left:14px'>"
                          f"<i>{shown.stage_text}</i></div>")
         elif shown.stage_text:
