@@ -118,10 +118,12 @@ class LessonModel(QObject):
         edit, a training result, a session's or a learner's own values. A playground's
         texts name no numbers: always True there."""
         lesson = self.lesson
-        return lesson.playground or (
-            self.program.source == lesson.program.source
-            and self.values == dict(lesson.program.leaves)
-            and self.learning_rate == lesson.learning_rate)
+        if lesson.playground or self.walkthrough is None:
+            return True
+        shown = self.walkthrough.trace  # what is on screen, however it was made
+        return (shown.program.source == lesson.program.source
+                and dict(shown.values) == dict(lesson.program.leaves)
+                and shown.learning_rate == lesson.learning_rate)
 
     @property
     def code_text(self) -> str:

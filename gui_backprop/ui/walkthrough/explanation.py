@@ -82,7 +82,8 @@ class ExplanationPanel(QTextBrowser):
         # a render from inside this one; that nested render showed the text twice.
         self._rendering = False
         self._render_again = False
-        # each lesson's own trace (what its texts describe), by id(lesson)
+        # each lesson's own trace (what its texts describe), by id(lesson): the one shown
+        # at its own values, else traced once when first needed
         self._own_traces: dict[int, tuple[Lesson, Trace | None]] = {}
         self.anchorClicked.connect(self._follow_link)
         model.moved.connect(self._follow)
@@ -90,7 +91,11 @@ class ExplanationPanel(QTextBrowser):
     def _follow(self, *_args) -> None:
         model = self.model
         step = model.step
-        heading = "" if model.shows_lesson_values else self._notes_heading()
+        if model.shows_lesson_values:  # the lesson's own trace: kept, not made again
+            self._own_traces[id(model.lesson)] = (model.lesson, model.walkthrough.trace)
+            heading = ""
+        else:
+            heading = self._notes_heading()
         if step is None:
             self.show_intro(model.lesson, model.step_count, heading)
         else:
@@ -104,7 +109,7 @@ class ExplanationPanel(QTextBrowser):
         lesson, shown = model.lesson, model.walkthrough.trace
         own = self._own_trace(lesson)
         loss_differs = own is None or own.first.loss != shown.first.loss
-        rate_differs = model.learning_rate != lesson.learning_rate
+        rate_differs = shown.learning_rate != lesson.learning_rate
         own_items, shown_items = [], []
         if loss_differs or not rate_differs:
             if own is not None:
@@ -114,7 +119,7 @@ class ExplanationPanel(QTextBrowser):
                                f"{format_value(shown.first.loss, NOTES_DIGITS)}")
         if rate_differs:
             own_items.append(f"lr = {format_number(lesson.learning_rate)}")
-            shown_items.append(f"lr = {format_number(model.learning_rate)}")
+            shown_items.append(f"lr = {format_number(shown.learning_rate)}")
         own_text = ", ".join(own_items)
         written = "its own values" + (f" ({html.escape(own_text)})" if own_text else "")
         return (f"The lesson's notes below were written for {written}; the walkthrough "
