@@ -21,7 +21,7 @@ import os
 import sys
 from pathlib import Path
 
-from gui_backprop.cli_arguments import parse_learning_rate, program_text
+from gui_backprop.cli_arguments import EXIT_USAGE, OneLineParser, parse_learning_rate, program_text
 from gui_backprop.cli_lessons import (
     add_lessons_option,
     lesson_folders,
@@ -32,11 +32,9 @@ from gui_backprop.cli_lessons import (
 from gui_backprop.cli_output import EXIT_OUTPUT, OutputError, silence_stdout, write_output
 from gui_backprop.cli_train import run_train
 
-EXIT_USAGE = 2
-
 
 def _trace_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="gui-backprop trace",
         description="Trace a program (or a lesson) through PyTorch autograd and print "
                     "every value and gradient.")
@@ -131,7 +129,7 @@ def _write_script(trace, title: str, path: Path) -> bool:
 
 
 def _app_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="gui-backprop",
         description="Backprop Lab: learn backpropagation step by step on real PyTorch "
                     "tensors. Subcommands: 'trace' (headless trace), 'train' (headless "

@@ -1,9 +1,23 @@
-"""Arguments the command line's subcommands share: a program given as text or a file,
-and ``--lr``."""
+"""What the command line's commands share: a parser whose errors are one line, a
+program given as text or a file, and ``--lr``."""
 
 from __future__ import annotations
 
+import argparse
+import sys
 from pathlib import Path
+
+EXIT_USAGE = 2
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line on stderr and exit status 2 (not
+    argparse's usage and error, two lines): ``PROG: error: MESSAGE (see PROG --help)``."""
+
+    def error(self, message: str):
+        """Print ``message`` as one line and exit 2."""
+        print(f"{self.prog}: error: {message} (see {self.prog} --help)", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
 
 
 def parse_learning_rate(text: str | None) -> float | None:

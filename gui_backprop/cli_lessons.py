@@ -11,9 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from gui_backprop.cli_arguments import EXIT_USAGE, OneLineParser
 from gui_backprop.cli_output import write_output
-
-EXIT_USAGE = 2
 
 
 def add_lessons_option(parser: argparse.ArgumentParser) -> None:
@@ -45,7 +44,7 @@ def load_with_warnings(args: argparse.Namespace, traced: bool = True):
 
 def run_lessons(argv: list[str]) -> int:
     """``gui-backprop lessons``: list the lessons, a section per teacher's folder."""
-    parser = argparse.ArgumentParser(prog="gui-backprop lessons",
+    parser = OneLineParser(prog="gui-backprop lessons",
                                      description="List the lessons (id, title, summary).")
     add_lessons_option(parser)
     args = parser.parse_args(argv)
@@ -65,7 +64,7 @@ def run_check_lesson(argv: list[str]) -> int:
     message``; exit 0 when all are fine, 2 otherwise."""
     from gui_backprop.core.lesson_check import check_lesson_file
 
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="gui-backprop check-lesson",
         description="Check lesson files completely: the TOML, every field, the program "
                     "(through the safe parser), parameters, code-listing anchors, stage "

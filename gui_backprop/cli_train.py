@@ -24,11 +24,10 @@ import json
 import math
 import sys
 
-from gui_backprop.cli_arguments import parse_learning_rate, program_text
+from gui_backprop.cli_arguments import EXIT_USAGE, OneLineParser, parse_learning_rate, program_text
 from gui_backprop.cli_lessons import add_lessons_option, load_with_warnings
 from gui_backprop.cli_output import write_output
 
-EXIT_USAGE = 2
 EXIT_DIVERGED = 1
 QUIET = 3600.0  # seconds between snapshots: the command line shows only the final one
 OPTIMIZERS = {"sgd": "manual", "momentum": "momentum", "adam": "adam"}
@@ -40,16 +39,8 @@ DEFAULT_POINTS = 200
 DEFAULT_EPOCHS = 1000
 
 
-class _OneLineParser(argparse.ArgumentParser):
-    """An argument parser whose errors are one line (not the usage and the error)."""
-
-    def error(self, message: str):
-        print(f"gui-backprop train: error: {message}", file=sys.stderr)
-        raise SystemExit(EXIT_USAGE)
-
-
 def _parser() -> argparse.ArgumentParser:
-    parser = _OneLineParser(
+    parser = OneLineParser(
         prog="gui-backprop train",
         description="Train a program (or a lesson) as the Train tab does, without a window; "
                     "print the final loss, the trained parameters and the accuracy.")

@@ -36,7 +36,8 @@ from gui_backprop.core.values import (
 FORMAT = "backprop-lab-session"
 VERSION = 2  # 2: the other lessons' work ("workspace"); version 1 files still open
 # Fields added without a new version (older files lack them and still open; an older
-# app ignores them): "scores", the questions' answers per lesson and learner.
+# app ignores them): "scores", the questions' answers per lesson and learner;
+# "landscape", the loss landscape's path and bounds (drawn again when reopened).
 MAX_LESSONS = 50
 MAX_FILE_BYTES = 32 * 1024 * 1024
 MAX_HISTORY = 2_000_000
@@ -83,6 +84,10 @@ class Session:
     starting_values: dict | None = None
     """When the values are a training run's result: how the heading names them and the
     values the run started from (the way back). Optional, as the two above."""
+    landscape_path: tuple[tuple[float, float], ...] = ()
+    landscape_bounds: tuple[float, float, float, float] | None = None
+    """The Train tab's loss landscape: the path the run took (as drawn) and the bounds
+    of the landscape shown, computed again when the file is opened. Optional."""
 
     def to_json(self) -> str:
         """The file content."""
@@ -96,6 +101,11 @@ class Session:
         data["scores"] = scores_to_json(self.scores)
         if not data["scores"]:
             del data["scores"]  # a file without answers is what older versions wrote
+        del data["landscape_path"], data["landscape_bounds"]
+        if self.landscape_path:
+            data["landscape"] = {"path": [list(point) for point in self.landscape_path],
+                                 "bounds": None if self.landscape_bounds is None
+                                 else list(self.landscape_bounds)}
         if self.starting_values is None:
             del data["trained_note"], data["starting_values"]
         else:
@@ -212,7 +222,34 @@ def _session_from(data: dict) -> Session:
                    tuple(losses), _workspace_from(data.get("workspace", {})),
                    scores=scores_from_json(data.get("scores", {})),
                    learner_points=_learner_points_from(data.get("learner_points")),
-                   **_trained_from(program, data))
+                   **_trained_from(program, data), **_landscape_from(data.get("landscape")))
+
+
+def _landscape_from(landscape) -> dict:
+    """The optional landscape: a path of finite (first, second) points and the bounds
+    (first's low and high, second's low and high) of what was shown."""
+    if landscape is None:
+        return {}
+    if not isinstance(landscape, dict):
+        raise TypeError("'landscape' has the wrong type")
+    path = _require(landscape, "path", list)
+    if len(path) > MAX_HISTORY or not all(isinstance(p, list) and len(p) == 2 for p in path):
+        raise TypeError("'landscape' must hold a path of [first, second] points")
+    points = tuple((_landscape_number(a), _landscape_number(b)) for a, b in path)
+    bounds = landscape.get("bounds")
+    if bounds is not None:
+        if not isinstance(bounds, list) or len(bounds) != 4:
+            raise TypeError("the landscape's bounds have the wrong type")
+        bounds = tuple(_landscape_number(v) for v in bounds)
+        if not (bounds[0] < bounds[1] and bounds[2] < bounds[3]):
+            raise ValueError("the landscape's bounds must go from low to high")
+    return {"landscape_path": points, "landscape_bounds": bounds}
+
+
+def _landscape_number(value) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError("'landscape' must hold numbers")
+    return float(check_number("landscape", value))
 
 
 def _trained_from(program, data: dict) -> dict:

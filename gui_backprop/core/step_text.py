@@ -11,7 +11,7 @@ from gui_backprop.core.functions import OPERATIONS
 from gui_backprop.core.graph import Edge, Iteration, Node, NodeKind, ParameterUpdate, Trace
 from gui_backprop.core.nonfinite import is_finite
 from gui_backprop.core.tensor_functions import shape_check
-from gui_backprop.core.values import elements, is_matrix, shape_text
+from gui_backprop.core.values import elements, is_matrix, shape_text, value_shape
 
 
 @dataclass(frozen=True)
@@ -201,14 +201,15 @@ def backward_text(it: Iteration, node: Node, trace: Trace) -> StepText:
             continue
         upstream = f.derivative(out.label, target.label)
         local = f.derivative(target.name or target.expression, node.label)
-        summed = not isinstance(node.value, tuple) and isinstance(target.value, tuple)
-        # a number feeding a vector: its gradient adds up the product's elements
+        summed = _summed_over(node, target)
+        # an operand broadcast against a bigger one: its gradient adds up the product's
+        # elements (a number or a one-element list) or rows (a row added to a matrix)
         total = f.summed if summed else (lambda formula, tall=False: formula)
         symbolic.append(total(f.times(upstream, local), tall=True))
         numeric.append(total(f.times(f.number(target.grad, parens=True),
                                      f.number(edge.local_grad, parens=True))))
         paths.append(f"through {target.label}: {_v(target.grad)} × {_v(edge.local_grad)}"
-                     + (" summed over the elements" if summed else "")
+                     + (f" summed over the {summed}" if summed else "")
                      + f" = {_v(edge.contribution, parens=False)}")
     result = f.number(node.grad)
     if len(uses) == 1 and uses[0].vector_jacobian:  # the product's value is the result
@@ -241,6 +242,23 @@ def backward_text(it: Iteration, node: Node, trace: Trace) -> StepText:
         sentence += f" Not a finite number: {node.grad_note}."
     title = f"Backward: {d.text}"
     return StepText(title, sentence, formula)
+
+
+def _summed_over(node: Node, target: Node) -> str | None:
+    """What an element-wise operand's gradient adds up when the operand was broadcast
+    (torch sums the product over the repeated dimensions): "elements" for a number or a
+    one-element list against more elements, "rows" for a row against a matrix."""
+    if node.value is None or target.value is None:
+        return None
+    shape, target_shape = value_shape(node.value), value_shape(target.value)
+    if shape == target_shape:
+        return None
+    if len(elements(node.value)) == 1:
+        return "elements" if len(elements(target.value)) > 1 else None
+    if len(target_shape) == 2 and target_shape[0] > 1 and \
+            shape in ((target_shape[1],), (1, target_shape[1])):
+        return "rows"
+    return None
 
 
 def _holds(grad) -> bool:

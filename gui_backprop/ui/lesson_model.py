@@ -112,6 +112,20 @@ class LessonModel(QObject):
         return self.lesson.playground
 
     @property
+    def shows_lesson_values(self) -> bool:
+        """True when the walkthrough shows what the open lesson's texts (intro, stage
+        texts) describe: its own program, values and learning rate. Not after a value
+        edit, a training result, a session's or a learner's own values. A playground's
+        texts name no numbers: always True there."""
+        lesson = self.lesson
+        if lesson.playground or self.walkthrough is None:
+            return True
+        shown = self.walkthrough.trace  # what is on screen, however it was made
+        return (shown.program.source == lesson.program.source
+                and dict(shown.values) == dict(lesson.program.leaves)
+                and shown.learning_rate == lesson.learning_rate)
+
+    @property
     def code_text(self) -> str:
         """The PyTorch code listing shown beside the graph: the program that the trace
         ran, with its current values, parameters and learning rate."""
@@ -321,6 +335,11 @@ class LessonModel(QObject):
             self.lesson_opened.emit(lesson)
         self._show(walkthrough, self.position)
         return None
+
+    def back_to_lesson_values(self) -> str | None:
+        """The open lesson's own program, values and learning rate again (what its texts
+        describe), the position kept; the error message if refused."""
+        return self.show_lesson_at({})
 
     def adopt_trained(self, values: dict[str, Value], note: str) -> str | None:
         """Show a training run's result in the whole walkthrough: its parameters and the

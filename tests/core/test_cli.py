@@ -168,3 +168,20 @@ def test_the_module_runs_as_a_command():
                          capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and bad.stdout == ""
     assert bad.stderr.count("\n") == 1 and "line 2, column 7" in bad.stderr
+
+
+@pytest.mark.parametrize("argv, prog", [
+    (["--bogus"], "gui-backprop"),
+    (["trace", "--bogus"], "gui-backprop trace"),
+    (["trace", "--iterations", "many"], "gui-backprop trace"),
+    (["check-lesson"], "gui-backprop check-lesson"),
+    (["lessons", "--bogus"], "gui-backprop lessons"),
+    (["train", "--bogus"], "gui-backprop train"),
+])
+def test_a_bad_argument_is_one_line_and_exit_2(capsys, argv, prog):
+    with pytest.raises(SystemExit) as done:
+        main(argv)
+    out, err = capsys.readouterr()
+    assert done.value.code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith(f"{prog}: error: ")
+    assert "usage:" not in err and err.rstrip().endswith(f"(see {prog} --help)")

@@ -34,6 +34,27 @@ def test_a_training_result_keeps_its_note_and_starting_values(tmp_path):
     assert "starting_values" not in _session().to_json()  # as files without a run were
 
 
+def test_a_loss_landscape_keeps_its_path_and_bounds(tmp_path):
+    path = tmp_path / "landscape.bplab"
+    drawn = _session(landscape_path=((0.0, 0.0), (1.5, 0.25), (2.0, 0.5)),
+                     landscape_bounds=(-1.0, 3.0, -0.5, 1.5))
+    save_session(drawn, path)
+    assert load_session(path) == drawn
+    assert "landscape" not in _session().to_json()  # as files without a landscape were
+
+
+@pytest.mark.parametrize("landscape", [
+    [], {"path": [[1.0]]}, {"path": [[1.0, "a"]]}, {"path": [[1.0, True]]},
+    {"path": [[1.0, 2.0]], "bounds": [1.0, 0.0, 0.0, 1.0]},
+    {"path": [[1.0, 2.0]], "bounds": [0.0, 1.0, 0.0]}, {"path": [[1e999, 2.0]]}])
+def test_a_bad_landscape_is_one_clear_error(tmp_path, landscape):
+    data = {**_valid_dict(), "landscape": landscape}
+    path = tmp_path / "bad.bplab"
+    path.write_text(json.dumps(data).replace("Infinity", "1e999"))
+    with pytest.raises(SessionError, match="bad.bplab"):
+        load_session(path)
+
+
 def _valid_dict() -> dict:
     return json.loads(_session().to_json())
 

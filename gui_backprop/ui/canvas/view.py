@@ -14,7 +14,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QMouseEvent, QPainter, QWheelEvent
 from PySide6.QtWidgets import QApplication, QGraphicsView, QWidget
 
-from gui_backprop.core.graph import Iteration
+from gui_backprop.core.graph import Iteration, NodeKind
 from gui_backprop.core.layout import GraphLayout
 from gui_backprop.core.walkthrough import WalkState
 from gui_backprop.ui.canvas.detail import BIG_GRAPH_NODES, text_readable
@@ -235,16 +235,31 @@ class GraphView(QGraphicsView):
         self.ensureVisible(focus, margin_x, 24)
 
     def _show_start(self) -> None:
-        """Before the first step, a graph too wide to read whole shows its output (the
-        loss the walkthrough is about) at the right, with as much of the rest as fits."""
+        """Before the first step, a graph too big to read whole shows where the walk
+        starts: its first operation with the values it takes (the parameters and data),
+        centred; the steps then scroll the view along."""
         rect = self._scene.sceneRect()
         visible = self.visible_scene_rect()
         iteration = self._scene.iteration
-        if visible.width() >= rect.width() - 1 or iteration is None:  # 1: rounding
+        if iteration is None or (visible.width() >= rect.width() - 1  # 1: rounding
+                                 and visible.height() >= rect.height() - 1):
             return
-        output = self.node_item(iteration.output).sceneBoundingRect()
-        self.centerOn(min(rect.right(), output.right() + 24) - visible.width() / 2,
-                      output.center().y())
+        first = next((node for node in iteration.nodes
+                      if node.kind is NodeKind.OPERATION), None)
+        if first is None:
+            return
+        start = area = self.node_item(first.id).sceneBoundingRect()
+        inputs = sorted((self.node_item(edge.source).sceneBoundingRect()
+                         for edge in iteration.inputs_of(first.id)), key=lambda r: -r.right())
+        for rect in inputs:  # the nearest first, each whole or not at all
+            wider = area.united(rect)
+            if wider.width() + 24 <= visible.width() and wider.height() + 24 <= visible.height():
+                area = wider
+        if area == start and inputs:  # none fits whole: the operation at the right, and
+            # as much of its inputs as fits at its left
+            self.centerOn(start.right() + 12 - visible.width() / 2, start.center().y())
+        else:
+            self.centerOn(area.center())
 
     def _zoom_by(self, factor: float, anchor: QPointF | None = None) -> None:
         """Scale by ``factor`` keeping the scene point under ``anchor`` (a viewport

@@ -75,12 +75,14 @@ class SessionFiles(QObject):
     def current(self) -> Session:
         """The open work as a session (the other lessons' work included)."""
         model, training = self.model, self.training
+        path, bounds = training.landscape()
         return Session(model.program.source, dict(model.values), tuple(model.parameters),
                        model.learning_rate, model.lesson.id, model.position,
                        training.settings(), training.history(), dict(model.kept),
                        self.scores.book.copy(), learner_points=training.learner_points(),
                        trained_note=model.trained_note if model.starting_values else None,
-                       starting_values=model.starting_values)
+                       starting_values=model.starting_values,
+                       landscape_path=path, landscape_bounds=bounds)
 
     def _edits(self, workspace: dict[str, LessonWork]) -> tuple:
         """The lessons whose work differs from the lesson as it comes (positions aside:
@@ -211,7 +213,8 @@ class SessionFiles(QObject):
         if message is not None:
             return message
         self.training.restore(dict(saved.training), tuple(saved.loss_history),
-                              saved.learner_points)
+                              saved.learner_points, saved.landscape_path,
+                              saved.landscape_bounds)
         self.scores.replace(saved.scores)
         self._adopt(path, self.current())
         return None

@@ -2,7 +2,8 @@
 
 Reads them from the panel for saving, checks a file's values before anything is
 restored (so a bad one changes nothing), and puts them back: the settings into the
-form, the losses into the loss plot.
+form, the losses into the loss plot, the path into the loss landscape (whose heat map
+is computed again off the GUI thread).
 """
 
 from __future__ import annotations
@@ -10,15 +11,18 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import math
+from dataclasses import replace
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from gui_backprop.core.errors import ProgramError
-from gui_backprop.core.training import EPOCHS_RANGE, TrainingRun, UpdateRule
+from gui_backprop.core.training import EPOCHS_RANGE, Trainer, TrainingRun, UpdateRule
 from gui_backprop.core.training_data import DataSettings, LearnerPoints
+from gui_backprop.core.training_landscape import Bounds, bounds_around
 from gui_backprop.core.values import check_learning_rate, parse_learning_rate
+from gui_backprop.ui.training.kept_run import LandscapeRedraw
 from gui_backprop.ui.training.panel import TrainPanel
 from gui_backprop.ui.training.settings_form import MAX_BATCH
 
@@ -51,6 +55,10 @@ class TrainPanelState(QObject):
                        panel.problem_changed, form.batch_size.valueChanged,
                        panel.learner_data.changed):
             signal.connect(lambda *_args: self.changed.emit())
+        self.landscape_redraw = LandscapeRedraw(self)
+        self.landscape_redraw.ready.connect(self._show_landscape)
+        for signal in (panel.training_active_changed, panel.problem_changed):
+            signal.connect(lambda *_args: self.landscape_redraw.cancel())
 
     # -- reading --------
 
@@ -78,6 +86,17 @@ class TrainPanelState(QObject):
     def history(self) -> tuple[float, ...]:
         """The loss of every step so far (step 0 is the loss at the starting values)."""
         return tuple(float(v) for v in self.panel.loss_plot.losses())
+
+    def landscape(self) -> tuple[tuple[tuple[float, float], ...], Bounds | None]:
+        """The loss landscape's path as drawn and the bounds of the landscape shown
+        (``()`` and ``None`` where there is none)."""
+        plot = self.panel.landscape_plot
+        if plot.isHidden():
+            return (), None
+        path = tuple((float(a), float(b)) for a, b in zip(*plot.path_data(), strict=True)
+                     if math.isfinite(a) and math.isfinite(b))
+        shown = plot.landscape
+        return path, None if shown is None else tuple(float(v) for v in shown.bounds)
 
     def history_key(self) -> tuple[int, str]:
         """The fingerprint of :meth:`history` (without copying a long history)."""
@@ -121,10 +140,14 @@ class TrainPanelState(QObject):
         return None
 
     def restore(self, training: dict, history: tuple[float, ...],
-                learner_points: LearnerPoints | None = None) -> None:
-        """Put checked settings into the form, the losses into the loss plot and the
-        learner's points into the Train tab (any training that runs is stopped first)."""
+                learner_points: LearnerPoints | None = None,
+                landscape_path: tuple[tuple[float, float], ...] = (),
+                landscape_bounds: Bounds | None = None) -> None:
+        """Put checked settings into the form, the losses into the loss plot, the
+        learner's points into the Train tab and the path into the loss landscape, whose
+        landscape follows (any training that runs is stopped first)."""
         panel = self.panel
+        self.landscape_redraw.cancel()
         panel.shutdown()
         panel.kept_runs.clear()  # the file's work replaces the runs of this one
         form = panel.form
@@ -156,4 +179,32 @@ class TrainPanelState(QObject):
         plot.redraw()
         if history:  # a run was made: the line fitted by the values on screen, as after it
             panel.show_current_fit()
+        if landscape_path:
+            self._restore_landscape(landscape_path, landscape_bounds)
         self.changed.emit()
+
+    def _restore_landscape(self, path: tuple[tuple[float, float], ...],
+                           bounds: Bounds | None) -> None:
+        """Draw the path and compute the landscape again (on a pool thread)."""
+        panel = self.panel
+        plot = panel.landscape_plot
+        if plot.isHidden() or panel.problem is None:
+            return  # not a two-parameter program (the file was edited by hand)
+        for first, second in path:
+            plot.add_point(first, second, exact=True)
+        plot.redraw()
+        bounds = bounds or bounds_around(path, margin=0.4, min_half_span=0.5)
+        try:
+            settings = panel.form.settings()
+            if panel.learner_data.points is not None:
+                settings = replace(settings, data=panel.learner_data.points)
+            trainer = Trainer(panel.problem, settings)
+        except ProgramError:
+            return
+        if bounds is not None:
+            self.landscape_redraw.compute(trainer, bounds)
+
+    def _show_landscape(self, landscape) -> None:
+        plot = self.panel.landscape_plot
+        plot.set_landscape(landscape)
+        plot.redraw()

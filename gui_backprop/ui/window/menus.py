@@ -20,6 +20,19 @@ from gui_backprop.ui.lesson_model import LessonModel
 from gui_backprop.ui.walkthrough.controls import WalkthroughPlayer
 
 TEXT_SIZES = (8, 9, 10, 11, 12, 14, 16, 18, 20, 24, 28)
+# The keys of standard shortcuts some platforms leave unbound (Quit has none on Windows
+# and offscreen): the action has this key there, and Help lists it.
+UNBOUND_STANDARD_KEYS = {QKeySequence.StandardKey.Quit: "Ctrl+Q",
+                         QKeySequence.StandardKey.HelpContents: "F1"}
+
+
+def key_sequence(shortcut: str | QKeySequence.StandardKey) -> QKeySequence:
+    """The key sequence of a shortcut's text or a standard key (its usual key where the
+    platform binds it to none)."""
+    sequence = QKeySequence(shortcut)
+    if sequence.isEmpty() and shortcut in UNBOUND_STANDARD_KEYS:
+        return QKeySequence(UNBOUND_STANDARD_KEYS[shortcut])
+    return sequence
 
 
 class WindowMenus(QObject):
@@ -63,7 +76,7 @@ class WindowMenus(QObject):
         action = QAction(text, self.window)
         action.setObjectName(f"action_{key}")
         if shortcuts:
-            action.setShortcuts([QKeySequence(s) for s in shortcuts])
+            action.setShortcuts([key_sequence(s) for s in shortcuts])
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         if tip:
             action.setStatusTip(tip)

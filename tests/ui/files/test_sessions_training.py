@@ -139,3 +139,28 @@ def test_plots_without_training_say_so(qtbot, tmp_path, dialogs):
     [(title, message)] = dialogs.warnings
     assert title == "Nothing to export" and "train first" in message
     assert dialogs.file_dialogs == []
+
+
+def test_a_reopened_session_draws_the_landscape_and_its_path_again(qtbot, tmp_path, dialogs):
+    window = _trained(qtbot, tmp_path / "a")
+    before = window.train_panel.landscape_plot
+    qtbot.waitUntil(lambda: before.landscape is not None, timeout=30_000)
+    path = [np.array(a, copy=True) for a in before.path_data()]
+    assert len(path[0]) >= 2
+    dialogs.save_to = tmp_path / "trained.bplab"
+    press(qtbot, window, Qt.Key.Key_S)
+
+    other = open_window(qtbot, tmp_path / "b", "chain-rule")
+    other.centre_tabs.setCurrentWidget(other.train_panel)
+    dialogs.open_from = tmp_path / "trained.bplab"
+    with qtbot.waitSignal(other.train_state.landscape_redraw.ready, timeout=30_000):
+        press(qtbot, other, Qt.Key.Key_O)
+    assert dialogs.warnings == []
+    after = other.train_panel.landscape_plot
+    for shown, drawn in zip(after.path_data(), path, strict=True):
+        np.testing.assert_array_equal(shown, drawn)
+    # the path ends at the values the walkthrough shows, on the same landscape
+    assert after.current_point() == (other.model.values["w"], other.model.values["b"])
+    assert after.landscape.bounds == before.landscape.bounds
+    np.testing.assert_array_equal(after.landscape.log_loss, before.landscape.log_loss)
+    assert not other.isWindowModified()

@@ -3,7 +3,7 @@ control, names for screen readers, text size, dark mode, Help."""
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -193,6 +193,12 @@ def test_help_lists_the_shortcuts(qtbot, tmp_path, monkeypatch):
     assert rows["Play / Pause"] == "P"
     assert rows["Fit graph to window"] == "F"
     assert rows["Zoom in"].startswith("Ctrl++") and rows["Actual size"] == "Ctrl+0"
+    # the platform's key where it has one, else Ctrl+Q (offscreen and Windows have none)
+    quit_keys = QKeySequence(QKeySequence.StandardKey.Quit).toString(
+        QKeySequence.SequenceFormat.NativeText) or "Ctrl+Q"
+    assert rows["Quit"] == quit_keys
+    assert window.menus.actions["quit"].shortcut().toString(
+        QKeySequence.SequenceFormat.NativeText) == quit_keys
     opened = []
     monkeypatch.setattr(QMessageBox, "open", lambda box: opened.append(box.text()))
     window.menus.actions["shortcuts"].trigger()
