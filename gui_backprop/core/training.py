@@ -144,7 +144,7 @@ class TrainingProblem:
                                       trace.output_name)
         return cls(trace.program, trace.parameters, MappingProxyType(dict(trace.values)),
                    trace.output_name, float(trace.learning_rate), roles,
-                   trace.first.zero_grad)
+                   zero_grad=trace.first.zero_grad)
 
     @classmethod
     def from_lesson(cls, lesson, values=None) -> TrainingProblem:
