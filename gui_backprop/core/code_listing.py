@@ -38,6 +38,7 @@ LINE_RULE = {
 }
 """Which line of the listing a step of each stage highlights, and why."""
 
+DOUBLE_PRECISION = "torch.set_default_dtype(torch.float64)"
 INDENT = "    "
 COMMENT = "  # "
 COMMENT_COLUMN = 24
@@ -130,7 +131,9 @@ def code_listing(trace: Trace, comments: Mapping[str, str] | None = None,
     walkthrough's update step is always ``w -= lr * w.grad``."""
     comments = comments or {}
     program = trace.program
-    rows: list[str] = ["import torch", ""]
+    # float64, as the app computes: in torch's default float32 the listing printed other
+    # last digits than the screen showed (7.8774e-04 for 0.000787784)
+    rows: list[str] = ["import torch", DOUBLE_PRECISION, ""]
     if uses_functional(program):
         rows.insert(1, FUNCTIONAL_IMPORT)
     lines: dict[str, int] = {}

@@ -23,7 +23,7 @@ from gui_backprop.core.lessons import Lesson, load_lesson, load_lessons
 from gui_backprop.core.resources import resources_dir
 
 RUN_TIMEOUT = 120  # seconds for one listing (importing torch takes a few)
-RELATIVE_TOLERANCE = 1e-4  # the listing runs in float32, the trace in float64
+RELATIVE_TOLERANCE = 1e-4  # a teacher's own listing may run in float32, the trace in float64
 MARKER = "__BACKPROP_LAB_VALUES__"
 
 # Appended to the listing: the final values of the program's variables as JSON.
