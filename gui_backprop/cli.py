@@ -31,6 +31,7 @@ from gui_backprop.cli_lessons import (
 )
 from gui_backprop.cli_output import EXIT_OUTPUT, OutputError, silence_stdout, write_output
 from gui_backprop.cli_train import run_train
+from gui_backprop.core.values import MAX_ITERATIONS
 
 
 def _trace_parser() -> argparse.ArgumentParser:
@@ -49,8 +50,9 @@ def _trace_parser() -> argparse.ArgumentParser:
                              "(default: every value)")
     parser.add_argument("--lr", default=None, help="learning rate of the update (default 0.01)")
     parser.add_argument("--output", help="the variable to differentiate (default: the last)")
-    parser.add_argument("--iterations", type=int, default=1,
-                        help="training iterations to trace (default 1)")
+    parser.add_argument("--iterations", type=int, default=None,
+                        help="training iterations of a program to trace, 1 to "
+                             f"{MAX_ITERATIONS} (default 1; a lesson has its own)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--export-script", metavar="FILE",
                         help="also write a standalone PyTorch script that reproduces the numbers")
@@ -91,15 +93,21 @@ def run_trace(argv: list[str]) -> int:
     try:
         values = _parse_sets(args.set)
         lr = parse_learning_rate(args.lr)
+        if args.iterations is not None and not 1 <= args.iterations <= MAX_ITERATIONS:
+            raise ProgramError(f"--iterations must be from 1 to {MAX_ITERATIONS}, "
+                               f"not {args.iterations}")
         if args.lesson:
             if args.program:
                 raise ProgramError("give either a program or --lesson, not both")
+            if args.iterations is not None or args.output:
+                raise ProgramError("--iterations and --output apply to a program; a lesson "
+                                   "has its own")
             lesson = find_lesson(args.lesson, load_with_warnings(args))
             walkthrough = lesson.walkthrough(values or None, args.grad, lr)
         elif args.program:
             program = parse_program(program_text(args.program))
             trace = trace_program(program, values, args.grad, 0.01 if lr is None else lr,
-                                  args.output, args.iterations)
+                                  args.output, args.iterations or 1)
             walkthrough = Walkthrough(trace)
         else:
             raise ProgramError("give a program to trace, or --lesson NAME")

@@ -82,10 +82,13 @@ def trace_to_table(walkthrough: Walkthrough) -> str:
             lines.append(f"Iteration {it.index + 1}")
         variables = trace.variables(it.index)
         width = max(len("name"), *(len(name) for name in variables)) + 2
-        lines.append(f"{'name':<{width}}{'value':<28}grad")
+        values = {name: format_value(entry["value"]) for name, entry in variables.items()}
+        # the value column as wide as its longest value (a matrix), with a gap after it
+        column = max(28, *(len(value) + 2 for value in values.values()))
+        lines.append(f"{'name':<{width}}{'value':<{column}}grad")
         for name, entry in variables.items():
-            value = format_value(entry["value"])
-            lines.append(f"{name:<{width}}{value:<28}{format_value(entry['grad'])}")
+            lines.append(f"{name:<{width}}{values[name]:<{column}}"
+                         f"{format_value(entry['grad'])}")
         for update in it.updates:
             lines.append(f"update: {update.name} {format_value(update.before)} -> "
                          f"{format_value(update.after)} (lr {trace.learning_rate:g}, "

@@ -185,3 +185,20 @@ def test_a_bad_argument_is_one_line_and_exit_2(capsys, argv, prog):
     assert done.value.code == 2 and out == ""
     assert err.count("\n") == 1 and err.startswith(f"{prog}: error: ")
     assert "usage:" not in err and err.rstrip().endswith(f"(see {prog} --help)")
+
+
+@pytest.mark.parametrize("arguments", [
+    ["trace", "x = 1.0\ny = x * x", "--iterations", "0"],
+    ["trace", "x = 1.0\ny = x * x", "--iterations", "21"],
+    ["trace", "--lesson", "chain-rule", "--iterations", "3"],
+])
+def test_iterations_out_of_range_or_given_to_a_lesson_are_refused(arguments, capsys):
+    assert main(arguments) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "--iterations" in err
+
+
+def test_the_trace_tables_value_column_is_as_wide_as_a_matrix(capsys):
+    assert main(["trace", "--lesson", "layer-as-matrix"]) == 0
+    row = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("W "))
+    assert "-0.6]]  [[-1.8" in row  # two spaces between the value and the gradient
