@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, replace
 
+from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.exercise import Question
 from gui_backprop.core.formatting import format_value
 from gui_backprop.core.formulas import derivative
@@ -98,7 +99,15 @@ def _question(it: Iteration, number: int, spec: QuestionSpec) -> Question:
                         "each path and add the paths.", f"{d} = {format_value(grad)}")
     if spec.ask == "local_grad":
         source = _node(it, spec.wrt)
-        edge = next(e for e in it.edges if e.source == source.id and e.target == node.id)
+        edge = next((e for e in it.edges if e.source == source.id and e.target == node.id),
+                    None)
+        if edge is None:  # a teacher's question: say what lies between, to ask that
+            inputs = list(dict.fromkeys(it.nodes[e.source].label for e in it.edges
+                                        if e.target == node.id))
+            raise ProgramError(f"'{spec.wrt}' does not feed '{spec.of}' directly: "
+                               f"{spec.of} is computed from {', '.join(inputs) or 'nothing'}"
+                               "; a local_grad question asks about one of those edges "
+                               "(a grad question asks for the whole chain)")
         d = derivative(spec.of, spec.wrt).text
         return Question(number, f"What is the local gradient {d}?", edge.local_grad,
                         f"The rule is {d} = {edge.derivative_shown}; put in the values.",

@@ -281,3 +281,12 @@ def test_an_empty_summary_is_a_problem():
     problems, _program = check_lesson_data(Path("x.toml"), GOOD.replace('"y = 2 w"', '""'),
                                            tomllib.loads(GOOD.replace('"y = 2 w"', '""')))
     assert [(p.line, p.message) for p in problems] == [(2, "'summary' is empty")]
+
+
+def test_a_local_gradient_question_across_an_operation_names_what_lies_between(tmp_path):
+    text = QUESTIONS.replace("y = w * 2.0", "h = w * 2.0\ny = h * h").replace(
+        'of = "y"\nwrt = "w"', 'of = "y"\nwrt = "h"').replace('of = "w"\n', 'of = "h"\n')
+    assert check_lesson_file(write(tmp_path, "ok.toml", text)) == []
+    wrong = text.replace('of = "y"\nwrt = "h"', 'of = "y"\nwrt = "w"')
+    [problem] = check_lesson_file(write(tmp_path, "q.toml", wrong))
+    assert "'w' does not feed 'y' directly: y is computed from h;" in problem.message
