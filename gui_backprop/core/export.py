@@ -6,6 +6,7 @@ import math
 from dataclasses import fields
 
 from gui_backprop.core.formatting import format_value
+from gui_backprop.core.formulas import derivative
 from gui_backprop.core.graph import Iteration, Trace
 from gui_backprop.core.walkthrough import Walkthrough
 
@@ -89,6 +90,12 @@ def trace_to_table(walkthrough: Walkthrough) -> str:
         for name, entry in variables.items():
             lines.append(f"{name:<{width}}{values[name]:<{column}}"
                          f"{format_value(entry['grad'])}")
+        # a nan or infinity is said, as on the canvas, not only shown: the forward
+        # pass's notes first (the cause), then the gradients' in the order they flow
+        lines += [f"note: {node.label}: {node.note}" for node in it.nodes if node.note]
+        out = it.nodes[it.output].label
+        lines += [f"note: {derivative(out, node.label).text}: {node.grad_note}"
+                  for node in reversed(it.nodes) if node.grad_note]
         for update in it.updates:
             lines.append(f"update: {update.name} {format_value(update.before)} -> "
                          f"{format_value(update.after)} (lr {trace.learning_rate:g}, "

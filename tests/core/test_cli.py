@@ -202,3 +202,9 @@ def test_the_trace_tables_value_column_is_as_wide_as_a_matrix(capsys):
     assert main(["trace", "--lesson", "layer-as-matrix"]) == 0
     row = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("W "))
     assert "-0.6]]  [[-1.8" in row  # two spaces between the value and the gradient
+
+
+def test_trace_says_why_a_value_is_not_finite(capsys):
+    assert main(["trace", "x = 1.0\ny = log(x - 1)"]) == 0
+    out = capsys.readouterr().out
+    assert "note: y: log(0.0) = -inf" in out and "note: ∂y/∂x:" in out
