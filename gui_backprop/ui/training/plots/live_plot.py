@@ -10,9 +10,18 @@ takes it, training waits. So these plots keep their work on the GUI thread small
 - The grid is such an item too (:class:`LivePlotWidget`): pyqtgraph draws its grid as
   part of each axis, so the axes' cached pixmaps would span the whole plot and every
   change of range would repaint them, in Python.
-- Each plot is fed from snapshots and redrawn only when the panel's timer asks, never
-  once per training step; axes are cached as pixmaps and their ranges change only in
-  coarse steps (whole decades, the run's full length).
+- Each plot is fed from snapshots and redrawn only when a :class:`FramePacer` asks, at
+  most :data:`FRAMES_PER_SECOND`, never once per training step, and not at all while it
+  is hidden; axes are cached as pixmaps and their ranges change only in coarse steps
+  (whole decades, the run's full length).
+
+A new live plot gets all of this by subclassing :class:`LivePlotWidget` (styled with
+:func:`style_plot`): keep what a snapshot brings in ``append``/``set_*`` methods that
+only store it and mark the plot dirty, and draw in a ``redraw()`` that does nothing
+when clean, with :mod:`live_items` for what moves (or one ``ImageItem.setImage`` per
+frame for an image). In the Train panel, call that ``redraw()`` from the panel's
+``_refresh`` (its pacer's frame); elsewhere, give the plot its own
+``FramePacer(self.redraw, self)`` and call ``request()`` per snapshot.
 
 Measured (``make bench`` and ``docs/architecture.md``): fewer, cheaper calls into Python
 matter more than where the pixels are drawn. Letting Qt paint the view in C++ without
