@@ -37,9 +37,9 @@ from gui_backprop.ui.training.learner_data import LearnerData
 from gui_backprop.ui.training.optimizer_state_view import OptimizerStateView
 from gui_backprop.ui.training.plots.data_plot import DataPlot
 from gui_backprop.ui.training.plots.landscape_plot import LandscapePlot
+from gui_backprop.ui.training.plots.live_plot import FramePacer
 from gui_backprop.ui.training.plots.loss_plot import LossPlot
 
-REDRAW_INTERVAL_MS = 66  # 15 frames a second
 NARROW_PLOTS = 620  # below this width the data plot and the landscape stack up
 QWIDGETSIZE_MAX = (1 << 24) - 1  # Qt's "no maximum"
 CRAMPED_PLOTS = 320  # plots narrower than this beside the controls go under them
@@ -121,9 +121,8 @@ class TrainPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(scroller)
         layout.addWidget(plots, 1)
-        self._timer = QTimer(self)
-        self._timer.setInterval(REDRAW_INTERVAL_MS)
-        self._timer.timeout.connect(self._refresh)
+        # a frame per snapshot, at most FRAMES_PER_SECOND; none while the tab is hidden
+        self.frames = FramePacer(self._refresh, self, hidden_draw=self._show_progress)
         self._connect()
         self.set_problem(None, NO_LESSON)
 
@@ -368,7 +367,6 @@ class TrainPanel(QWidget):
             self.data_plot.set_points(*trainer.dataset, self.problem.roles.target)
         self.controls.clear_progress()
         self.controller.start(trainer, stepping=stepping)
-        self._timer.start()
         self.training_active_changed.emit(True)
 
     @Slot()
@@ -389,13 +387,13 @@ class TrainPanel(QWidget):
         """Stop training without reporting its result (restart, new lesson, closing)."""
         if self.is_active:
             self.controller.stop(discard=True)
-            self._timer.stop()
+            self.frames.cancel()
             self.training_active_changed.emit(False)
 
     def shutdown(self) -> None:
         """Stop any training; call before the window closes."""
         self._discard_run()
-        self._timer.stop()
+        self.frames.cancel()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         """Stop training when the panel itself is closed as a window."""
@@ -480,6 +478,8 @@ class TrainPanel(QWidget):
         if snapshot.status is TrainingStatus.PAUSED:
             self._refresh()
             self.settled.emit()
+        else:
+            self.frames.request()
 
     @Slot(object)
     def _on_finished(self, snapshot: TrainingSnapshot | None) -> None:
@@ -491,7 +491,7 @@ class TrainPanel(QWidget):
         self._finish(self._latest)
 
     def _finish(self, snapshot: TrainingSnapshot | None) -> None:
-        self._timer.stop()
+        self.frames.cancel()
         if snapshot is not None:
             self._latest = snapshot
             self._refresh()
@@ -516,9 +516,21 @@ class TrainPanel(QWidget):
         self.data_plot.set_curve(snapshot.curve_x, snapshot.curve_y, exact=not running)
         # With every redraw, not less often: the epoch in the progress line and the status
         # bar is the one the plots show (a slower line lagged hundreds of epochs behind).
-        accumulating = self.problem is not None and not self.problem.zero_grad
-        self.status_text_changed.emit(self.controls.show_progress(
-            snapshot, ACCUMULATING if accumulating else ""))
+        self._show_progress()
+
+    def _show_progress(self) -> None:
+        """The progress line and the status bar at the newest snapshot (also while the
+        tab is hidden: the status bar is on screen)."""
+        if self._latest is not None:
+            accumulating = self.problem is not None and not self.problem.zero_grad
+            self.status_text_changed.emit(self.controls.show_progress(
+                self._latest, ACCUMULATING if accumulating else ""))
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        """Draw what arrived while the tab was hidden."""
+        super().showEvent(event)
+        if self._latest is not None:
+            self._refresh()
 
     @Slot()
     def _update_buttons(self, *_args) -> None:

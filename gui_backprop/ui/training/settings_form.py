@@ -22,8 +22,9 @@ from gui_backprop.core.formatting import format_number
 from gui_backprop.core.training import EPOCHS_RANGE, TrainingSettings, UpdateRule
 from gui_backprop.core.training_data import NOISE_RANGE, POINTS_RANGE, SEED_RANGE, DataSettings
 from gui_backprop.core.values import parse_value
+from gui_backprop.ui.training.plots.live_plot import FRAMES_PER_SECOND
 
-SNAPSHOTS_PER_SECOND = 20  # the plots redraw 15 times a second; each snapshot costs the
+SNAPSHOTS_PER_SECOND = FRAMES_PER_SECOND  # one snapshot, one frame: each snapshot costs the
 # GUI thread work, holding the GIL the trainer needs, so more would slow training for nothing
 
 RULES = (

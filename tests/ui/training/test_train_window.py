@@ -206,14 +206,14 @@ def test_the_progress_line_and_the_status_bar_move_with_the_plots(qtbot, window)
     panel.form.epochs.setValue(1_000_000)
     behind = []
 
-    def after_each_redraw():  # connected after the panel's own redraw, same timer tick
+    def after_each_redraw():  # after each frame the panel draws
         snapshot = panel.latest_snapshot
         if snapshot is not None and snapshot.status is TrainingStatus.RUNNING:
             epoch = f"epoch {snapshot.step:,} of"
             behind.append(epoch not in panel.progress_label.text()
                           or epoch not in window.statusBar().currentMessage())
 
-    panel._timer.timeout.connect(after_each_redraw)
+    panel.frames.drawn.connect(after_each_redraw)
     qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(behind) >= 15, timeout=30_000)
     panel.stop()

@@ -21,6 +21,7 @@ from gui_backprop.ui.training.plots.live_plot import (
     LivePlotWidget,
     finite_extent,
     plot_range,
+    set_axis_name,
     shown,
     style_plot,
 )
@@ -77,7 +78,7 @@ class DataPlot(LivePlotWidget):
         that starting again does not make the axes jump and redraw; so does
         ``keep_view`` (a point clicked in or deleted: the view stays under the pointer).
         """
-        self.getPlotItem().getAxis("left").setLabel(target, color=self.theme.muted_text)
+        set_axis_name(self.getPlotItem().getAxis("left"), target, self.theme)
         self._fit.set_xy([], [])  # the next curve is a first one: it widens the view if need be
         old_x, old_y = self._points.getData()
         extent = [*finite_extent(x), *finite_extent(y)]

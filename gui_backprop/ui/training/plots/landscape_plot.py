@@ -20,7 +20,13 @@ from gui_backprop.core.training_landscape import LossLandscape
 from gui_backprop.core.training_stability import StabilityLimit
 from gui_backprop.ui.looks.theme import current_theme
 from gui_backprop.ui.training.plots.live_items import LiveCurve, LiveMarker
-from gui_backprop.ui.training.plots.live_plot import CACHED, SUBPIXEL, LivePlotWidget, style_plot
+from gui_backprop.ui.training.plots.live_plot import (
+    CACHED,
+    SUBPIXEL,
+    LivePlotWidget,
+    set_axis_name,
+    style_plot,
+)
 
 CONTOUR_PEN = (255, 255, 255, 110)
 FAR_TOO_WIDE = 50  # a kept view this many times wider than the path is framed again
@@ -91,8 +97,8 @@ class LandscapePlot(LivePlotWidget):
         self._names = names
         if names is not None:
             item = self.getPlotItem()
-            item.getAxis("bottom").setLabel(names[0], color=self.theme.muted_text)
-            item.getAxis("left").setLabel(names[1], color=self.theme.muted_text)
+            set_axis_name(item.getAxis("bottom"), names[0], self.theme)
+            set_axis_name(item.getAxis("left"), names[1], self.theme)
         self.redraw()
 
     def set_landscape(self, landscape: LossLandscape) -> None:

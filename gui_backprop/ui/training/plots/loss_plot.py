@@ -27,12 +27,15 @@ from gui_backprop.ui.training.plots.live_plot import (
     finite_extent,
     nice_ceiling,
     plot_range,
+    set_axis_name,
     shown,
     style_plot,
 )
 
 COLUMNS = 2048  # at most; two per pixel of the plot
 MIN_COLUMNS = 512
+KEEP_SPAN = 4  # the last run's loss range is kept while it is at most this many times
+# the span this run needs: a restart repaints no axis (an axis repaint is Python work)
 
 
 class LogAxis(NumberAxis):
@@ -113,6 +116,7 @@ class LossPlot(LivePlotWidget):
         self.getViewBox().sigRangeChangedManually.connect(self.stop_following)
         self._log = False
         self._shown_range: tuple | None = None
+        self._kept_y: tuple[float, float] | None = None  # the loss range shown last
         self.reset(1024)
 
     @property
@@ -134,8 +138,7 @@ class LossPlot(LivePlotWidget):
     def set_output(self, name: str | None) -> None:
         """Name the plot and its value axis after the program's output (the loss)."""
         self._output = name or ""
-        self.getPlotItem().getAxis("left").setLabel(name or "loss",
-                                                    color=self.theme.muted_text)
+        set_axis_name(self.getPlotItem().getAxis("left"), name or "loss", self.theme)
         self._show_title()
 
     def _show_title(self) -> None:
@@ -143,11 +146,7 @@ class LossPlot(LivePlotWidget):
         if self._log and not self.shows_log:  # short: a long title widens the plot
             title += f" · linear: {self._output or 'it'} ≤ 0 has no log"
         if title != self.title():
-            self.getPlotItem().setTitle(title, color=self.theme.text, size="10pt")
-
-    def title(self) -> str:
-        """The plot's title as shown."""
-        return self.getPlotItem().titleLabel.text
+            self.set_title(title)
 
     @property
     def following(self) -> bool:
@@ -214,7 +213,7 @@ class LossPlot(LivePlotWidget):
             self._log = enabled
             self._show_title()
             self._follow = True
-            self._shown_range = None
+            self._shown_range = self._kept_y = None
             self._dirty = True
             self.redraw()
 
@@ -234,7 +233,7 @@ class LossPlot(LivePlotWidget):
         axis = self.getPlotItem().getAxis("left")
         if axis.logMode != log:
             axis.setLogMode(log)
-            self._shown_range = None
+            self._shown_range = self._kept_y = None
             self._show_title()
         if log:
             y = np.log10(np.maximum(y, SMALLEST_LOSS))
@@ -258,7 +257,14 @@ class LossPlot(LivePlotWidget):
             top = nice_ceiling(self._high) if self._high > 0 else 0.0
             bottom = -nice_ceiling(-self._low) if self._low < 0 else 0.0
             y_range = (bottom, top if top > bottom else bottom + 1.0)
-        wanted = ((0.0, float(self._length - 1)), plot_range(*y_range))
+        y_range = plot_range(*y_range)
+        kept = self._kept_y
+        if kept is not None and (not math.isfinite(self._low) or (
+                kept[0] <= y_range[0] and y_range[1] <= kept[1]
+                and kept[1] - kept[0] <= KEEP_SPAN * (y_range[1] - y_range[0]))):
+            y_range = kept  # no data yet, or it fits the range shown: keep it
+        self._kept_y = y_range
+        wanted = ((0.0, float(self._length - 1)), y_range)
         if wanted != self._shown_range:
             self._shown_range = wanted
             view = self.getPlotItem().getViewBox()
