@@ -57,12 +57,15 @@ class TrainLessonLink(QObject):
         # problem is built from it, not traced a second time.
         model = self.model
         self.panel.set_source(model.lesson.id,
-                              TrainingProblem.from_trace(model.walkthrough.trace))
+                              TrainingProblem.from_trace(model.walkthrough.trace),
+                              lesson=model.lesson)
         self.panel.set_can_go_back(model.starting_values is not None)
 
     @Slot()
     def _adopt_result(self) -> None:
         snapshot = self.panel.latest_snapshot
+        if self.panel.classifier.active:
+            return  # its own batched program: one example at a time goes to the walkthrough
         if snapshot is None or (snapshot.step == 0
                                 and snapshot.status is TrainingStatus.DIVERGED):
             return  # not finite at the starting values: nothing was trained

@@ -19,6 +19,12 @@ from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.training import EPOCHS_RANGE, TrainingRun, UpdateRule
 from gui_backprop.core.training_data import DataSettings, LearnerPoints
 from gui_backprop.core.values import check_learning_rate, parse_learning_rate
+from gui_backprop.ui.training.classifier_state import (
+    check_classifier_settings,
+    classifier_fits,
+    classifier_settings,
+    restore_classifier_settings,
+)
 from gui_backprop.ui.training.panel import TrainPanel
 from gui_backprop.ui.training.settings_form import MAX_BATCH
 
@@ -49,7 +55,8 @@ class TrainPanelState(QObject):
                        form.rule.currentIndexChanged, form.data_changed,
                        panel.controls.log_scale.toggled, panel.training_active_changed,
                        panel.problem_changed, form.batch_size.valueChanged,
-                       panel.learner_data.changed):
+                       panel.learner_data.changed, panel.classifier.form.data_changed,
+                       panel.classifier.form.network_changed):
             signal.connect(lambda *_args: self.changed.emit())
 
     # -- reading --------
@@ -65,7 +72,7 @@ class TrainPanelState(QObject):
                     "batch_size": form.batch_size.value()}
         with contextlib.suppress(ProgramError):
             training["learning_rate"] = parse_learning_rate(form.learning_rate.text())
-        return training
+        return training | classifier_settings(self.panel.classifier.form)
 
     def learner_points(self) -> LearnerPoints | None:
         """The learner's own points (imported or clicked), if any."""
@@ -116,6 +123,7 @@ class TrainPanelState(QObject):
             for key in ("log_scale", "synthetic"):
                 if not isinstance(training.get(key, False), bool):
                     raise ProgramError(f"{key} must be true or false")
+            check_classifier_settings(training)
         except ProgramError as exc:
             return f"training settings: {exc.message}"
         return None
@@ -144,6 +152,10 @@ class TrainPanelState(QObject):
         form.batch_size.setValue(training.get("batch_size", 0))
         fits = panel.problem is not None and panel.problem.accepts_data \
             and learner_points is not None and learner_points.columns == 1
+        if panel.classifier.active:
+            restore_classifier_settings(panel.classifier.form, training)
+            fits = learner_points is not None and classifier_fits(
+                learner_points, panel.classifier.lesson.classifier.classes)
         panel.learner_data.restore(learner_points if fits else None)
         plot = panel.loss_plot
         plot.reset(max(len(history), form.epochs.value() + 1))

@@ -66,31 +66,36 @@ class ExplanationPanel(QTextBrowser):
         model = self.model
         step = model.step
         if step is None:
-            self.show_intro(model.lesson, model.step_count)
+            self.show_intro(model.lesson, model.step_count, model.example)
         else:
             self.show_step(step, model.lesson, model.step_count,
-                           len(model.walkthrough.trace.iterations), model.code_note(step))
+                           len(model.walkthrough.trace.iterations), model.code_note(step),
+                           own_texts=model.example is None)
 
     # -- content -------------------------------------------------------------------
 
-    def show_intro(self, lesson: Lesson, step_count: int) -> None:
-        """The lesson's introduction, before the first step."""
+    def show_intro(self, lesson: Lesson, step_count: int, example: str | None = None) -> None:
+        """The lesson's introduction, before the first step (or, for ``example``, what
+        that example is: the lesson's texts describe its own program, not this one)."""
         self._set(Explanation(
             where=f"Lesson · {step_count} steps", title=lesson.title,
-            sentence=lesson_text_html(lesson.intro),
+            sentence=lesson_text_html(lesson.intro) if example is None else
+            f"<p>{html.escape(example[0].upper() + example[1:])}: the training program "
+            "followed for this one point, at the run's parameters.</p>",
             stage_text="<p>Press <b>Next</b> (or Space) to take the first step.</p>"))
 
     def show_step(self, step: Step, lesson: Lesson, step_count: int, iterations: int,
-                  code_note: str = "") -> None:
+                  code_note: str = "", own_texts: bool = True) -> None:
         """A step: its stage, title, formula, sentence, which code line it highlights
-        and the lesson's stage text."""
+        and the lesson's stage text (unless not ``own_texts``: another program)."""
         where = f"{step.stage.title} · step {step.index + 1} of {step_count}"
         if iterations > 1:
             where += f" · iteration {step.iteration + 1} of {iterations}"
         self._set(Explanation(
             where=where, title=step.title, latex=step.latex, formula=step.formula,
             sentence=f"<p>{html.escape(step.text)}</p>",
-            stage_text=lesson_text_html(lesson.stage_texts.get(step.stage, "")),
+            stage_text=lesson_text_html(lesson.stage_texts.get(step.stage, ""))
+            if own_texts else "",
             code_note=code_note))
 
     def explanation(self) -> Explanation:
