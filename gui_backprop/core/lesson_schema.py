@@ -13,6 +13,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from gui_backprop.core.classifier_spec import ClassifierSpec, read_classifier
 from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.program import Program, parse_expression, parse_program
 from gui_backprop.core.questions import KINDS
@@ -42,6 +43,7 @@ FIELDS: dict[str, tuple[bool, tuple[type, ...], str]] = {
     "tags": (False, (list,), "a list of strings"),
     "questions": (False, (list,), "a list of [[questions]] tables"),
     "ranges": (False, (dict,), "a table [ranges]"),
+    "classifier": (False, (dict,), "a table [classifier]"),
 }
 QUESTION_FIELDS = {"ask", "of", "wrt", "iteration"}
 CODE_FIELDS = {"listing", "lines", "comments"}
@@ -193,7 +195,26 @@ def check_lesson_data(path: Path, text: str, data: dict) -> tuple[list[LessonPro
     _check_formulas(data, program, lines, problem)
     _check_questions(data, program, lines, problem)
     _check_ranges(data, program, lines, problem)
+    if isinstance(data.get("classifier"), dict):
+        for line, message in classifier_of(data, lines)[1]:
+            problem(line, message)
     return problems, program
+
+
+def classifier_of(data: dict, lines: _Lines | str) -> tuple[ClassifierSpec | None,
+                                                            list[tuple[int, str]]]:
+    """The lesson's ``[classifier]`` (``None`` if it has none or it has problems), and its
+    problems as (line, message) pairs; ``lines``: the file's text or its :class:`_Lines`."""
+    table = data.get("classifier")
+    if not isinstance(table, dict):
+        return None, []
+    lines = _Lines(lines) if isinstance(lines, str) else lines
+    key_line = lines.of("program", "classifier")
+    multiline = ("classifier", "program") in lines.multiline
+    parameters = data.get("parameters")
+    return read_classifier(table, parameters if isinstance(parameters, list) else None,
+                           lambda key, where: lines.of(key, where),
+                           lambda line: key_line + line if multiline else key_line)
 
 
 def _check_program(data, lines: _Lines, problem) -> Program | None:

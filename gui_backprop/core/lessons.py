@@ -13,12 +13,14 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from gui_backprop.core.classifier_spec import ClassifierSpec
 from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.lesson_schema import (
     LessonError,
     LessonFileError,
     LessonProblem,
     check_lesson_data,
+    classifier_of,
     parse_lesson_toml,
     read_lesson_text,
 )
@@ -66,6 +68,8 @@ class Lesson:
     path: Path | None = None
     questions: tuple[QuestionSpec, ...] = ()
     ranges: dict[str, ValueRange] = field(default_factory=dict)
+    # How the lesson trains on 2-D classification data ([classifier]); None: it does not
+    classifier: ClassifierSpec | None = None
 
     def trace(self, values=None, parameters=None, learning_rate=None):
         """Trace the lesson's program with its settings (each can be overridden)."""
@@ -118,7 +122,8 @@ def load_lesson(path: Path, folder: str = "", traced: bool = True) -> Lesson:
         questions=tuple(QuestionSpec(q["ask"], q["of"], q.get("wrt"), q.get("iteration", 1))
                         for q in data.get("questions", [])),
         ranges={name: ValueRange(*map(float, bounds))
-                for name, bounds in data.get("ranges", {}).items()})
+                for name, bounds in data.get("ranges", {}).items()},
+        classifier=classifier_of(data, text)[0])
     if traced:
         _check_by_tracing(lesson, path, text)
     return lesson

@@ -23,10 +23,14 @@ from types import MappingProxyType
 import numpy as np
 import torch
 
+from gui_backprop.core.classifier import accuracy, labelled_values
+from gui_backprop.core.classifier_spec import ClassifierSpec
+from gui_backprop.core.datasets import ClassificationData
+from gui_backprop.core.decision_boundary import BoundaryGrid, DecisionBoundary
 from gui_backprop.core.errors import ProgramError
-from gui_backprop.core.formatting import format_number
 from gui_backprop.core.forward import make_leaf, plain
 from gui_backprop.core.graph import Trace
+from gui_backprop.core.network import NetworkSettings, initial_parameters, training_program
 from gui_backprop.core.program import Program
 from gui_backprop.core.tracer import resolve_parameters, resolve_values
 from gui_backprop.core.tracer import trace_program as _validate_by_tracing
@@ -38,6 +42,11 @@ from gui_backprop.core.training_data import (
     find_regression_roles,
     synthetic_points,
 )
+from gui_backprop.core.training_divergence import (
+    GROWTH_FACTOR,
+    RISING_STEPS,
+    divergence_message,
+)
 from gui_backprop.core.training_landscape import LossLandscape, compute_landscape
 from gui_backprop.core.training_optimizers import MiniBatches, UpdateRule, make_optimizer
 from gui_backprop.core.training_program import CompiledProgram
@@ -46,12 +55,8 @@ from gui_backprop.core.values import Value, check_learning_rate
 
 EPOCHS_RANGE = (1, 1_000_000)
 SNAPSHOTS_PER_SECOND = 60
+BOUNDARIES_PER_SECOND = 10  # the decision boundary: a forward pass over a grid each
 CURVE_POINTS = 200
-# A finite loss "grows without bound" when it has risen at every one of the last
-# RISING_STEPS steps and stands GROWTH_FACTOR times its scale above the lowest loss seen:
-# gradient descent past its stability limit grows geometrically, a slow climb does not.
-RISING_STEPS = 10
-GROWTH_FACTOR = 1e6
 
 
 class TrainingStatus(StrEnum):
@@ -113,6 +118,8 @@ class TrainingProblem:
     output: str
     learning_rate: float = 0.05
     roles: RegressionRoles | None = None
+    classifier: ClassifierSpec | None = None
+    network: NetworkSettings | None = None
 
     @classmethod
     def create(cls, program: Program, parameters=None, values=None, output=None,
@@ -140,6 +147,32 @@ class TrainingProblem:
         """The problem of a :class:`~gui_backprop.core.lessons.Lesson` (values override)."""
         return cls.create(lesson.program, lesson.parameters, values, lesson.output,
                           lesson.learning_rate)
+
+    @classmethod
+    def for_classifier(cls, lesson, network: NetworkSettings | None,
+                       data: ClassificationData | LearnerPoints) -> TrainingProblem:
+        """A lesson's ``[classifier]`` training program on 2-D points with labels.
+
+        ``network`` chooses the hidden units, activation and the seed of the initial
+        parameters (``None``: the lesson's defaults, seed 0); ``data`` is generated
+        (:mod:`.datasets`) or the learner's own (two input columns, whole-number labels).
+        Raises :class:`ProgramError` (one message) for data the lesson cannot classify,
+        such as more classes than it has.
+        """
+        spec = lesson.classifier
+        if spec is None:
+            raise ProgramError(f"the lesson '{lesson.id}' does not train on "
+                               "classification data")
+        network = network or NetworkSettings.lesson_default(spec)
+        program = training_program(spec, network)
+        inputs, labels = labelled_values(spec, data)
+        values = {spec.input: inputs, spec.labels: labels, **initial_parameters(spec, network)}
+        params = tuple(spec.parameters)
+        one = {**values, spec.input: (inputs[0],), spec.labels: (labels[0],)}
+        _validate_by_tracing(program, one, params, 0.01, spec.loss)  # one point: quick
+        rate = spec.learning_rate if spec.learning_rate is not None else lesson.learning_rate
+        return cls(program, params, MappingProxyType(values), spec.loss, float(rate),
+                   None, spec, network)
 
     @property
     def accepts_data(self) -> bool:
@@ -192,6 +225,13 @@ class TrainingSnapshot:
     ``losses`` holds the loss of steps ``first_loss_step, first_loss_step + 1, ...``
     that no earlier snapshot of the run carried (so a plot can append them).
     ``curve_x``/``curve_y`` are the prediction over the data's range (regressions only).
+    For a classifier, ``accuracy`` is the fraction of the training points classified
+    right at these parameters, and ``boundary`` the class probabilities over a grid
+    (computed at most :data:`BOUNDARIES_PER_SECOND` times a second, and always in the
+    snapshot that ends a run; else ``None``). With mini-batches, ``batch_losses`` holds
+    the loss of each batch (before its update) numbered ``first_batch, first_batch + 1,
+    ...`` that no earlier snapshot carried; batch ``k`` is in epoch
+    ``k // batches_per_epoch + 1``. Without mini-batches it is ``None``.
     """
 
     step: int
@@ -207,62 +247,16 @@ class TrainingSnapshot:
     curve_x: np.ndarray | None = field(default=None, repr=False)
     curve_y: np.ndarray | None = field(default=None, repr=False)
     stability: StabilityLimit | None = field(default=None, repr=False)
+    accuracy: float | None = None
+    boundary: DecisionBoundary | None = field(default=None, repr=False)
+    batch_losses: np.ndarray | None = field(default=None, repr=False)
+    first_batch: int = 0
+    batches_per_epoch: int = 0
 
     @property
     def is_final(self) -> bool:
         """True for the last snapshot of a training run (finished, stopped or diverged)."""
         return self.status in FINAL_STATUSES
-
-
-def divergence_message(step: int, loss: float, learning_rate: float,
-                       stability: StabilityLimit | None = None, kept: int | None = None,
-                       kept_loss: float | None = None) -> str:
-    """What to tell a learner when training diverges at ``step`` with ``loss``.
-
-    ``kept`` and ``kept_loss`` name the step whose state was kept (the last with a finite
-    loss; ``step`` itself when the loss is finite but grows without bound);
-    ``stability`` is the Hessian's limit at that state, when it is known.
-    """
-    if loss == -math.inf or (math.isfinite(loss) and kept_loss is not None
-                             and loss < 0 and loss <= kept_loss):
-        curvature = ""
-        if stability is not None and stability.has_negative_curvature:
-            curvature = (f" The loss's Hessian has a negative eigenvalue (λmin = "
-                         f"{format_number(stability.lambda_min, 4)}): along that direction "
-                         "the output curves down, so no learning rate can settle.")
-        return (f"Training stopped at step {step}: the output fell without bound, to "
-                f"{format_number(loss, 4)}, so it has no minimum to find.{curvature} "
-                "Minimize an output that is bounded below, such as a square.")
-    if math.isfinite(loss):
-        what = (f"Training diverged: the loss grew without bound, at every one of the last "
-                f"{RISING_STEPS} steps, to {format_number(loss, 4)} at step {step}.")
-    else:
-        kind = "not a number (NaN)" if math.isnan(loss) else "infinite"
-        if step == 0:
-            return (f"The loss is {kind} at the starting values, so there is nothing to "
-                    "train. Change the starting values.")
-        what = f"Training diverged: at step {step} the loss became {kind}."
-    if kept is not None and kept_loss is not None:
-        what += (f" Kept step {kept:,} (loss {format_number(kept_loss, 4)}), the last "
-                 "with a finite loss." if kept != step else
-                 f" Kept step {kept:,}, where it stopped.")
-    rate = format_number(learning_rate, 6)
-    limit = stability.limit if stability is not None else None
-    if limit is None:
-        smaller = format_number(learning_rate / 10, 3)
-        return (f"{what} The learning rate {rate} is too large: each step overshoots the "
-                f"minimum. Try a smaller one, such as {smaller}.")
-    bound = (f"2/λmax = 2/{format_number(stability.lambda_max, 4)} = "
-             f"{format_number(limit, 4)}, where λmax is the largest eigenvalue of the "
-             "loss's Hessian (its steepest curvature, computed by autograd)")
-    if learning_rate >= limit:
-        return (f"{what} The learning rate {rate} is too large: gradient descent is stable "
-                f"only while lr < {bound}. Above it each step overshoots along the steepest "
-                f"direction (the line on the landscape) by more than it corrects. Try a "
-                f"smaller one, such as {format_number(stability.suggestion(), 6)}.")
-    return (f"{what} Here lr = {rate} is below the stability limit {bound}, but the "
-            "curvature was larger along the path. Try a smaller one, such as "
-            f"{format_number(learning_rate / 10, 3)}.")
 
 
 class Trainer:
@@ -282,6 +276,12 @@ class Trainer:
         self._prediction_of = (compiled.function_of(problem.roles.prediction)
                                if problem.roles else None)
         self._curve_x = self._curve_grid()
+        spec = problem.classifier
+        self._scores_of = compiled.function_of(spec.scores) if spec else None
+        self._grid = BoundaryGrid(self.labelled_points[0]) if spec else None
+        self._next_boundary = -math.inf
+        self._batch_losses: list[float] = []
+        self._batches_sent = 0
         self._optimizer = make_optimizer(settings.update_rule, self._params,
                                          settings.learning_rate)
         self._batches = self._mini_batches()
@@ -316,6 +316,17 @@ class Trainer:
         x = np.atleast_1d(np.array(self.values[roles.input], dtype=float))
         y = np.atleast_1d(np.array(self.values[roles.target], dtype=float))
         return _readonly(x), _readonly(y)
+
+    @property
+    def labelled_points(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """A classifier's training points: inputs (N×2, float) and labels (N, int),
+        read-only; ``None`` for a program that does not classify points."""
+        spec = self.problem.classifier
+        if spec is None:
+            return None
+        inputs = np.array(self.values[spec.input], dtype=float).reshape(-1, 2)
+        labels = np.array(self.values[spec.labels], dtype=float).astype(np.int64)
+        return _readonly(inputs), _readonly(labels)
 
     @property
     def stop_requested(self) -> bool:
@@ -410,15 +421,22 @@ class Trainer:
         size = self.settings.batch_size
         if size is None:
             return None
-        roles = self.problem.roles
-        if not self.problem.accepts_data:
+        names = self._data_names()
+        if names is None:
             raise ProgramError("mini-batches need a program with data: an input x and a "
                                "target of one value per point")
-        points = len(self.values[roles.target])
-        if len(self.values[roles.input]) != points:
-            raise ProgramError(f"mini-batches need as many values of {roles.input} as of "
-                               f"{roles.target}")
+        points = len(self.values[names[1]])
+        if len(self.values[names[0]]) != points:
+            raise ProgramError(f"mini-batches need as many values of {names[0]} as of "
+                               f"{names[1]}")
         return MiniBatches(points, size, self.settings.seed) if size < points else None
+
+    def _data_names(self) -> tuple[str, str] | None:
+        """The names of the input and the target (or labels) that batches split."""
+        spec, roles = self.problem.classifier, self.problem.roles
+        if spec is not None:
+            return spec.input, spec.labels
+        return (roles.input, roles.target) if self.problem.accepts_data else None
 
     def _batched_epoch(self) -> None:
         """One epoch of mini-batches: a forward, backward and update on each batch.
@@ -430,15 +448,18 @@ class Trainer:
         with torch.no_grad():
             for kept, param in zip(self._kept, self._params, strict=True):
                 kept.copy_(param)
-        roles, leaves, params = self.problem.roles, self._leaves, self._params
-        inputs, targets = leaves[roles.input], leaves[roles.target]
+        (input_name, target_name), leaves = self._data_names(), self._leaves
+        params, batch_losses = self._params, self._batch_losses
+        inputs, targets = leaves[input_name], leaves[target_name]
         batch = dict(leaves)
         for indices in self._batches.epoch():
             for param in params:
                 if param.grad is not None:
                     param.grad.zero_()
-            batch[roles.input], batch[roles.target] = inputs[indices], targets[indices]
-            self._loss_of(batch).backward()
+            batch[input_name], batch[target_name] = inputs[indices], targets[indices]
+            loss = self._loss_of(batch)
+            batch_losses.append(loss.item())
+            loss.backward()
             self._update(keep=False)
 
     def _update(self, keep: bool = True) -> None:
@@ -475,12 +496,42 @@ class Trainer:
         grads = {name: plain(leaf.grad) for name, leaf in zip(self.problem.parameters,
                                                               self._params, strict=True)}
         curve_y = self._curve()
+        batches, first_batch = self._batch_chunk()
         self._last = TrainingSnapshot(
             self.step, self.settings.epochs, float(self._losses[self.step]),
             MappingProxyType(params), MappingProxyType(grads), chunk, first, rate,
             self.status, "", self._curve_x if curve_y is not None else None, curve_y,
-            self.stability)
+            self.stability, self._accuracy(), self._boundary(), batches, first_batch,
+            self._batches.per_epoch if self._batches is not None else 0)
         return self._last
+
+    def _batch_chunk(self) -> tuple[np.ndarray | None, int]:
+        if self._batches is None:
+            return None, 0
+        first = self._batches_sent
+        chunk = _readonly(np.array(self._batch_losses, dtype=float))
+        self._batch_losses.clear()
+        self._batches_sent += len(chunk)
+        return chunk, first
+
+    def _accuracy(self) -> float | None:
+        spec = self.problem.classifier
+        if spec is None:
+            return None
+        with torch.no_grad():
+            scores = self._scores_of(self._leaves)
+        return accuracy(scores, self._leaves[spec.labels], spec.output)
+
+    def _boundary(self) -> DecisionBoundary | None:
+        """The boundary when one is due: at most 10 a second, and when a run ends."""
+        if self._grid is None:
+            return None
+        now = self._clock()
+        if self.status is TrainingStatus.RUNNING and now < self._next_boundary:
+            return None
+        self._next_boundary = now + 1.0 / BOUNDARIES_PER_SECOND
+        spec = self.problem.classifier
+        return self._grid.evaluate(self._scores_of, self._leaves, spec.input, spec.output)
 
     def _stability(self) -> StabilityLimit | None:
         """The Hessian's stability limit at the current parameters (see

@@ -50,6 +50,11 @@ class MiniBatches:
         self.batch_size = batch_size
         self._generator = torch.Generator().manual_seed(seed)
 
+    @property
+    def per_epoch(self) -> int:
+        """How many batches an epoch has (the last may be smaller)."""
+        return -(-self.points // self.batch_size)
+
     def epoch(self) -> list[torch.Tensor]:
         """The next epoch's batches."""
         order = torch.randperm(self.points, generator=self._generator)
