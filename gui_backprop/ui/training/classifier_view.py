@@ -40,6 +40,38 @@ def points_of(problem: TrainingProblem) -> tuple[np.ndarray, np.ndarray]:
     return inputs, labels
 
 
+class PlanePlots(QSplitter):
+    """The plane beside the loss and accuracy plots (in a wide space), or above them
+    (in a tall one), the plane as nearly square as the room allows."""
+
+    PLANE_SHARE = 0.62  # at most, of the length the two share
+
+    def __init__(self, plane: QWidget, side: QSplitter):
+        super().__init__(Qt.Orientation.Horizontal)
+        self.setObjectName("trainClassifierPlots")
+        self.setChildrenCollapsible(False)
+        self.addWidget(plane)
+        self.addWidget(side)
+        self._side = side
+        self._arranged: tuple | None = None
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        """Arrange for the new size (the learner's own split stays until it changes)."""
+        super().resizeEvent(event)
+        width, height = event.size().width(), event.size().height()
+        wide = width >= 1.2 * height
+        if self._arranged == (wide, width, height):
+            return
+        self._arranged = (wide, width, height)
+        self.setOrientation(Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical)
+        self._side.setOrientation(Qt.Orientation.Vertical if wide
+                                  else Qt.Orientation.Horizontal)
+        length, across = (width, height) if wide else (height, width)
+        plane = int(min(across, self.PLANE_SHARE * length))
+        self.setSizes([plane, length - plane])
+        self._side.setSizes([across // 2, across - across // 2])  # loss and accuracy alike
+
+
 class ClassifierView(QObject):
     """The classification plane, the accuracy plot and the data and network settings.
 
@@ -61,13 +93,7 @@ class ClassifierView(QObject):
         self.accuracy_plot = AccuracyPlot()
         self.side = QSplitter(Qt.Orientation.Vertical)  # the loss plot goes on top
         self.side.addWidget(self.accuracy_plot)
-        self.plots = QSplitter(Qt.Orientation.Horizontal)
-        self.plots.setObjectName("trainClassifierPlots")
-        self.plots.addWidget(self.class_plot)
-        self.plots.addWidget(self.side)
-        self.plots.setStretchFactor(0, 3)
-        self.plots.setStretchFactor(1, 2)
-        self.plots.setChildrenCollapsible(False)
+        self.plots = PlanePlots(self.class_plot, self.side)
         self._drawn_boundary = None
         self._busy = False
         self._keep_view = False  # a click or Delete: the view stays under the pointer

@@ -24,7 +24,7 @@ class AccuracyPlot(LivePlotWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.theme = current_theme()
-        style_plot(self, self.theme, self.TITLE, "epoch", "accuracy (%)")
+        style_plot(self, self.theme, self.TITLE, "epoch", "%")
         self.setAccessibleName("Accuracy plot")
         self.setObjectName("trainAccuracyPlot")
         self.setToolTip("The share of the training points the model puts in their own "

@@ -48,7 +48,7 @@ class ClassPlot(EditablePlot):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.theme = current_theme()
-        self.colours = class_colours(self.theme.is_dark())
+        self.colours = class_colours(self.theme.is_dark)
         style_plot(self, self.theme, "Data and decision boundary", "x₁", "x₂")
         self.setAccessibleName("Classification plot")
         self.setObjectName("trainClassPlot")
