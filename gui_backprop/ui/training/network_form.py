@@ -133,6 +133,7 @@ class NetworkForm(QWidget):
             box.valueChanged.connect(self.network_changed)
         self.activation.currentIndexChanged.connect(self.network_changed)
         self._classes = 2
+        self._generated = "moons"  # the data set shown when the learner's points go
 
     def set_lesson(self, classes: int, network: bool, hidden: int, activation: str | None,
                    data_set: str = "moons") -> None:
@@ -146,12 +147,15 @@ class NetworkForm(QWidget):
         self.activation.setCurrentText(activation or "tanh")
         self.activation.setEnabled(activation is not None)
         self.data_set.setCurrentIndex(self.data_set.findData(data_set))
+        self._generated = data_set
         for box in (self.hidden, self.activation, self.data_set):
             box.blockSignals(False)
         self._describe()
 
     def _data_set_chosen(self) -> None:
         name = self.data_set.currentData()
+        if name != MY_POINTS:
+            self._generated = name
         if name in DEFAULT_NOISE:
             self.noise.blockSignals(True)
             self.noise.setValue(DEFAULT_NOISE[name])
@@ -181,7 +185,8 @@ class NetworkForm(QWidget):
         if mine == (self.data_set.currentData() == MY_POINTS):
             return
         self.data_set.blockSignals(True)
-        self.data_set.setCurrentIndex(self.data_set.findData(MY_POINTS) if mine else 0)
+        self.data_set.setCurrentIndex(self.data_set.findData(MY_POINTS if mine
+                                                             else self._generated))
         self.data_set.blockSignals(False)
         self._describe()
 
