@@ -20,6 +20,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QPainter
 
+from gui_backprop.core.decision_boundary import MARGIN
 from gui_backprop.ui.looks.theme import current_theme
 from gui_backprop.ui.training.plots.class_colours import (
     boundary_image,
@@ -53,7 +54,8 @@ class ClassPlot(EditablePlot):
         self.setAccessibleName("Classification plot")
         self.setObjectName("trainClassPlot")
         self.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)  # a smooth boundary
-        self.getPlotItem().setAspectLocked(True)  # the plane is isotropic: circles stay round
+        # The view is the boundary's grid (the data and a margin), filled edge to edge;
+        # the axes may then differ in scale a little, as in TensorFlow Playground.
         self.getPlotItem().disableAutoRange()
         self._classes = 2
         self._image = pg.ImageItem(axisOrder="row-major")
@@ -70,6 +72,7 @@ class ClassPlot(EditablePlot):
         self._labels = np.zeros(0, dtype=int)
         self._marked: int | None = None
         self._boundary_rgba: np.ndarray | None = None
+        self._grid_rect: QRectF | None = None
 
     # -- what is shown ------------------------------------------------------------------
     def set_classes(self, classes: int) -> None:
@@ -98,10 +101,16 @@ class ClassPlot(EditablePlot):
             symbol=[class_symbol(c) for c in classes], data=np.arange(len(classes)))
         self._mark(None)
         if not keep_view and len(xy):
-            x0, x1 = finite_extent(xy[:, 0])
-            y0, y1 = finite_extent(xy[:, 1])
-            self.getPlotItem().setRange(xRange=plot_range(x0, x1),
-                                        yRange=plot_range(y0, y1), padding=0.08)
+            self._frame(xy)
+
+    def _frame(self, xy: np.ndarray) -> None:
+        """Show the data and the margin the worker's boundary grid adds around them."""
+        ranges = []
+        for column in (0, 1):
+            low, high = plot_range(*finite_extent(xy[:, column]))
+            margin = MARGIN * (high - low)  # the core's boundary grid's margin
+            ranges.append((low - margin, high + margin))
+        self.getPlotItem().setRange(xRange=ranges[0], yRange=ranges[1], padding=0.0)
 
     def points_data(self) -> tuple[np.ndarray, np.ndarray]:
         """The points (``n × 2``) and their classes as drawn."""
@@ -115,9 +124,13 @@ class ClassPlot(EditablePlot):
         self._image.setImage(rgba, autoLevels=False)
         dx = (xs[-1] - xs[0]) / max(len(xs) - 1, 1)
         dy = (ys[-1] - ys[0]) / max(len(ys) - 1, 1)
-        self._image.setRect(QRectF(xs[0] - dx / 2, ys[0] - dy / 2,
-                                   xs[-1] - xs[0] + dx, ys[-1] - ys[0] + dy))
+        rect = QRectF(xs[0] - dx / 2, ys[0] - dy / 2, xs[-1] - xs[0] + dx,
+                      ys[-1] - ys[0] + dy)
+        self._image.setRect(rect)
         self._image.setVisible(True)
+        if rect != self._grid_rect:  # a run's first boundary: the view is its grid
+            self._grid_rect = rect
+            self.getPlotItem().setRange(rect, padding=0.0)
 
     def clear_boundary(self) -> None:
         """No boundary (before a run, or a new lesson)."""
