@@ -105,6 +105,25 @@ class ClassifierView(QObject):
         plot.example_requested.connect(self.example_requested)
         self.form.data_changed.connect(self._data_set_changed)
 
+    def show_in(self, regression_plots: QSplitter, loss_plot: QWidget, form, lesson) -> None:
+        """Show the plane, the accuracy and the settings in the Train tab for a
+        classifier ``lesson`` (with its epochs and optimizer), else the regression's
+        plots again; the loss plot moves to whichever is shown."""
+        on = lesson is not None
+        if on:
+            spec = lesson.classifier
+            self.side.insertWidget(0, loss_plot)
+            if spec.epochs:
+                form.epochs.setValue(spec.epochs)
+            if spec.optimizer:
+                form.rule.setCurrentIndex(max(form.rule.findData(spec.optimizer), 0))
+        else:
+            self.open(None)
+            regression_plots.insertWidget(0, loss_plot)
+        regression_plots.setVisible(not on)
+        self.plots.setVisible(on)
+        self.form.setVisible(on)
+
     @property
     def active(self) -> bool:
         """True while the open lesson trains as a classifier."""

@@ -219,12 +219,10 @@ class TrainPanel(QWidget):
         if not same:
             self.kept_runs.keep(self._source_key, self._kept_run())
             self._source_key = key
-            if classifier:
-                self._show_classifier(lesson)
-                problem = self.classifier.open(lesson)
-            elif self.classifier.active:
-                self.classifier.open(None)
-                self._show_classifier(None)
+            if classifier or self.classifier.active:  # the plane in, or out again
+                self.classifier.show_in(self._plots, self.loss_plot, self.form,
+                                        lesson if classifier else None)
+                problem = self.classifier.open(lesson) if classifier else problem
             self.set_problem(problem)
             self._bring_back(self.kept_runs.take(key))
             return
@@ -232,23 +230,6 @@ class TrainPanel(QWidget):
         if not self.is_active and self.form.typed_learning_rate() != problem.learning_rate:
             self.form.set_defaults(problem.learning_rate)  # one learning rate: the model's
         self.problem = problem
-
-    def _show_classifier(self, lesson) -> None:
-        """Show the classifier's plane and settings (a lesson) or the regression's (None)."""
-        on = lesson is not None
-        spec = lesson.classifier if on else None
-        if on:
-            self.classifier.side.insertWidget(0, self.loss_plot)
-            if spec.epochs:
-                self.form.epochs.setValue(spec.epochs)
-            if spec.optimizer:
-                self.form.rule.setCurrentIndex(max(self.form.rule.findData(spec.optimizer),
-                                                   0))
-        else:
-            self._plots.insertWidget(0, self.loss_plot)
-        self._plots.setVisible(not on)
-        self.classifier.plots.setVisible(on)
-        self.classifier.form.setVisible(on)
 
     def set_problem(self, problem: TrainingProblem | None, message: str = "") -> None:
         """Train ``problem`` from now on (``None``: nothing to train, ``message`` says why)."""
