@@ -1,12 +1,11 @@
 """A network's training speed and the GUI's latency while its decision boundary is live.
 
-The model: the two-layer-network lesson's classifier (``h = tanh(X @ W1 + b1)``,
-``p = sigmoid(h @ W2 + b2)``, ``bce(p, y)``), 8 hidden units, on 200 two-moons points,
-full batch, ``torch.optim.Adam`` at the lesson's learning rate, float64. The bare loop is
-the same model written as plain PyTorch (the same initial parameters, the same torch
-calls, the same optimizer); the worker trains it from the real Train panel, whose plane
-redraws the boundary the worker computes ten times a second. Side by side in one run,
-alternating, as :mod:`benchmarks.training_speed` does for the regression.
+The model and the bare loop are :mod:`benchmarks.network_training`'s (the two-layer
+network lesson's classifier at its defaults on 200 two-moons points; that module
+compares the bare loop with the core Trainer alone). Here the same training runs from
+the real Train panel's Start button, on its worker thread, while the panel's plane
+redraws the boundary the worker computes ten times a second, and a timer on the GUI
+thread measures how late its ticks come. Side by side in one run, alternating.
 
     python -m benchmarks.network_speed [--rounds N] [--epochs N] [--latency-epochs N]
 """
@@ -16,49 +15,19 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import time
 
 import torch
 from PySide6.QtWidgets import QApplication
 
 from benchmarks.common import Figure, percentile
+from benchmarks.network_training import _problem as network_problem
+from benchmarks.network_training import bare_loop
 from benchmarks.training_speed import worker_run
-from gui_backprop.core.datasets import make_dataset
 from gui_backprop.core.lessons import find_lesson
-from gui_backprop.core.network import NetworkSettings
 from gui_backprop.core.training import TrainingProblem
 
 LESSON = "two-layer-network"
-POINTS = 200
 PANEL_SIZE = (900, 700)
-
-
-def network_problem() -> TrainingProblem:
-    """The lesson's classifier with its defaults on 200 moons points (seed 0)."""
-    lesson = find_lesson(LESSON)
-    return TrainingProblem.for_classifier(lesson, NetworkSettings(8, "tanh", 0),
-                                          make_dataset("moons", POINTS, 0.1, 0))
-
-
-def bare_network_loop(epochs: int) -> tuple[float, dict[str, torch.Tensor]]:
-    """The same network in plain PyTorch: (steps per second, trained parameters)."""
-    problem = network_problem()
-    values = problem.values
-    x = torch.tensor(values["X"], dtype=torch.float64)
-    y = torch.tensor(values["y"], dtype=torch.float64)
-    params = {name: torch.tensor(values[name], dtype=torch.float64, requires_grad=True)
-              for name in ("W1", "b1", "W2", "b2")}
-    w1, b1, w2, b2 = params.values()
-    optimizer = torch.optim.Adam(list(params.values()), lr=problem.learning_rate)
-    start = time.perf_counter()
-    for _ in range(epochs):
-        h = torch.tanh(x @ w1 + b1)
-        p = torch.sigmoid(h @ w2 + b2)
-        loss = torch.nn.functional.binary_cross_entropy(p, y)
-        loss.backward()
-        optimizer.step()
-        optimizer.zero_grad()
-    return epochs / (time.perf_counter() - start), params
 
 
 def open_panel():
@@ -78,21 +47,23 @@ def open_panel():
 def measure(rounds: int, epochs: int, latency_epochs: int, latency_runs: int) -> list[Figure]:
     """The speed ratio (median of side-by-side pairs) and the latency while training."""
     panel = open_panel()
-    bare_network_loop(100)  # warm up both
+    problem = network_problem()  # the same as the panel's: the lesson's defaults on moons
+    rate = problem.learning_rate
+    bare_loop(problem, 100, rate)  # warm up both
     worker_run(panel, 100)
     bare_rates, worker_rates, ratios = [], [], []
     for round_ in range(rounds):
         for kind in ("bare", "worker") if round_ % 2 == 0 else ("worker", "bare"):
             if kind == "bare":
-                rate, trained = bare_network_loop(epochs)
-                bare_rates.append(rate)
+                speed, trained = bare_loop(problem, epochs, rate)
+                bare_rates.append(speed)
             else:
-                rate, _, result = worker_run(panel, epochs, probe=False)
-                worker_rates.append(rate)
+                speed, _, result = worker_run(panel, epochs, probe=False)
+                worker_rates.append(speed)
         ratios.append(worker_rates[-1] / bare_rates[-1])
-        for name, tensor in trained.items():  # the same model: the same result
-            assert torch.allclose(torch.tensor(result[name], dtype=torch.float64),
-                                  tensor.detach(), atol=1e-9), name
+        for name, tensor in trained.items():  # the same model: bit for bit the same result
+            assert torch.equal(torch.tensor(result[name], dtype=torch.float64),
+                               tensor.detach()), name
     lateness: list[float] = []
     boundaries = 0
     for _ in range(latency_runs):
@@ -105,11 +76,11 @@ def measure(rounds: int, epochs: int, latency_epochs: int, latency_runs: int) ->
     ratio = statistics.median(ratios)
     p50, p99 = percentile(lateness, 50) * 1e3, percentile(lateness, 99) * 1e3
     return [
-        Figure("6. Network training speed (two-layer network, Adam, 200 moons points)",
+        Figure("7. Network training speed from the Train tab's worker (plane and plots live)",
                f"worker {worker:,.0f} steps/s, bare PyTorch loop {bare:,.0f} steps/s, ratio "
                f"{ratio:.2f} (median of {len(ratios)} side-by-side pairs; range "
                f"{min(ratios):.2f}-{max(ratios):.2f})", "ratio >= 0.90", ratio >= 0.9),
-        Figure("7. GUI event-loop latency with the decision boundary live",
+        Figure("8. GUI event-loop latency with the decision boundary live",
                f"p99 {p99:.1f} ms (p50 {p50:.1f} ms, max {max(lateness) * 1e3:.1f} ms, "
                f"{len(lateness):,} probes; accuracy at the end {accuracy})",
                "p99 <= 20 ms", p99 <= 20),

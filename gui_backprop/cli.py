@@ -6,6 +6,8 @@
     gui-backprop trace --lesson NAME [--json]
     gui-backprop train (PROGRAM | --lesson NAME) [--data FILE.csv] [--epochs N] [--lr LR]
                        [--optimizer sgd|momentum|adam] [--batch-size B] [--seed S] [--json]
+                       [--dataset moons|circles|xor|spirals] [--points N] [--noise S]
+                       [--data-seed S] [--hidden H] [--activation relu|tanh|sigmoid]
     gui-backprop lessons
     gui-backprop check-lesson FILE... [--run]
 (the app, ``trace`` and ``lessons`` also take ``--lessons DIR``: a teacher's folder)
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -159,6 +162,11 @@ def version() -> str:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``gui-backprop`` command."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    # Idle OpenMP threads sleep instead of spinning (read when torch loads OpenMP, before
+    # any command imports it). After each small matmul a spinning thread takes a core
+    # from the training loop: a network trained 20-50x slower on a busy 2-core machine
+    # (benchmarks/network_training.py). Only the waiting changes, never a number.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     commands = {"trace": run_trace, "train": run_train, "lessons": run_lessons,
                 "check-lesson": run_check_lesson}
     if argv and argv[0] in commands:

@@ -2,6 +2,13 @@
 
     gui-backprop train (PROGRAM | --lesson NAME) [--data FILE.csv] [--epochs N] [--lr LR]
                        [--optimizer sgd|momentum|adam] [--batch-size B] [--seed S] [--json]
+                       [--dataset moons|circles|xor|spirals] [--points N] [--noise S]
+                       [--data-seed S] [--hidden H] [--activation relu|tanh|sigmoid]
+
+A lesson with a ``[classifier]`` (single-neuron, softmax-classifier, two-layer-network)
+trains on 2-D points: a generated data set (``--dataset``, moons by default) or the
+learner's CSV (two input columns and a class label), with the network's settings; its
+defaults (epochs, learning rate, optimizer, hidden units) are the lesson's.
 
 It runs the same core :class:`~gui_backprop.core.training.Trainer` the window's worker
 runs (no Qt is imported), so the same seed and settings give bit-identical parameters.
@@ -26,6 +33,11 @@ EXIT_DIVERGED = 1
 QUIET = 3600.0  # seconds between snapshots: the command line shows only the final one
 OPTIMIZERS = {"sgd": "manual", "momentum": "momentum", "adam": "adam"}
 """The command line's names of the update rules (``sgd``: the tutorial's manual update)."""
+OPTIMIZER_NAMES = {"manual": "sgd", "sgd": "sgd", "momentum": "momentum", "adam": "adam"}
+"""A lesson's ``[classifier] optimizer`` by the command line's name."""
+DEFAULT_DATASET = "moons"
+DEFAULT_POINTS = 200
+DEFAULT_EPOCHS = 1000
 
 
 class _OneLineParser(argparse.ArgumentParser):
@@ -46,15 +58,31 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--data", metavar="FILE.csv",
                         help="train on these points: the last column is the target, the "
                              "others the input; a header row is optional")
-    parser.add_argument("--epochs", type=int, default=1000, help="epochs (default 1000)")
+    parser.add_argument("--epochs", type=int,
+                        help="epochs (default: the lesson's for a classifier, else 1000)")
     parser.add_argument("--lr", help="learning rate (default: the lesson's, else 0.05)")
-    parser.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="sgd",
-                        help="sgd: w -= lr * w.grad under torch.no_grad() (default); "
-                             "momentum: torch.optim.SGD(momentum=0.9); adam: torch.optim.Adam")
+    parser.add_argument("--optimizer", choices=sorted(OPTIMIZERS),
+                        help="sgd: w -= lr * w.grad under torch.no_grad() (the default, "
+                             "but a classifier lesson's own); momentum: "
+                             "torch.optim.SGD(momentum=0.9); adam: torch.optim.Adam")
     parser.add_argument("--batch-size", type=int, metavar="B",
                         help="points per mini-batch (default: all of them, one batch)")
     parser.add_argument("--seed", type=int, default=0,
-                        help="seed of the mini-batches' order (default 0)")
+                        help="seed of the mini-batches' order and of a network's initial "
+                             "parameters (default 0)")
+    classifier = parser.add_argument_group("a lesson that classifies 2-D points")
+    classifier.add_argument("--dataset", choices=("moons", "circles", "xor", "spirals"),
+                            help=f"generated points (default {DEFAULT_DATASET}; spirals "
+                                 "have the lesson's number of classes)")
+    classifier.add_argument("--points", type=int, help=f"how many (default {DEFAULT_POINTS})")
+    classifier.add_argument("--noise", type=float,
+                            help="standard deviation of the noise (default: the data set's)")
+    classifier.add_argument("--data-seed", type=int, default=0,
+                            help="seed of the generated points (default 0)")
+    classifier.add_argument("--hidden", type=int, metavar="H",
+                            help="hidden units, 1 to 64 (default: the lesson's)")
+    classifier.add_argument("--activation", choices=("relu", "tanh", "sigmoid"),
+                            help="the hidden layer's activation (default: the lesson's)")
     parser.add_argument("--grad", action="append", metavar="NAME",
                         help="a parameter of PROGRAM; repeat for more (default: every value)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -73,8 +101,13 @@ def _problem(args):
     rate = parse_learning_rate(args.lr)
     if args.lesson:
         lesson = find_lesson(args.lesson, load_with_warnings(args))
-        problem = TrainingProblem.from_lesson(lesson)
+        if lesson.classifier is not None:
+            problem = _classifier_problem(args, lesson)
+        else:
+            _regression_only(args)
+            problem = TrainingProblem.from_lesson(lesson)
     elif args.program:
+        _regression_only(args)
         problem = TrainingProblem.create(parse_program(program_text(args.program)),
                                          args.grad)
     else:
@@ -82,10 +115,64 @@ def _problem(args):
     return problem, problem.learning_rate if rate is None else rate
 
 
+def _classifier_problem(args, lesson):
+    """A classifier lesson's problem: the data and the network from the arguments."""
+    from gui_backprop.core.data_csv import read_csv
+    from gui_backprop.core.datasets import GENERATORS
+    from gui_backprop.core.errors import ProgramError
+    from gui_backprop.core.network import NetworkSettings
+    from gui_backprop.core.training import TrainingProblem
+    from gui_backprop.core.training_data import SEED_RANGE
+
+    spec = lesson.classifier
+    if not SEED_RANGE[0] <= args.data_seed <= SEED_RANGE[1]:
+        raise ProgramError(f"--data-seed must be a whole number from {SEED_RANGE[0]} to "
+                           f"{SEED_RANGE[1]}")
+    if not spec.has_network_settings and (args.hidden or args.activation):
+        raise ProgramError(f"--hidden and --activation: the lesson '{lesson.id}' has no "
+                           "hidden layer")
+    network = NetworkSettings(args.hidden, args.activation, args.seed)
+    if args.data is not None:
+        if args.dataset or args.points is not None or args.noise is not None:
+            raise ProgramError("give either --data or --dataset (--points, --noise), not both")
+        data = read_csv(args.data, classes=spec.classes)
+    else:
+        name = args.dataset or DEFAULT_DATASET
+        options = {"points": DEFAULT_POINTS if args.points is None else args.points,
+                   "seed": args.data_seed}
+        if args.noise is not None:
+            options["noise"] = args.noise
+        if name == "spirals":
+            options["classes"] = spec.classes
+        data = GENERATORS[name](**options)
+    return TrainingProblem.for_classifier(lesson, network, data)
+
+
+def _regression_only(args) -> None:
+    from gui_backprop.core.errors import ProgramError
+
+    given = [f"--{name.replace('_', '-')}" for name in
+             ("dataset", "points", "noise", "hidden", "activation")
+             if getattr(args, name) is not None]
+    if given:
+        raise ProgramError(f"{given[0]}: only a lesson that classifies 2-D points takes it "
+                           "(single-neuron, softmax-classifier, two-layer-network)")
+
+
+def _defaults(args, problem) -> tuple[int, str]:
+    """The epochs and the optimizer: given, else a classifier lesson's, else the usual."""
+    spec = problem.classifier
+    epochs = args.epochs if args.epochs is not None else (
+        spec.epochs if spec and spec.epochs else DEFAULT_EPOCHS)
+    optimizer = args.optimizer or (OPTIMIZER_NAMES[spec.optimizer]
+                                   if spec and spec.optimizer else "sgd")
+    return epochs, optimizer
+
+
 def _data(args, problem):
     from gui_backprop.core.data_csv import DataFileError, check_fits, read_csv
 
-    if args.data is None:
+    if args.data is None or problem.classifier is not None:
         return None
     if not problem.accepts_data:
         raise DataFileError("--data: this program has no data to replace (it needs an "
@@ -111,8 +198,9 @@ def run_train(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     try:
         problem, rate = _problem(args)
-        settings = TrainingSettings(epochs=args.epochs, learning_rate=rate,
-                                    update_rule=OPTIMIZERS[args.optimizer],
+        epochs, optimizer = _defaults(args, problem)
+        settings = TrainingSettings(epochs=epochs, learning_rate=rate,
+                                    update_rule=OPTIMIZERS[optimizer],
                                     data=_data(args, problem), snapshot_interval=QUIET,
                                     batch_size=args.batch_size, seed=args.seed)
         trainer = Trainer(problem, settings)
@@ -122,11 +210,16 @@ def run_train(argv: list[str]) -> int:
     final = None
     for final in trainer.run():  # noqa: B007 - the last snapshot is the result
         pass
+    points = trainer.dataset or trainer.labelled_points
     result = {"loss": _jsonable(final.loss), "parameters": {k: _jsonable(v) for k, v in
                                                  final.parameters.items()},
-              "accuracy": None, "epochs": final.step, "status": final.status.value,
-              "optimizer": args.optimizer, "batch_size": args.batch_size, "seed": args.seed,
-              "points": len(trainer.dataset[1]) if trainer.dataset is not None else None}
+              "accuracy": final.accuracy, "epochs": final.step, "status": final.status.value,
+              "optimizer": optimizer, "learning_rate": rate, "batch_size": args.batch_size,
+              "seed": args.seed, "points": len(points[1]) if points is not None else None}
+    if problem.classifier is not None and problem.classifier.has_network_settings:
+        network = problem.network
+        result["network"] = {"hidden": network.hidden_for(problem.classifier),
+                             "activation": network.activation_for(problem.classifier)}
     if final.message:
         result["message"] = final.message
     if args.json:

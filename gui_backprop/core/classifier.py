@@ -11,15 +11,61 @@ input matrix and the label vector.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
+import numpy as np
 import torch
 
 from gui_backprop.core.classifier_spec import INPUT_FEATURES, ClassifierSpec, OutputKind
 from gui_backprop.core.datasets import ClassificationData
 from gui_backprop.core.decision_boundary import predicted_classes
 from gui_backprop.core.errors import ProgramError
+from gui_backprop.core.network import NetworkSettings, initial_parameters, training_program
+from gui_backprop.core.program import Program
+from gui_backprop.core.tracer import trace_program
 from gui_backprop.core.training_data import LearnerPoints
 from gui_backprop.core.values import Value
+
+
+@dataclass(frozen=True)
+class ClassifierSetup:
+    """What a classifier lesson trains: its program with the network's settings, the
+    values (points, labels, initial parameters), the parameters' names, the learning rate."""
+
+    spec: ClassifierSpec
+    network: NetworkSettings
+    program: Program
+    values: dict[str, Value]
+    parameters: tuple[str, ...]
+    learning_rate: float
+
+
+def classifier_setup(lesson, network: NetworkSettings | None,
+                     data: ClassificationData | LearnerPoints) -> ClassifierSetup:
+    """A lesson's ``[classifier]`` set up on ``data`` (see
+    :meth:`~gui_backprop.core.training.TrainingProblem.for_classifier`)."""
+    spec = lesson.classifier
+    if spec is None:
+        raise ProgramError(f"the lesson '{lesson.id}' does not train on classification data")
+    network = network or NetworkSettings.lesson_default(spec)
+    program = training_program(spec, network)
+    inputs, labels = labelled_values(spec, data)
+    values = {spec.input: inputs, spec.labels: labels, **initial_parameters(spec, network)}
+    params = tuple(spec.parameters)
+    one = {**values, spec.input: (inputs[0],), spec.labels: (labels[0],)}
+    trace_program(program, one, params, 0.01, spec.loss)  # it runs (one point: quick)
+    rate = spec.learning_rate if spec.learning_rate is not None else lesson.learning_rate
+    return ClassifierSetup(spec, network, program, values, params, float(rate))
+
+
+def labelled_arrays(spec: ClassifierSpec, values: Mapping[str, Value]
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """The points (N×2 floats) and labels (N ints) in ``values``, as read-only arrays."""
+    inputs = np.array(values[spec.input], dtype=float).reshape(-1, INPUT_FEATURES)
+    labels = np.array(values[spec.labels], dtype=float).astype(np.int64)
+    inputs.setflags(write=False)
+    labels.setflags(write=False)
+    return inputs, labels
 
 
 def labelled_values(spec: ClassifierSpec, data: ClassificationData | LearnerPoints

@@ -24,6 +24,7 @@ from enum import StrEnum
 
 from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.program import Program, parse_program
+from gui_backprop.core.values import check_learning_rate
 
 INPUT_FEATURES = 2
 """The data's input columns: 2-D points."""
@@ -179,6 +180,16 @@ def read_classifier(table: dict, lesson_parameters: list | None, line_of,
                 "the same thing", ".parameters")
         return None, problems
     names = [table["input"], table["labels"]]
+    if len(set(names)) != 2 or set(names) & set(shapes):
+        problem("labels", "the input, the labels and the parameters need different names")
+        return None, problems
+    for number, line in enumerate(table["program"].splitlines(), start=1):
+        assigned = re.match(r"\s*([A-Za-z_]\w*)\s*=(?!=)", line)
+        if assigned and assigned.group(1) in {*names, *shapes}:
+            problems.append((program_offset(number) or line_of("program", "classifier"),
+                             f"classifier: program: {assigned.group(1)} is given by the "
+                             "data or the network; the program may not assign it"))
+            return None, problems
     spec = ClassifierSpec(program=table["program"], input=table["input"],
                           labels=table["labels"], scores=table["scores"], parameters=shapes,
                           loss=table.get("loss", ""), **spec_fields)
@@ -200,8 +211,6 @@ def read_classifier(table: dict, lesson_parameters: list | None, line_of,
     if spec.output is OutputKind.PROBABILITY and spec.classes != 2:
         problem("classes", "one probability per point (output = \"probability\") is for "
                            "2 classes")
-    if len(set(names)) != 2 or set(names) & set(shapes):
-        problem("labels", "the input, the labels and the parameters need different names")
     if problems:
         return None, problems
     return replace(spec, loss=loss), problems
@@ -228,8 +237,11 @@ def _read_settings(table: dict, problem) -> dict:
                                 f"{HIDDEN_RANGE[1]}")
     fields["hidden_units"] = hidden
     rate = table.get("learning_rate")
-    if rate is not None and not (0 < rate <= 10):
-        problem("learning_rate", "the learning rate must be above 0 and at most 10")
+    if rate is not None:
+        try:
+            check_learning_rate(rate)
+        except ProgramError as exc:
+            problem("learning_rate", exc.message)
     fields["learning_rate"] = None if rate is None else float(rate)
     epochs = table.get("epochs")
     if epochs is not None and not 1 <= epochs <= EPOCHS_LIMIT:

@@ -21,6 +21,7 @@ from gui_backprop.core.lesson_schema import (
     LessonProblem,
     check_lesson_data,
     classifier_of,
+    key_line,
     parse_lesson_toml,
     read_lesson_text,
 )
@@ -137,6 +138,8 @@ def _check_by_tracing(lesson: Lesson, path: Path, text: str) -> None:
     except ProgramError as exc:
         raise LessonFileError([LessonProblem(path, 1, f"the program does not run: "
                                                       f"{exc}")]) from None
+    if lesson.classifier is not None:
+        _check_classifier_by_tracing(lesson, path, text)
     known = lesson.walkthrough().listing.lines
     for key in lesson.code_comments:
         if key not in known:
@@ -151,6 +154,23 @@ def _check_by_tracing(lesson: Lesson, path: Path, text: str) -> None:
             line = _entry_line(text, "questions", number)
             raise LessonFileError([LessonProblem(path, line, f"question {number}: {why}")]) \
                 from None
+
+
+def _check_classifier_by_tracing(lesson: Lesson, path: Path, text: str) -> None:
+    """The ``[classifier]`` program runs on one point, with each activation."""
+    from gui_backprop.core.classifier_spec import ACTIVATIONS, program_with_leaves
+    from gui_backprop.core.tracer import trace_program
+
+    spec = lesson.classifier
+    for activation in ACTIVATIONS if spec.activation else (None,):
+        try:
+            program = program_with_leaves(spec, activation=activation)
+            trace_program(program, parameters=tuple(spec.parameters), output=spec.loss)
+        except ProgramError as exc:
+            with_ = f" with {activation}" if activation not in (None, spec.activation) else ""
+            raise LessonFileError([LessonProblem(
+                path, key_line(text, "program", "classifier"),
+                f"classifier: the program does not run{with_}: {exc}")]) from None
 
 
 def _entry_line(text: str, table: str, number: int) -> int:

@@ -23,14 +23,14 @@ from types import MappingProxyType
 import numpy as np
 import torch
 
-from gui_backprop.core.classifier import accuracy, labelled_values
+from gui_backprop.core.classifier import accuracy, classifier_setup, labelled_arrays
 from gui_backprop.core.classifier_spec import ClassifierSpec
 from gui_backprop.core.datasets import ClassificationData
 from gui_backprop.core.decision_boundary import BoundaryGrid, DecisionBoundary
 from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.forward import make_leaf, plain
 from gui_backprop.core.graph import Trace
-from gui_backprop.core.network import NetworkSettings, initial_parameters, training_program
+from gui_backprop.core.network import NetworkSettings
 from gui_backprop.core.program import Program
 from gui_backprop.core.tracer import resolve_parameters, resolve_values
 from gui_backprop.core.tracer import trace_program as _validate_by_tracing
@@ -159,20 +159,9 @@ class TrainingProblem:
         Raises :class:`ProgramError` (one message) for data the lesson cannot classify,
         such as more classes than it has.
         """
-        spec = lesson.classifier
-        if spec is None:
-            raise ProgramError(f"the lesson '{lesson.id}' does not train on "
-                               "classification data")
-        network = network or NetworkSettings.lesson_default(spec)
-        program = training_program(spec, network)
-        inputs, labels = labelled_values(spec, data)
-        values = {spec.input: inputs, spec.labels: labels, **initial_parameters(spec, network)}
-        params = tuple(spec.parameters)
-        one = {**values, spec.input: (inputs[0],), spec.labels: (labels[0],)}
-        _validate_by_tracing(program, one, params, 0.01, spec.loss)  # one point: quick
-        rate = spec.learning_rate if spec.learning_rate is not None else lesson.learning_rate
-        return cls(program, params, MappingProxyType(values), spec.loss, float(rate),
-                   None, spec, network)
+        setup = classifier_setup(lesson, network, data)
+        return cls(setup.program, setup.parameters, MappingProxyType(setup.values),
+                   setup.spec.loss, setup.learning_rate, None, setup.spec, setup.network)
 
     @property
     def accepts_data(self) -> bool:
@@ -277,8 +266,9 @@ class Trainer:
                                if problem.roles else None)
         self._curve_x = self._curve_grid()
         spec = problem.classifier
+        self._labelled = labelled_arrays(spec, self.values) if spec else None
         self._scores_of = compiled.function_of(spec.scores) if spec else None
-        self._grid = BoundaryGrid(self.labelled_points[0]) if spec else None
+        self._grid = BoundaryGrid(self._labelled[0]) if spec else None
         self._next_boundary = -math.inf
         self._batch_losses: list[float] = []
         self._batches_sent = 0
@@ -321,12 +311,7 @@ class Trainer:
     def labelled_points(self) -> tuple[np.ndarray, np.ndarray] | None:
         """A classifier's training points: inputs (N×2, float) and labels (N, int),
         read-only; ``None`` for a program that does not classify points."""
-        spec = self.problem.classifier
-        if spec is None:
-            return None
-        inputs = np.array(self.values[spec.input], dtype=float).reshape(-1, 2)
-        labels = np.array(self.values[spec.labels], dtype=float).astype(np.int64)
-        return _readonly(inputs), _readonly(labels)
+        return self._labelled
 
     @property
     def stop_requested(self) -> bool:
