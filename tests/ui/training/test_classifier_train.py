@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
 
+from gui_backprop.cli import main
 from gui_backprop.core.datasets import make_dataset
 from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.lessons import load_lessons
@@ -22,7 +23,7 @@ from tests.ui.window_helpers import IGNORE_OFFSCREEN_NOISE, open_window
 pytestmark = IGNORE_OFFSCREEN_NOISE
 
 LESSONS = {lesson.id: lesson for lesson in load_lessons()}
-EPOCHS = 300  # moons is classified right long before the lesson's 2,000 (and a test is short)
+EPOCHS = 500  # moons is classified right long before the lesson's 2,000 (and a test is short)
 
 
 @pytest.fixture
@@ -65,7 +66,8 @@ def run(qtbot, panel) -> dict:
     return blocker.args[0]
 
 
-def test_moons_reach_95_percent_bit_for_bit_as_the_core_trains(qtbot, network):
+def test_moons_reach_95_percent_bit_for_bit_as_the_core_and_cli_train(qtbot, network,
+                                                                      capsys):
     panel = network.train_panel
     view = panel.classifier
     assert view.active and view.class_plot.isVisibleTo(panel)
@@ -85,14 +87,28 @@ def test_moons_reach_95_percent_bit_for_bit_as_the_core_trains(qtbot, network):
     assert boundary is not None and boundary.shape[2] == 4
     assert panel.latest_snapshot.boundary is not None
     # the same seed and settings in the core alone: bit-identical parameters
-    problem = TrainingProblem.for_classifier(LESSONS["two-layer-network"],
-                                             NetworkSettings(8, "tanh", 0),
+    lesson = LESSONS["two-layer-network"]
+    spec = lesson.classifier
+    problem = TrainingProblem.for_classifier(lesson, NetworkSettings(8, "tanh", 0),
                                              make_dataset("moons", 200, 0.1, 0))
-    settings = TrainingSettings(epochs=EPOCHS, learning_rate=0.03, update_rule="adam")
+    settings = TrainingSettings(epochs=EPOCHS, learning_rate=spec.learning_rate,
+                                update_rule=spec.optimizer)
     *_, last = Trainer(problem, settings).run()
     assert trained == dict(last.parameters)
     assert 100 * last.accuracy == accuracy
     assert np.array_equal(points, np.array(problem.values["X"]))
+    # and gui-backprop train --json, headless, with the same settings
+    capsys.readouterr()
+    assert main(["train", "--lesson", "two-layer-network", "--dataset", "moons",
+                 "--epochs", str(EPOCHS), "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["parameters"] == {name: _lists(value) for name, value in trained.items()}
+    assert 100 * printed["accuracy"] == accuracy
+
+
+def _lists(value):
+    """A value as JSON writes it (tuples as lists)."""
+    return [_lists(v) for v in value] if isinstance(value, tuple) else value
 
 
 def test_clicks_add_points_by_class_delete_removes_ctrl_z_undoes(qtbot, tmp_path):
