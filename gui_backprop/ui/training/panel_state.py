@@ -93,8 +93,9 @@ class TrainPanelState(QObject):
     def plots(self) -> list[QWidget]:
         """The plots the panel shows (the loss, and the fit and landscape where they apply)."""
         panel = self.panel
-        return [plot for plot in (panel.loss_plot, panel.data_plot, panel.landscape_plot)
-                if not plot.isHidden()]
+        plots = (panel.loss_plot, panel.data_plot, panel.landscape_plot,
+                 *panel.classifier.plot_widgets())
+        return [plot for plot in plots if not plot.isHidden() and plot.isVisibleTo(panel)]
 
     # -- restoring --------
 

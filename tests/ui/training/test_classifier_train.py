@@ -18,6 +18,7 @@ from gui_backprop.core.network import NetworkSettings
 from gui_backprop.core.training import Trainer, TrainingProblem, TrainingSettings
 from gui_backprop.core.values import parse_value
 from gui_backprop.ui.training import worker
+from tests.shared_helpers import run_exported_script
 from tests.ui.window_helpers import IGNORE_OFFSCREEN_NOISE, open_window
 
 pytestmark = IGNORE_OFFSCREEN_NOISE
@@ -226,3 +227,21 @@ def test_clicked_points_survive_a_saved_session(qtbot, network, tmp_path, dialog
     assert view.form.hidden.value() == 5 and view.form.activation.currentText() == "relu"
     assert view.form.data_choice().name == "mine"
     assert len(view.class_plot.points_data()[1]) == len(points.targets)
+
+
+def test_the_exported_script_trains_the_network_on_the_clicked_points(qtbot, network,
+                                                                      tmp_path, dialogs):
+    panel = network.train_panel
+    plot = panel.classifier.class_plot
+    click(qtbot, plot, 0.3, 0.3)
+    click(qtbot, plot, -0.3, 0.4, Qt.MouseButton.RightButton)
+    panel.form.batch_size.setValue(64)
+    panel.form.epochs.setValue(10)
+    trained = run(qtbot, panel)
+    dialogs.save_to = tmp_path / "run.py"
+    network.menus.actions["export_script"].trigger()
+    script = (tmp_path / "run.py").read_text()
+    assert "bce" in script or "binary_cross_entropy" in script
+    printed = run_exported_script(tmp_path / "run.py")
+    for name in ("W1", "b1", "W2", "b2"):
+        assert printed[(10, name)] == _lists(trained[name])
