@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from gui_backprop.core.datasets import NOISE_RANGE, POINTS_RANGE
 from gui_backprop.core.training_data import SEED_RANGE
+from gui_backprop.ui.training.settings_form import LARGE_TEXT_POINTS
 
 DATA_SETS = (("moons", "Two moons"), ("circles", "Circles"), ("xor", "XOR"),
              ("spirals", "Spirals"), ("mine", "My points"))
@@ -204,8 +205,12 @@ class NetworkForm(QWidget):
         self.data_group.setEnabled(idle)
         self.network_group.setEnabled(idle)
 
-    def set_wrapped(self, wrapped: bool) -> None:
-        """Each field under its label (large text), or beside it."""
-        for form in self._forms:
-            form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows if wrapped
-                                  else QFormLayout.RowWrapPolicy.DontWrapRows)
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        """At a large text size (a projector) each field goes under its label, as in the
+        Train tab's other settings."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            wrapped = self.font().pointSizeF() >= LARGE_TEXT_POINTS
+            for form in self._forms:
+                form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows if wrapped
+                                      else QFormLayout.RowWrapPolicy.DontWrapRows)
