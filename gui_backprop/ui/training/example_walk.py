@@ -22,6 +22,7 @@ from gui_backprop.core.classifier import one_example_values
 from gui_backprop.core.errors import ProgramError
 from gui_backprop.ui.lesson_model import LessonModel
 from gui_backprop.ui.training.classifier_view import points_of
+from gui_backprop.ui.training.controller import TrainingState
 from gui_backprop.ui.training.panel import TrainPanel
 
 
@@ -56,7 +57,7 @@ class ExampleWalk(QObject):
     def walk(self, index: int) -> str | None:
         """Walk through example ``index``; the reason (also shown) if refused."""
         panel = self.panel
-        if panel.is_active and panel.controller.state.name == "RUNNING":
+        if panel.controller.state is TrainingState.RUNNING:
             return self._refuse("Pause or stop training to walk through one example.")
         try:
             problem, values, snapshot = self._problem_and_values()
