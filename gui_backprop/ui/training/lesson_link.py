@@ -83,6 +83,8 @@ class TrainLessonLink(QObject):
 
     @Slot(str)
     def _set_learning_rate(self, text: str) -> None:
+        if self.panel.classifier.active:
+            return  # the classifier's own rate: the lesson's walkthrough keeps its own
         rate = self.panel.form.typed_learning_rate()
         if rate is not None and rate != self.model.learning_rate:
             error = self.model.set_learning_rate(text)
