@@ -13,7 +13,7 @@ import statistics
 import torch
 from PySide6.QtWidgets import QApplication
 
-from benchmarks import big_programs, network_training
+from benchmarks import big_programs, network_speed, network_training
 from benchmarks.common import POINTS, Figure, percentile
 from benchmarks.loss_plot import POINTS as PLOT_POINTS
 from benchmarks.loss_plot import redraw_times
@@ -55,7 +55,7 @@ def main(argv=None) -> int:
                         help="training steps per network speed run (default 2000)")
     parser.add_argument("--network-rounds", type=int, default=10,
                         help="pairs of a bare network loop and a core Trainer run "
-                             "(default 10; 0 leaves the figure out)")
+                             "(default 10; 0 leaves figures 6 to 8 out)")
     args = parser.parse_args(argv)
     # First, while nothing else runs: each start-up is a fresh process (benchmarks/startup.py).
     startup_text, startup_ratio = describe_startup(*measure_startup(args.startup_runs))
@@ -120,6 +120,9 @@ def main(argv=None) -> int:
     if args.network_rounds > 0:
         figures.append(network_training.describe(*network_training.measure(
             args.network_epochs, args.network_rounds)))
+        # the same network from the Train tab's worker, and the GUI with the boundary live
+        figures += network_speed.measure(args.network_rounds, args.network_epochs,
+                                         2 * args.network_epochs, 2)
     for figure in figures:
         print(figure.line())
     bare_cpu = statistics.median(CPU_TIME["bare"]) * 1e6

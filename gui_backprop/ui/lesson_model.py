@@ -68,6 +68,10 @@ class LessonModel(QObject):
         # While the walkthrough shows a training run's result: what it says (for headings)
         # and the values the run started from (the one way back to them).
         self.trained_note: str | None = None
+        # While the walkthrough shows one example of a classifier's batch (not the
+        # lesson's own program): what it is, else None.
+        self.example: str | None = None
+        self._before_example: LessonWork | None = None
         self.starting_values: dict[str, Value] | None = None
         self._state: WalkState | None = None
         # The other lessons' work, kept while the learner is elsewhere (and in a session
@@ -203,7 +207,9 @@ class LessonModel(QObject):
         self._show(walkthrough, 0)
 
     def work(self) -> LessonWork:
-        """The open lesson's work."""
+        """The open lesson's work (while an example is shown: the work before it)."""
+        if self.example is not None and self._before_example is not None:
+            return self._before_example
         return LessonWork(self.program.source, dict(self.values), tuple(self.parameters),
                           self.learning_rate, self.position)
 
@@ -360,6 +366,31 @@ class LessonModel(QObject):
         self._show(walkthrough, self.position)
         return None
 
+    def show_example(self, program: Program, values: dict[str, Value],
+                     parameters: tuple[str, ...], output: str, note: str) -> str | None:
+        """Walk through ``program`` (a classifier's training program) at ``values`` (one
+        example of its batch at a run's parameters), from the first step; ``note`` names
+        the example in the headings. The lesson's own texts do not describe it
+        (:attr:`example` says so). Until another change, :meth:`work` is the lesson's
+        work before it, so opening the lesson goes back to it. The error message if
+        refused."""
+        lesson = self.lesson
+        try:
+            walkthrough = Walkthrough(trace_program(
+                program, values=values, parameters=parameters, output=output,
+                learning_rate=self.learning_rate, zero_grad=lesson.zero_grad),
+                lesson.code_comments)
+        except ProgramError as exc:
+            return exc.message
+        before = self.work()  # what a session keeps, and opening the lesson brings back
+        self.program, self.values = program, dict(program.leaves) | dict(values)
+        self.parameters = walkthrough.trace.parameters
+        self._forget_trained()
+        self.trained_note = self.example = note
+        self._before_example = before
+        self._show(walkthrough, 0)
+        return None
+
     def back_to_starting_values(self) -> str | None:
         """Show the values training started from again (nothing happens when the
         walkthrough does not show a training result); the error message if refused."""
@@ -375,7 +406,7 @@ class LessonModel(QObject):
         return None
 
     def _forget_trained(self) -> None:
-        self.trained_note = None
+        self.trained_note = self.example = None
         self.starting_values = None
 
     def set_learning_rate(self, text: str) -> str | None:

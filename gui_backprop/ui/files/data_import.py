@@ -37,9 +37,11 @@ class DataImport(QObject):
     def import_csv(self, path: str | Path | None = None) -> bool:
         """Ask for a CSV file (unless ``path``) and train on its points from now on."""
         problem = self.panel.problem
-        if problem is None or not problem.accepts_data:
+        classifier = problem.classifier if problem is not None else None
+        if problem is None or not (problem.accepts_data or classifier is not None):
             self._warn("This program has no data to replace: importing needs an input x "
-                       "and a target with one value per point, as in Linear regression.")
+                       "and a target with one value per point, as in Linear regression, "
+                       "or a lesson that classifies 2-D points.")
             return False
         if self.panel.is_active:
             self._warn("Stop training first: the data cannot change during a run.")
@@ -49,9 +51,12 @@ class DataImport(QObject):
             if path is None:
                 return False
         path = Path(path)
+        # a classifier: two input columns and a class number from 0 in the last
+        names = (classifier.input, classifier.labels) if classifier is not None \
+            else (problem.roles.input, problem.roles.target)
         try:
-            points = read_csv(path)
-            check_fits(points, 1, problem.roles.input, problem.roles.target)
+            points = read_csv(path, classifier.classes if classifier is not None else None)
+            check_fits(points, 2 if classifier is not None else 1, *names)
         except DataFileError as exc:
             message = str(exc)
             self._warn(message if exc.file else f"{path.name}: {message}")
@@ -62,7 +67,7 @@ class DataImport(QObject):
                                            f"Import {path.name}")
         self.window.statusBar().showMessage(
             f"Imported {len(points.targets):,} points from {path.name} as "
-            f"{problem.roles.input} and {problem.roles.target}", 8000)
+            f"{names[0]} and {names[1]}", 8000)
         self.imported.emit()
         return True
 

@@ -93,7 +93,9 @@ class Exports(QObject):
         trace = self.model.walkthrough.trace
         title = f"{self.model.lesson.title} (Backprop Lab)"
         run = self.training.run()
-        if run is not None and run.program.source == trace.program.source and run.steps:
+        classifier = self.training.panel.classifier.active  # its own training program
+        if run is not None and run.steps and (classifier
+                                              or run.program.source == trace.program.source):
             settings = run.settings
             return self._export(
                 "Export the training run as PyTorch script",
@@ -152,9 +154,11 @@ class Exports(QObject):
 
     # -- helpers ------------------------------------------------------------------------------
 
-    @staticmethod
-    def _data_names(run) -> tuple[str, str] | None:
+    def _data_names(self, run) -> tuple[str, str] | None:
         """The input and target a run's mini-batches are drawn from (if it has data)."""
+        problem = self.training.panel.problem
+        if problem is not None and problem.classifier is not None:
+            return problem.classifier.input, problem.classifier.labels
         roles = find_regression_roles(CompiledProgram(run.program), run.parameters, run.output)
         return (roles.input, roles.target) if roles is not None else None
 

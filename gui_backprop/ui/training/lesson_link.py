@@ -68,12 +68,15 @@ class TrainLessonLink(QObject):
         # problem is built from it, not traced a second time.
         model = self.model
         self.panel.set_source(model.lesson.id,
-                              TrainingProblem.from_trace(model.walkthrough.trace))
+                              TrainingProblem.from_trace(model.walkthrough.trace),
+                              lesson=model.lesson)
         self.panel.set_can_go_back(model.starting_values is not None)
 
     @Slot()
     def _adopt_result(self) -> None:
         snapshot = self.panel.latest_snapshot
+        if self.panel.classifier.active:
+            return  # its own batched program: one example at a time goes to the walkthrough
         if snapshot is None or (snapshot.step == 0
                                 and snapshot.status is TrainingStatus.DIVERGED):
             return  # not finite at the starting values: nothing was trained
@@ -92,6 +95,8 @@ class TrainLessonLink(QObject):
 
     @Slot(str)
     def _set_learning_rate(self, text: str) -> None:
+        if self.panel.classifier.active:
+            return  # the classifier's own rate: the lesson's walkthrough keeps its own
         rate = self.panel.form.typed_learning_rate()
         if rate is not None and rate != self.model.learning_rate:
             error = self.model.set_learning_rate(text)

@@ -73,8 +73,8 @@ class LiveTrainingGraph(QObject):
         if self.model.program is not self._program:  # other work opened: the run is gone
             self._stop_following()
         if not self._following or snapshot is None or snapshot is self._shown \
-                or not self.graph_panel.isVisible():
-            return
+                or not self.graph_panel.isVisible() or self.panel.classifier.active:
+            return  # (a classifier's batch is walked one example at a time, on request)
         try:
             walkthrough = self.model.trace_with(self.panel.latest_values())
         except ProgramError:

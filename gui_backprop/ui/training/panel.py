@@ -30,6 +30,7 @@ from gui_backprop.core.training import (
     TrainingStatus,
 )
 from gui_backprop.core.training_data import LearnerPoints
+from gui_backprop.ui.training.classifier_view import ClassifierView
 from gui_backprop.ui.training.controller import TrainingController, TrainingState
 from gui_backprop.ui.training.controls import TrainControls
 from gui_backprop.ui.training.kept_run import KeptRun, KeptRuns
@@ -99,6 +100,11 @@ class TrainPanel(QWidget):
         self.loss_plot = LossPlot()
         self.data_plot = DataPlot()
         self.landscape_plot = LandscapePlot()
+        # A classifier lesson's plane, accuracy and settings (shown instead of the above)
+        self.classifier = ClassifierView(self.learner_data, self)
+        self.classifier.plots.hide()
+        self.classifier.form.hide()
+        c.layout().insertWidget(1, self.classifier.form)
         self._lower = QSplitter(Qt.Orientation.Horizontal)
         self._lower.addWidget(self.data_plot)
         self._lower.addWidget(self.landscape_plot)
@@ -121,6 +127,7 @@ class TrainPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(scroller)
         layout.addWidget(plots, 1)
+        layout.addWidget(self.classifier.plots, 1)
         # a frame per snapshot, at most FRAMES_PER_SECOND; none while the tab is hidden
         self.frames = FramePacer(self._refresh, self, hidden_draw=self._show_progress)
         self._connect()
@@ -154,6 +161,7 @@ class TrainPanel(QWidget):
         self.controller.state_changed.connect(self._update_buttons)
         self.controller.optimizer_step_received.connect(self.optimizer_view.show_step)
         self.controller.resumed.connect(self.optimizer_view.clear)
+        self.classifier.message.connect(self.message.setText)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         """Stack the data plot and the landscape when there is no room side by side."""
@@ -201,18 +209,27 @@ class TrainPanel(QWidget):
             return
         self.set_source(lesson.id, problem)
 
-    def set_source(self, name: str, problem: TrainingProblem) -> None:
-        """Train ``problem`` (of the lesson or program ``name``).
+    def set_source(self, name: str, problem: TrainingProblem, lesson=None) -> None:
+        """Train ``problem`` (of the lesson or program ``name``); a ``lesson`` with a
+        ``[classifier]`` trains that instead, on 2-D points (:class:`ClassifierView`).
 
         Another program (or lesson, or choice of parameters, or output) stops any
         training and clears the plots; new values or a new learning rate for the same
         one apply to the next start and leave the plots as they are.
         """
-        key = (name, problem.program.source, problem.parameters, problem.output)
-        same = key == self._source_key and self.problem is not None
+        classifier = lesson is not None and getattr(lesson, "classifier", None) is not None
+        key = (name, "classifier") if classifier else \
+            (name, problem.program.source, problem.parameters, problem.output)
+        same = key == self._source_key and (self.problem is not None or classifier)
+        if classifier and same:
+            return  # the walkthrough's values changed: the classifier trains on its own
         if not same:
             self.kept_runs.keep(self._source_key, self._kept_run())
             self._source_key = key
+            if classifier or self.classifier.active:  # the plane in, or out again
+                self.classifier.show_in(self._plots, self.loss_plot, self.form,
+                                        lesson if classifier else None)
+                problem = self.classifier.open(lesson) if classifier else problem
             self.set_problem(problem)
             self._bring_back(self.kept_runs.take(key))
             return
@@ -236,7 +253,8 @@ class TrainPanel(QWidget):
         if problem is not None:
             self.form.set_defaults(problem.learning_rate)
         self.form.set_data_available(problem is not None and problem.accepts_data,
-                                     (roles.input, roles.target) if roles else None)
+                                     (roles.input, roles.target) if roles else None,
+                                     batches=self.classifier.active or None)
         self.data_plot.set_editable(problem is not None and problem.accepts_data)
         self.learner_data.forget()  # the learner's points were this program's
         had_lower = self.data_plot.isVisibleTo(self) or self.landscape_plot.isVisibleTo(self)
@@ -245,6 +263,7 @@ class TrainPanel(QWidget):
         if not had_lower and roles is not None:  # hidden plots got no share: give them one
             QTimer.singleShot(0, self, self._share_height_again)  # once they are laid out
         self._show_data_preview()
+        self.classifier.show_preview()
         self._update_buttons()
         self.problem_changed.emit()
 
@@ -325,8 +344,12 @@ class TrainPanel(QWidget):
     @Slot()
     def _learner_points_changed(self) -> None:
         points = self.learner_data.points
-        self.form.show_own_points(None if points is None else len(points.targets),
+        own = points is not None and not self.classifier.active  # it says so itself
+        self.form.show_own_points(len(points.targets) if own else None,
                                   self.learner_data.origin)
+        if self.classifier.active:
+            self.classifier.points_changed()
+            return
         self._show_data_preview(keep_view=self._keep_view)
 
     # -- commands -------------------------------------------------------------------
@@ -349,7 +372,13 @@ class TrainPanel(QWidget):
         self.starting.emit()  # the problem now holds the starting values (and this rate)
         if self.problem is None:
             return
-        if self.learner_data.points is not None:
+        if self.classifier.active:
+            try:  # the data and the network as the form says now
+                self.problem = self.classifier.problem()
+            except ProgramError as exc:
+                self.message.setText(f"Cannot start: {exc}.")
+                return
+        elif self.learner_data.points is not None:
             settings = replace(settings, data=self.learner_data.points)
         try:
             trainer = Trainer(self.problem, settings)
@@ -365,6 +394,8 @@ class TrainPanel(QWidget):
         self.landscape_plot.reset(self._landscape_names())
         if trainer.dataset is not None:
             self.data_plot.set_points(*trainer.dataset, self.problem.roles.target)
+        if self.classifier.active:
+            self.classifier.start(self.problem, settings.epochs)
         self.controls.clear_progress()
         self.controller.start(trainer, stepping=stepping)
         self.training_active_changed.emit(True)
@@ -468,6 +499,8 @@ class TrainPanel(QWidget):
     def _on_snapshot(self, snapshot: TrainingSnapshot) -> None:
         self._latest = snapshot
         self.loss_plot.append(snapshot.first_loss_step, snapshot.losses)
+        if self.classifier.active:
+            self.classifier.add_snapshot(snapshot)
         names = self._landscape_names()
         if names is not None:
             first, second = (snapshot.parameters[n] for n in names)
@@ -509,6 +542,8 @@ class TrainPanel(QWidget):
         self.loss_plot.redraw()
         self.landscape_plot.redraw()
         snapshot = self._latest
+        if self.classifier.active:
+            self.classifier.redraw(snapshot)
         if snapshot is None or snapshot is self._shown:
             return
         self._shown = snapshot
@@ -536,6 +571,7 @@ class TrainPanel(QWidget):
     def _update_buttons(self, *_args) -> None:
         self.controls.show_state(self.controller.state, self.problem is not None,
                                  self._latest is not None)
+        self.classifier.set_busy(self.is_active)
 
 
 def _as_array(value) -> np.ndarray:

@@ -22,6 +22,12 @@ from gui_backprop.core.training import EPOCHS_RANGE, Trainer, TrainingRun, Updat
 from gui_backprop.core.training_data import DataSettings, LearnerPoints
 from gui_backprop.core.training_landscape import Bounds, bounds_around
 from gui_backprop.core.values import check_learning_rate, parse_learning_rate
+from gui_backprop.ui.training.classifier_state import (
+    check_classifier_settings,
+    classifier_fits,
+    classifier_settings,
+    restore_classifier_settings,
+)
 from gui_backprop.ui.training.kept_run import LandscapeRedraw
 from gui_backprop.ui.training.panel import TrainPanel
 from gui_backprop.ui.training.settings_form import MAX_BATCH
@@ -53,7 +59,8 @@ class TrainPanelState(QObject):
                        form.rule.currentIndexChanged, form.data_changed,
                        panel.controls.log_scale.toggled, panel.training_active_changed,
                        panel.problem_changed, form.batch_size.valueChanged,
-                       panel.learner_data.changed):
+                       panel.learner_data.changed, panel.classifier.form.data_changed,
+                       panel.classifier.form.network_changed):
             signal.connect(lambda *_args: self.changed.emit())
         self.landscape_redraw = LandscapeRedraw(self)
         self.landscape_redraw.ready.connect(self._show_landscape)
@@ -73,7 +80,7 @@ class TrainPanelState(QObject):
                     "batch_size": form.batch_size.value()}
         with contextlib.suppress(ProgramError):
             training["learning_rate"] = parse_learning_rate(form.learning_rate.text())
-        return training
+        return training | classifier_settings(self.panel.classifier.form)
 
     def learner_points(self) -> LearnerPoints | None:
         """The learner's own points (imported or clicked), if any."""
@@ -105,8 +112,9 @@ class TrainPanelState(QObject):
     def plots(self) -> list[QWidget]:
         """The plots the panel shows (the loss, and the fit and landscape where they apply)."""
         panel = self.panel
-        return [plot for plot in (panel.loss_plot, panel.data_plot, panel.landscape_plot)
-                if not plot.isHidden()]
+        plots = (panel.loss_plot, panel.data_plot, panel.landscape_plot,
+                 *panel.classifier.plot_widgets())
+        return [plot for plot in plots if not plot.isHidden() and plot.isVisibleTo(panel)]
 
     # -- restoring --------
 
@@ -135,6 +143,7 @@ class TrainPanelState(QObject):
             for key in ("log_scale", "synthetic"):
                 if not isinstance(training.get(key, False), bool):
                     raise ProgramError(f"{key} must be true or false")
+            check_classifier_settings(training)
         except ProgramError as exc:
             return f"training settings: {exc.message}"
         return None
@@ -167,6 +176,10 @@ class TrainPanelState(QObject):
         form.batch_size.setValue(training.get("batch_size", 0))
         fits = panel.problem is not None and panel.problem.accepts_data \
             and learner_points is not None and learner_points.columns == 1
+        if panel.classifier.active:
+            restore_classifier_settings(panel.classifier.form, training)
+            fits = learner_points is not None and classifier_fits(
+                learner_points, panel.classifier.lesson.classifier.classes)
         panel.learner_data.restore(learner_points if fits else None)
         plot = panel.loss_plot
         plot.reset(max(len(history), form.epochs.value() + 1))

@@ -79,6 +79,7 @@ class TrainSettingsForm(QWidget):
         self.noise.setAccessibleName("Noise")
         self.noise.setToolTip("The standard deviation of the noise added to each y")
         self._data_available = False
+        self._batches = False
         self._names: tuple[str, str] | None = None
         self.seed = QSpinBox()
         self.seed.setRange(*SEED_RANGE)
@@ -146,11 +147,14 @@ class TrainSettingsForm(QWidget):
         """Show a lesson's learning rate."""
         self.learning_rate.setText(format_number(learning_rate, 6))
 
-    def set_data_available(self, available: bool, names: tuple[str, str] | None) -> None:
-        """Offer synthetic points only where they can replace the data."""
+    def set_data_available(self, available: bool, names: tuple[str, str] | None,
+                           batches: bool | None = None) -> None:
+        """Offer synthetic points only where they can replace the data, and mini-batches
+        where there are data points (``batches``; by default where synthetic points are)."""
         self._data_available = available
+        self._batches = available if batches is None else batches
         self.data_group.setVisible(available)
-        self.batch_size.setEnabled(available)
+        self.batch_size.setEnabled(self._batches)
         self._names = names
         self._synthetic_toggled(self.data_group.isChecked())
 
@@ -196,7 +200,7 @@ class TrainSettingsForm(QWidget):
                                 data=self.data_settings(),
                                 snapshot_interval=1.0 / SNAPSHOTS_PER_SECOND,
                                 batch_size=(self.batch_size.value() or None)
-                                if self._data_available else None,
+                                if self._batches else None,
                                 seed=self.seed.value())
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)

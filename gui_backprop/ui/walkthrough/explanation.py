@@ -97,11 +97,11 @@ class ExplanationPanel(QTextBrowser):
         else:
             heading = self._notes_heading()
         if step is None:
-            self.show_intro(model.lesson, model.step_count, heading)
+            self.show_intro(model.lesson, model.step_count, heading, model.example)
         else:
             self.show_step(step, model.lesson, model.step_count,
                            len(model.walkthrough.trace.iterations), model.code_note(step),
-                           heading)
+                           heading, own_texts=model.example is None)
 
     def _notes_heading(self) -> str:
         """The line above a lesson's texts when the walkthrough shows other values."""
@@ -145,13 +145,19 @@ class ExplanationPanel(QTextBrowser):
 
     # -- content -------------------------------------------------------------------
 
-    def show_intro(self, lesson: Lesson, step_count: int, notes_heading: str = "") -> None:
+    def show_intro(self, lesson: Lesson, step_count: int, notes_heading: str = "",
+                   example: str | None = None) -> None:
         """The lesson's introduction, before the first step (below ``notes_heading``
-        when the walkthrough shows other values than the lesson's)."""
+        when the walkthrough shows other values than the lesson's; for ``example``, what
+        that example is instead: the lesson's texts describe its own program)."""
         intro = lesson_text_html(lesson.intro)
         prompt = "<p>Press <b>Next</b> (or Space) to take the first step.</p>"
         where = f"Lesson · {step_count} steps"
-        if notes_heading:
+        if example is not None:
+            sentence = (f"<p>{html.escape(example[0].upper() + example[1:])}: the training "
+                        "program followed for this one point, at the run's parameters.</p>")
+            explanation = Explanation(where, lesson.title, sentence=sentence, stage_text=prompt)
+        elif notes_heading:
             explanation = Explanation(where, lesson.title, sentence=prompt, stage_text=intro,
                                       notes_heading=notes_heading)
         else:
@@ -159,14 +165,15 @@ class ExplanationPanel(QTextBrowser):
         self._set(explanation)
 
     def show_step(self, step: Step, lesson: Lesson, step_count: int, iterations: int,
-                  code_note: str = "", notes_heading: str = "") -> None:
+                  code_note: str = "", notes_heading: str = "", own_texts: bool = True) -> None:
         """A step: its stage, title, formula, sentence, which code line it highlights
         and the lesson's stage text (below ``notes_heading`` when the walkthrough shows
-        other values than the lesson's)."""
+        other values than the lesson's; none unless ``own_texts``: another program)."""
         where = f"{step.stage.title} · step {step.index + 1} of {step_count}"
         if iterations > 1:
             where += f" · iteration {step.iteration + 1} of {iterations}"
-        stage_text = lesson_text_html(lesson.stage_texts.get(step.stage, ""))
+        stage_text = (lesson_text_html(lesson.stage_texts.get(step.stage, ""))
+                      if own_texts else "")
         self._set(Explanation(
             where=where, title=step.title, latex=step.latex, formula=step.formula,
             sentence=f"<p>{html.escape(step.text)}</p>", stage_text=stage_text,

@@ -38,6 +38,7 @@ from gui_backprop.ui.lesson_model import LessonModel
 from gui_backprop.ui.looks.style_sheet import window_style_sheet
 from gui_backprop.ui.questions.panel import QuestionsPanel
 from gui_backprop.ui.questions.scores import QuestionScores
+from gui_backprop.ui.training.example_walk import ExampleWalk
 from gui_backprop.ui.training.lesson_link import TrainLessonLink
 from gui_backprop.ui.training.live_graph import LiveTrainingGraph
 from gui_backprop.ui.training.panel import TrainPanel
@@ -122,6 +123,8 @@ class MainWindow(QMainWindow):
         self.train_link = TrainLessonLink(self.train_panel, self.model, self.statusBar())
         self.live_graph = LiveTrainingGraph(self.train_panel, self.model, self.graph_panel)
         self.centre_tabs.currentChanged.connect(lambda _index: self.live_graph.refresh())
+        self.example_walk = ExampleWalk(self.train_panel, self.model,
+                                        lambda: self.centre_tabs.setCurrentIndex(0))
         self.exercise.changed.connect(self._make_room_for_the_exercise)
         self.resize(*DEFAULT_SIZE)
         self._apply_style()

@@ -1,24 +1,21 @@
 """The Train panel's data plot: the points and the model's current prediction.
 
 When editing is on (:meth:`DataPlot.set_editable`), a left click on the plot asks for
-a point there (``point_added``), Delete or Backspace asks to remove the point nearest
-the mouse pointer (``point_removed``), and Ctrl+Z / Ctrl+Shift+Z ask for undo and redo;
-the plot only reports, the Train panel decides.
+a point there (``point_added``); Delete, undo and redo are :class:`.EditablePlot`'s.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPointF, Qt, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import QPointF, Qt, Signal
 
 from gui_backprop.ui.looks.theme import current_theme
+from gui_backprop.ui.training.plots.editable_plot import EditablePlot
 from gui_backprop.ui.training.plots.live_items import LiveCurve
 from gui_backprop.ui.training.plots.live_plot import (
     CACHED,
     SUBPIXEL,
-    LivePlotWidget,
     finite_extent,
     plot_range,
     set_axis_name,
@@ -37,26 +34,17 @@ def _far_wider(kept: list[float] | None, data: list[float]) -> bool:
                for i in (0, 2))
 
 
-class DataPlot(LivePlotWidget):
+class DataPlot(EditablePlot):
     """The data points and the model's current prediction over their range.
 
-    ``point_added(x, y)``: a left click at (x, y), in data coordinates;
-    ``point_removed(x, y, x_scale, y_scale)``: Delete with the pointer at (x, y), the
-    scales being the view's width and height (so that "nearest" is what the eye sees);
-    ``undo_requested`` and ``redo_requested``: Ctrl+Z and Ctrl+Shift+Z (or Ctrl+Y).
+    ``point_added(x, y)``: a left click at (x, y), in data coordinates (the other
+    signals are :class:`.EditablePlot`'s).
     """
 
     point_added = Signal(float, float)
-    point_removed = Signal(float, float, float, float)
-    undo_requested = Signal()
-    redo_requested = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._editable = False
-        self._pointer: QPointF | None = None
-        self.scene().sigMouseClicked.connect(self._clicked)
-        self.scene().sigMouseMoved.connect(self._moved)
         self.theme = current_theme()
         style_plot(self, self.theme, "Data and fitted line", "x", "y")
         self.setAccessibleName("Data plot")
@@ -128,67 +116,10 @@ class DataPlot(LivePlotWidget):
         return (np.array([]), np.array([])) if x is None else (x, y)
 
     # -- editing ------------------------------------------------------------------------
-    def set_editable(self, editable: bool) -> None:
-        """Let clicks add points and Delete remove them (the tip says how)."""
-        self._editable = editable
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus if editable
-                            else Qt.FocusPolicy.NoFocus)
-        self.setToolTip("Click to add a point; Delete removes the one nearest the "
-                        "pointer; Ctrl+Z undoes" if editable else "")
-
-    @property
-    def editable(self) -> bool:
-        """True when clicks and keys edit the points."""
-        return self._editable
-
-    def data_position(self, scene_position: QPointF) -> QPointF | None:
-        """The data coordinates at a scene position (``None`` outside the plot's area)."""
-        box = self.getPlotItem().vb
-        if not box.sceneBoundingRect().contains(scene_position):
-            return None
-        return box.mapSceneToView(scene_position)
-
-    def _moved(self, scene_position: QPointF) -> None:
-        self._pointer = self.data_position(scene_position)
-
-    def _clicked(self, event) -> None:
-        if not self._editable or event.button() != Qt.MouseButton.LeftButton \
-                or event.double():
-            return
-        position = self.data_position(event.scenePos())
-        if position is not None:
-            self._pointer = position
-            event.accept()
-            self.point_added.emit(position.x(), position.y())
-
-    def _edit_key(self, event) -> bool:
-        return self._editable and (
-            event.matches(QKeySequence.StandardKey.Undo)
-            or event.matches(QKeySequence.StandardKey.Redo)
-            or (event.key() == Qt.Key.Key_Y
-                and event.modifiers() == Qt.KeyboardModifier.ControlModifier)
-            or event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace))
-
-    def event(self, event) -> bool:
-        """Claim the editing keys from the window's shortcuts (Backspace steps back)."""
-        if event.type() == QEvent.Type.ShortcutOverride and self._edit_key(event):
-            event.accept()
-            return True
-        return super().event(event)
-
-    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        """Delete/Backspace, Ctrl+Z and Ctrl+Shift+Z (or Ctrl+Y) while editing."""
-        if not self._edit_key(event):
-            super().keyPressEvent(event)
-            return
-        if event.matches(QKeySequence.StandardKey.Undo):
-            self.undo_requested.emit()
-        elif event.matches(QKeySequence.StandardKey.Redo) or (
-                event.key() == Qt.Key.Key_Y
-                and event.modifiers() == Qt.KeyboardModifier.ControlModifier):
-            self.redo_requested.emit()
-        else:  # Delete or Backspace
-            (x0, x1), (y0, y1) = self.getPlotItem().vb.viewRange()
-            pointer = self._pointer or QPointF((x0 + x1) / 2, (y0 + y1) / 2)
-            self.point_removed.emit(pointer.x(), pointer.y(), x1 - x0 or 1.0, y1 - y0 or 1.0)
-        event.accept()
+    def _click(self, position: QPointF, button: Qt.MouseButton,
+               modifiers: Qt.KeyboardModifier) -> bool:
+        """A left click asks for a point there."""
+        if button != Qt.MouseButton.LeftButton:
+            return False
+        self.point_added.emit(position.x(), position.y())
+        return True
