@@ -37,7 +37,7 @@ def idiomatic_code(trace: Trace, model: str) -> str:
     """The runnable idiomatic script: imports, ``trace``'s values and learning rate, then
     the teacher's ``model`` code."""
     program = trace.program
-    rows = [*IMPORTS, "", "# the values on screen; the layers below copy them in"]
+    rows = [*IMPORTS, "", "# the values on screen"]
     rows += [leaf_line(program, name, value, False) for name, value in trace.values.items()]
     rows += [f"{RATE_NAME} = {trace.learning_rate!r}", "", model.strip("\n")]
     return "\n".join(rows)
