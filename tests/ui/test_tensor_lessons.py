@@ -62,3 +62,27 @@ def test_the_backward_step_through_matmul_shows_w_grad_with_ws_shape(qtbot, tmp_
     assert grad_grid.cells == as_grid(w.grad_attr) == as_grid(w.grad)
     expected = ((-1.8, -3.6, 1.8), (3.2, 6.4, -3.2))
     assert [pytest.approx(row, abs=1e-5) for row in expected] == list(grad_grid.cells)
+
+
+def test_the_edges_into_matmul_name_what_their_numbers_are(qtbot, tmp_path):
+    """An edge into @ carries ∂loss/∂W (δ xᵀ), not a local derivative ∂(W @ x)/∂W: its
+    label, its tooltip and autograd's gradient say the same."""
+    import torch
+
+    window = open_window(qtbot, tmp_path, LESSON)
+    walkthrough = window.model.walkthrough
+    window.model.jump(len(walkthrough))
+    it = walkthrough.trace.first
+    values = {name: torch.tensor(value, dtype=torch.float64, requires_grad=True)
+              for name, value in walkthrough.trace.values.items()}
+    loss = ((values["W"] @ values["x"] + values["b"] - values["t"]) ** 2).sum()
+    grad_w, = torch.autograd.grad(loss, values["W"])
+    matmul = next(node for node in it.nodes if node.op == "matmul")
+    w = it.node_named("W")
+    edge = next(e for e in it.inputs_of(matmul.id) if e.source == w.id)
+    item = window.graph_view.edge_item(edge.id)
+    assert item.label_text().startswith("∂loss/∂W = ∂loss/∂(W @ x) · xᵀ (2×1 · 1×3 = 2×3)")
+    assert "∂(W @ x)/∂W" not in item.label_text() + item.toolTip()
+    assert "What W @ x sends back: ∂loss/∂W = " in item.toolTip()
+    for row, want in zip(as_grid(edge.local_grad), grad_w.tolist(), strict=True):
+        assert list(row) == pytest.approx(want, rel=1e-12)

@@ -3,6 +3,7 @@ lesson that has it, a second tab with the same model written the idiomatic way."
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from gui_backprop.ui.lesson_model import LessonModel
@@ -29,9 +30,14 @@ class CodePanel(QWidget):
         self.idiomatic_view.setObjectName("idiomaticCodeView")
         self.idiomatic_view.setAccessibleName("The same model in idiomatic PyTorch: "
                                               "nn.Linear, torch.nn.functional, torch.optim")
+        self.idiomatic_view.hide()  # until a lesson with idiomatic code puts it in a tab
         self.tabs = QTabWidget(self, objectName="codeTabs")
         self.tabs.setDocumentMode(True)
         self.tabs.setTabBarAutoHide(True)  # one tab (no idiomatic code): no tab bar
+        # Tab moves on from the code to the next panel: the tab widget itself is no stop
+        # (with its bar hidden it would hand the focus back to the code, a loop)
+        self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.tabs.tabBar().setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a stop only when shown
         self.tabs.tabBar().setObjectName("codeTabBar")
         self.tabs.tabBar().setAccessibleName("Code style")
         self.tabs.addTab(self.view, TUTORIAL_TAB)
@@ -59,6 +65,10 @@ class CodePanel(QWidget):
                                            "the loss and gradients of the walkthrough")
         elif not idiomatic and shown:
             self.tabs.removeTab(self.tabs.indexOf(self.idiomatic_view))
+            self.idiomatic_view.hide()  # out of the tabs, still a child: not on screen
+        # a hidden tab bar that takes focus would trap Tab in the code (Qt hands it back)
+        self.tabs.tabBar().setFocusPolicy(Qt.FocusPolicy.TabFocus if idiomatic
+                                          else Qt.FocusPolicy.NoFocus)
         if self.idiomatic_view.toPlainText() != idiomatic:
             self.idiomatic_view.set_code(idiomatic)
 

@@ -4,6 +4,7 @@ prints the trace's numbers."""
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from gui_backprop.core.idiomatic_code import close, printed_numbers
 from gui_backprop.ui.walkthrough.code_panel import IDIOMATIC_TAB, TUTORIAL_TAB
@@ -39,6 +40,18 @@ def test_a_tensor_lesson_has_the_idiomatic_tab_and_it_follows_the_values(qtbot, 
         panel.idiomatic_view.toPlainText()
     _click_tab(qtbot, panel, TUTORIAL_TAB)
     assert panel.view.isVisible()
+
+
+def test_tab_moves_through_the_code_tabs_and_on(qtbot, tmp_path):
+    window = open_window(qtbot, tmp_path, "layer-as-matrix")
+    panel = window.code_panel
+    panel.view.setFocus()
+    reached = []
+    for _ in range(4):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        reached.append(QApplication.focusWidget())
+    assert reached[0] is panel.tabs.tabBar()  # the tabs: arrow keys switch them
+    assert not any(panel.isAncestorOf(widget) for widget in reached[1:])  # and on
 
 
 def test_a_lesson_without_idiomatic_code_shows_no_second_tab(qtbot, tmp_path, dialogs):
