@@ -86,3 +86,20 @@ def test_the_edges_into_matmul_name_what_their_numbers_are(qtbot, tmp_path):
     assert "What W @ x sends back: ∂loss/∂W = " in item.toolTip()
     for row, want in zip(as_grid(edge.local_grad), grad_w.tolist(), strict=True):
         assert list(row) == pytest.approx(want, rel=1e-12)
+
+
+def test_a_class_label_shows_as_a_whole_number_everywhere(qtbot, tmp_path):
+    """label = 2 in the softmax classifier: 2 on the canvas, in the Values panel and in
+    the explanation; the other values keep their float display (x = [1.0, 2.0])."""
+    window = open_window(qtbot, tmp_path, "softmax-classifier")
+    walkthrough = window.model.walkthrough
+    it = walkthrough.trace.first
+    loss_step = next(s for s in walkthrough.steps if s.stage is Stage.FORWARD
+                     and it.nodes[s.node].name == "loss")
+    window.model.jump(loss_step.index + 1)
+    label = window.graph_view.node_item(it.node_named("label").id)
+    assert "= 2" in label.value_text() and "2.0" not in label.value_text()
+    assert "= [1.0, 2.0]" in window.graph_view.node_item(it.node_named("x").id).value_text()
+    assert window.values_panel.field("label").text() == "2"
+    assert window.values_panel.field("x").text() == "[1.0, 2.0]"
+    assert "cross_entropy([-0.5, 1.0, 0.5], 2) = 1.10413" in window.explanation.toPlainText()
