@@ -2,13 +2,16 @@
 
 A question exists for each forward, local-gradient and backward step: the expected
 answer is the number autograd produced for that step. Answers are typed values
-(parsed safely, never evaluated) compared with a tolerance.
+(parsed safely, never evaluated) compared with a tolerance. At a backward step whose
+gradient is a tensor the learner is first asked its shape ("What shape is W.grad?"),
+checked against the shape of autograd's gradient (:func:`check_shape`).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 
 from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.formatting import format_value
@@ -41,6 +44,10 @@ class Question:
     expected: Value
     hint: str
     working: str
+    # A backward step's tensor gradient: its shape is asked first (see check_shape).
+    shape: tuple[int, ...] | None = None
+    shape_prompt: str = ""
+    shape_of: str = ""  # whose shape the gradient has: the value's label
 
 
 @dataclass(frozen=True)
@@ -101,7 +108,14 @@ def question_for(walkthrough: Walkthrough, step: Step) -> Question | None:
         expected = node.grad
     if expected is None:
         return None  # nothing flows back here: nothing to ask
-    return Question(step.index, prompt, expected, hint, step.formula)
+    question = Question(step.index, prompt, expected, hint, step.formula)
+    if step.stage is Stage.BACKWARD and isinstance(expected, tuple):
+        node = it.nodes[step.node]
+        named = f"{node.name}.grad" if node.is_parameter and node.name else d
+        question = replace(question, shape=value_shape(expected),
+                           shape_prompt=f"What shape is {named}? (such as 2×3, or 3 for "
+                                        "a vector of 3)", shape_of=node.label)
+    return question
 
 
 def _close(answer: float, expected: float) -> bool:
@@ -129,6 +143,42 @@ def check_answer(question: Question, text: str) -> Verdict:
         return Verdict(True, True, f"{headline}. {question.working}", headline)
     headline = f"Not quite: it is {format_value(expected)}"
     return Verdict(True, False, f"{headline}. Working: {question.working}", headline)
+
+
+SHAPE_HINT = "A gradient has the shape of the value it belongs to: look at that node's shape."
+_SHAPE_SEPARATORS = re.compile(r"\s*(?:×|x|X|\*|,)\s*|\s+")
+
+
+def parse_shape(text: str) -> tuple[int, ...] | None:
+    """A typed shape: ``2×3``, ``2x3``, ``2 3``, ``(2, 3)``, ``torch.Size([2, 3])``,
+    ``3`` for a vector; ``None`` when it is not one (whole numbers from 1, at most 2)."""
+    text = text.strip().removeprefix("torch.Size").strip().strip("()[]").strip()
+    parts = [part for part in _SHAPE_SEPARATORS.split(text) if part]
+    if not 1 <= len(parts) <= 2 or not all(part.isdigit() and len(part) <= 7
+                                           for part in parts):
+        return None
+    shape = tuple(int(part) for part in parts)
+    return shape if all(size > 0 for size in shape) else None
+
+
+def _shape_words(shape: tuple[int, ...]) -> str:
+    return f"a vector of {shape[0]}" if len(shape) == 1 else "×".join(map(str, shape))
+
+
+def check_shape(question: Question, text: str) -> Verdict:
+    """Compare a typed shape with the shape of autograd's gradient (``question.shape``)."""
+    shape = parse_shape(text)
+    if shape is None:
+        message = ("Type a shape: rows×columns such as 2×3, or one number such as 3 for a "
+                   "vector of 3")
+        return Verdict(False, False, message, message)
+    real = _shape_words(question.shape)
+    if shape == question.shape:
+        headline = f"Right: {real}"
+        return Verdict(True, True, f"{headline}, the shape of {question.shape_of}.", headline)
+    headline = f"Not quite: it is {real}, not {_shape_words(shape)}"
+    return Verdict(True, False, f"{headline}. A gradient always has the shape of its value: "
+                                f"{question.shape_of} is {real}.", headline)
 
 
 def _shape_problem(answer: Value, expected: Value) -> str | None:

@@ -11,7 +11,10 @@ SHOWN_MATRIX_ELEMENTS = 12
 
 
 def format_number(x: float, digits: int = 6) -> str:
-    """A float in at most ``digits`` significant digits; whole numbers keep one decimal."""
+    """A float in at most ``digits`` significant digits; whole numbers keep one decimal.
+    An ``int`` (a class label, see :func:`whole_numbers`) is written as one: ``2``."""
+    if isinstance(x, int) and not isinstance(x, bool):
+        return str(x)
     if math.isnan(x):
         return "nan"
     if math.isinf(x):
@@ -27,6 +30,13 @@ def format_number(x: float, digits: int = 6) -> str:
     elif "." not in text:  # rounded to a whole number: written as one, beside exact ones
         text += ".0"
     return text
+
+
+def whole_numbers(value: Value) -> Value:
+    """A value of whole numbers (class labels) as ints, so that they show as ``2``."""
+    if isinstance(value, tuple):
+        return tuple(whole_numbers(v) for v in value)
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def format_value(value: Value | None, digits: int = 6) -> str:

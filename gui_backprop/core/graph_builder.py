@@ -6,7 +6,7 @@ import ast
 
 import torch
 
-from gui_backprop.core.formatting import exact_operand, format_operand
+from gui_backprop.core.formatting import exact_operand, format_operand, whole_numbers
 from gui_backprop.core.forward import ForwardRecording, plain
 from gui_backprop.core.functions import OPERATIONS, derivative_expression, derivative_shown
 from gui_backprop.core.graph import Edge, Node, NodeKind
@@ -39,6 +39,10 @@ class GraphBuilder:
             self._add(leaf, NodeKind.LEAF, name=name, op=None, expression=name,
                       is_parameter=name in params, line=program.statement(name).line,
                       statement=statements[name])
+        for name in program.label_names & recording.leaves.keys():
+            # class labels are whole numbers: shown 2, not 2.0 (format_number of an int)
+            node = self.nodes[self.node_ids[id(recording.leaves[name])]]
+            node["value"] = whole_numbers(node["value"])
         for labels, source in recording.labels:
             if isinstance(source, str):  # read from a leaf: the edge comes from that leaf
                 self.node_ids[id(labels)] = self.node_ids[id(recording.leaves[source])]

@@ -1,8 +1,9 @@
 """``gui-backprop check-lesson``: everything that can be wrong with a lesson file.
 
 The schema (:mod:`~gui_backprop.core.lesson_schema`) and a trace of the program are
-checked always; with ``run=True`` the lesson's code listing also runs, in a separate
-Python process, and must end at the trace's numbers: the code a learner reads computes
+checked always; with ``run=True`` the lesson's code listing (and its idiomatic version,
+``[code] idiomatic``) also runs, in a separate Python process, and must end at the
+trace's numbers: the code a learner reads computes
 what the walkthrough shows. Only the checker runs a listing, and only when asked:
 loading a lesson never runs anything but the safe program parser and the tracer.
 """
@@ -50,7 +51,19 @@ def check_lesson_file(path: Path, run: bool = False) -> list[LessonProblem]:
     problems = _id_taken(lesson, path) + _formulas_disagree(lesson, path)
     if not run:
         return problems
-    return problems + _run_listing(lesson, path)
+    return problems + _run_listing(lesson, path) + _run_idiomatic(lesson, path)
+
+
+def _run_idiomatic(lesson: Lesson, path: Path) -> list[LessonProblem]:
+    """The ``[code] idiomatic`` model, run on the lesson's values: it must print the
+    trace's loss and gradients (see :mod:`~gui_backprop.core.idiomatic_code`)."""
+    if not lesson.idiomatic:
+        return []
+    from gui_backprop.core.idiomatic_code import check_idiomatic  # runs python: on --run
+
+    line = key_line(path.read_text(encoding="utf-8-sig"), "idiomatic", "code")
+    return [LessonProblem(path, line, f"--run: the idiomatic code: {message}")
+            for message in check_idiomatic(lesson.trace(), lesson.idiomatic)]
 
 
 def _id_taken(lesson: Lesson, path: Path) -> list[LessonProblem]:

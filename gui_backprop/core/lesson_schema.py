@@ -46,7 +46,7 @@ FIELDS: dict[str, tuple[bool, tuple[type, ...], str]] = {
     "classifier": (False, (dict,), "a table [classifier]"),
 }
 QUESTION_FIELDS = {"ask", "of", "wrt", "iteration"}
-CODE_FIELDS = {"listing", "lines", "comments"}
+CODE_FIELDS = {"listing", "lines", "comments", "idiomatic"}
 
 
 @dataclass(frozen=True)
@@ -277,11 +277,15 @@ def _check_code(data, program: Program | None, lines: _Lines, problem) -> None:
         return
     for name in sorted(code.keys() - CODE_FIELDS):
         problem(lines.of(name, "code"), f"unknown field 'code.{_short(name)}' "
-                                        "(fields: comments, listing, lines)")
+                                        "(fields: comments, idiomatic, listing, lines)")
     comments = code.get("comments", {})
     if not isinstance(comments, dict) or not all(isinstance(v, str) for v in comments.values()):
         problem(lines.of("comments", "code"), "code.comments must be a table [code.comments] "
                                               "of strings")
+    idiomatic = code.get("idiomatic", "")
+    if not isinstance(idiomatic, str) or "idiomatic" in code and not idiomatic.strip():
+        problem(lines.of("idiomatic", "code"), "code.idiomatic must be a non-empty string: "
+                                               "the model written with nn, F and torch.optim")
     listing = code.get("listing", "")
     if not isinstance(listing, str):
         problem(lines.of("listing", "code"), "code.listing must be a string")

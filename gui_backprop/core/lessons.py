@@ -61,6 +61,9 @@ class Lesson:
     # check-lesson --run runs it; the window shows the listing written from the trace.
     code: str = ""
     code_lines: dict[str, int] = field(default_factory=dict)
+    # The same model written the idiomatic way ([code] idiomatic): the second code tab
+    # (see idiomatic_code.py); "" for none.
+    idiomatic: str = ""
     formulas: dict[str, str] = field(default_factory=dict)
     order: int = 100
     playground: bool = False
@@ -117,6 +120,7 @@ def load_lesson(path: Path, folder: str = "", traced: bool = True) -> Lesson:
         stage_texts={Stage(k): v.strip() for k, v in data["stages"].items()},
         code_comments={str(k): str(v) for k, v in code.get("comments", {}).items()},
         code=code.get("listing", "").strip("\n"), code_lines=dict(code.get("lines", {})),
+        idiomatic=code.get("idiomatic", "").strip("\n"),
         formulas=dict(data.get("formulas", {})), order=data.get("order", 100),
         playground=data.get("playground", False), output=data.get("output"),
         folder=folder, path=path,

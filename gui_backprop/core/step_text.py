@@ -91,12 +91,17 @@ def edge_label(it: Iteration, edge: Edge) -> str:
     1×3 = 2×3) = [[...]]``)."""
     if not edge.tracked:
         return ""
+    return f"{edge_rule(it, edge)} = {format_value(edge.local_grad)}"
+
+
+def edge_rule(it: Iteration, edge: Edge) -> str:
+    """An edge's derivative and its rule, naming what its numbers are: ``∂y_pred/∂w =
+    x`` (a local derivative), or for an operation that is not element-wise, whose edge
+    carries the gradient of the output, ``∂loss/∂W = ∂loss/∂(W @ x) · xᵀ (…)``."""
     target, source = it.nodes[edge.target], it.nodes[edge.source]
-    if edge.vector_jacobian:
-        d = f.derivative(it.nodes[it.output].label, source.label)
-        return f"{d.text} = {edge.derivative_shown} = {format_value(edge.local_grad)}"
-    d = f.derivative(target.name or target.expression, source.label)
-    return f"{d.text} = {edge.derivative_shown} = {format_value(edge.local_grad)}"
+    of = it.nodes[it.output].label if edge.vector_jacobian \
+        else target.name or target.expression
+    return f"{f.derivative(of, source.label).text} = {edge.derivative_shown}"
 
 
 def local_text(it: Iteration, edge: Edge) -> StepText:

@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Signal
 
 from gui_backprop.core.errors import ProgramError
 from gui_backprop.core.graph import Iteration
+from gui_backprop.core.idiomatic_code import idiomatic_code
 from gui_backprop.core.layout import GraphLayout
 from gui_backprop.core.lessons import Lesson
 from gui_backprop.core.program import Program, parse_program
@@ -134,6 +135,14 @@ class LessonModel(QObject):
         """The PyTorch code listing shown beside the graph: the program that the trace
         ran, with its current values, parameters and learning rate."""
         return self.walkthrough.listing.text
+
+    @property
+    def idiomatic_text(self) -> str:
+        """The lesson's model written the idiomatic way (nn.Linear, F, torch.optim) on the
+        current values and learning rate; "" when the lesson has none."""
+        if not self.lesson.idiomatic or self.walkthrough is None:
+            return ""
+        return idiomatic_code(self.walkthrough.trace, self.lesson.idiomatic)
 
     def code_line(self, step: Step | None = None) -> int | None:
         """The 1-based line of :attr:`code_text` that ``step`` (default: current) runs."""

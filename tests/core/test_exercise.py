@@ -2,7 +2,14 @@
 
 import pytest
 
-from gui_backprop.core.exercise import Question, Scoreboard, check_answer, question_for
+from gui_backprop.core.exercise import (
+    Question,
+    Scoreboard,
+    check_answer,
+    check_shape,
+    parse_shape,
+    question_for,
+)
 from gui_backprop.core.formatting import format_value
 from gui_backprop.core.lessons import load_lessons
 from gui_backprop.core.walkthrough import Stage
@@ -101,3 +108,59 @@ def test_a_tiny_gradient_is_graded_on_its_own_scale_not_the_largest_elements():
     assert check_answer(question, "[[-1.69, 0.00079], [-1.53, 0.00067]]").correct
     assert not check_answer(question, "[[-1.686, -0.0008], [-1.526, -0.0007]]").correct
     assert not check_answer(question, "[[-1.686, 0], [-1.526, 0]]").correct
+
+
+# -- the shape question at a backward step whose gradient is a tensor ----------------------
+
+@pytest.mark.parametrize(("text", "shape"), [
+    ("2×3", (2, 3)), ("2x3", (2, 3)), (" 2 X 3 ", (2, 3)), ("(2, 3)", (2, 3)),
+    ("torch.Size([2, 3])", (2, 3)), ("2 3", (2, 3)), ("3", (3,)), ("[3]", (3,)),
+    ("two by three", None), ("2×3×4", None), ("0×3", None), ("-2x3", None), ("", None),
+    ("2.5x3", None), ("99999999x2", None)])
+def test_a_typed_shape_is_read_or_refused(text, shape):
+    assert parse_shape(text) == shape
+
+
+def test_the_backward_step_at_w_asks_w_grads_real_shape_first():
+    import torch
+
+    from gui_backprop.core.lessons import find_lesson
+    walkthrough = find_lesson("layer-as-matrix").walkthrough()
+    trace = walkthrough.trace
+    step = next(s for s in walkthrough.steps if s.stage is Stage.BACKWARD
+                and s.node is not None and trace.first.nodes[s.node].name == "W")
+    question = question_for(walkthrough, step)
+    # W.grad's shape from autograd, computed here
+    W = torch.tensor(trace.values["W"], dtype=torch.float64, requires_grad=True)
+    b = torch.tensor(trace.values["b"], dtype=torch.float64, requires_grad=True)
+    x, t = (torch.tensor(trace.values[n], dtype=torch.float64) for n in ("x", "t"))
+    ((W @ x + b - t) ** 2).sum().backward()
+    assert question.shape == tuple(W.grad.shape) == (2, 3)
+    assert question.shape_prompt.startswith("What shape is W.grad?")
+    right = check_shape(question, "2×3")
+    assert right.valid and right.correct and right.message == "Right: 2×3, the shape of W."
+    wrong = check_shape(question, "3x2")
+    assert wrong.valid and not wrong.correct
+    assert wrong.message == ("Not quite: it is 2×3, not 3×2. A gradient always has the shape "
+                             "of its value: W is 2×3.")
+    refused = check_shape(question, "six")
+    assert not refused.valid and "rows×columns such as 2×3" in refused.message
+
+
+def test_only_backward_steps_with_a_tensor_gradient_ask_a_shape():
+    from gui_backprop.core.lessons import find_lesson
+    walkthrough = find_lesson("layer-as-matrix").walkthrough()
+    for step in walkthrough.steps:
+        question = question_for(walkthrough, step)
+        if question is None:
+            continue
+        tensor = isinstance(question.expected, tuple)
+        assert (question.shape is not None) == (step.stage is Stage.BACKWARD and tensor)
+    scalar = question_for(*_first_backward("one-training-step"))
+    assert scalar.shape is None
+
+
+def _first_backward(lesson_id):
+    from gui_backprop.core.lessons import find_lesson
+    walkthrough = find_lesson(lesson_id).walkthrough()
+    return walkthrough, next(s for s in walkthrough.steps if s.stage is Stage.BACKWARD)

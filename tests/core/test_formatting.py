@@ -58,3 +58,11 @@ def test_latex_sets_functions_upright_grad_closed_up_and_minus_signs_unspaced():
     for formula, latex in cases.items():
         assert formula.latex == latex
         parser.parse(f"${formula.latex}$")  # mathtext accepts it
+
+
+def test_a_whole_number_label_is_written_as_an_int_and_a_float_keeps_its_decimal():
+    from gui_backprop.core.formatting import whole_numbers
+    assert format_number(2) == "2" and format_number(2.0) == "2.0"
+    assert whole_numbers((0.0, 2.0)) == (0, 2) and format_value(whole_numbers((0.0, 2.0))) \
+        == "[0, 2]"
+    assert format_number(True) == "1.0"  # a bool is not a label

@@ -8,10 +8,9 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from gui_backprop.core.formatting import format_value
-from gui_backprop.core.formulas import derivative
 from gui_backprop.core.graph import NodeKind
 from gui_backprop.core.lessons import load_lessons
-from gui_backprop.core.step_text import edge_label
+from gui_backprop.core.step_text import edge_label, edge_rule
 from gui_backprop.core.walkthrough import WalkState, Walkthrough
 from gui_backprop.ui.canvas.content import shorten_label
 from gui_backprop.ui.canvas.tensor_cells import TensorDisplay, display_of, shape_text
@@ -114,11 +113,9 @@ def _edge_label_fits(label: str, it, edge) -> bool:
     (the numbers are in its tooltip); a long one is cut with an ellipsis."""
     if display_of(edge.local_grad) is TensorDisplay.TEXT:
         return label == shorten_label(edge_label(it, edge))
-    target, source = it.nodes[edge.target], it.nodes[edge.source]
-    head = derivative(target.name or target.expression, source.label).text
     shape = shape_text(edge.local_grad)
     shape = shape if "×" in shape else f"{shape} values"
-    return label == shorten_label(f"{head} = {edge.derivative_shown} = {shape} (hover)")
+    return label == shorten_label(f"{edge_rule(it, edge)} = {shape} (hover)")
 
 
 def assert_shows_state(window: MainWindow, walkthrough: Walkthrough, position: int) -> None:

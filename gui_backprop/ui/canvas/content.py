@@ -14,7 +14,7 @@ from gui_backprop.core import formulas
 from gui_backprop.core.formatting import format_value
 from gui_backprop.core.graph import Edge, Iteration, Node, NodeKind
 from gui_backprop.core.nonfinite import short_note
-from gui_backprop.core.step_text import edge_label
+from gui_backprop.core.step_text import edge_label, edge_rule
 from gui_backprop.core.values import Value
 from gui_backprop.core.walkthrough import Stage, WalkState
 from gui_backprop.ui.canvas.tensor_cells import (
@@ -330,12 +330,15 @@ def edge_tooltip(it: Iteration, edge: Edge, state: WalkState | None) -> str:
                 "along this edge.")
     lines = [head]
     if state is not None and edge.id in state.local_grads:
+        # a vector-Jacobian edge's numbers are what flows back, not a local derivative
+        what = f"What {target.label} sends back" if edge.vector_jacobian \
+            else "Local gradient"
         if _is_large(edge.local_grad):
-            lines.append(f"Local gradient: {_edge_head(it, edge)}, "
+            lines.append(f"{what}: {edge_rule(it, edge)}, "
                          f"shape {shape_text(edge.local_grad)}:")
             lines += grid_lines(edge.local_grad)
         else:
-            lines.append(f"Local gradient: {edge_label(it, edge)}")
+            lines.append(f"{what}: {edge_label(it, edge)}")
         if target.grad_fn:
             lines.append(f"Computed by autograd with {target.grad_fn}")
     else:
@@ -356,19 +359,13 @@ def _is_large(value: Value | None) -> bool:
     return value is not None and display_of(value) is not TensorDisplay.TEXT
 
 
-def _edge_head(it: Iteration, edge: Edge) -> str:
-    target, source = it.nodes[edge.target], it.nodes[edge.source]
-    d = formulas.derivative(target.name or target.expression, source.label)
-    return f"{d.text} = {edge.derivative_shown}"
-
-
 def _edge_label(it: Iteration, edge: Edge) -> str:
     """The edge's label; a matrix or long vector by its shape (the numbers on hover)."""
     if not edge.tracked or not _is_large(edge.local_grad):
         return edge_label(it, edge)
     shape = shape_text(edge.local_grad)
     shape = shape if "×" in shape else f"{shape} values"
-    return f"{_edge_head(it, edge)} = {shape} (hover)"
+    return f"{edge_rule(it, edge)} = {shape} (hover)"
 
 
 def label_lines(text: str, max_line: int = 16) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from gui_backprop.core.formatting import format_number
+from gui_backprop.core.formatting import format_number, whole_numbers
 from gui_backprop.core.values import Value
 from gui_backprop.ui.lesson_model import LessonModel
 
@@ -92,8 +92,10 @@ class ValuesPanel(QWidget):
         if names != self._names:
             self._build(model)
             self._names = names
+        labels = model.program.label_names  # class labels: whole numbers, 2 not 2.0
         for name, value in model.values.items():
-            self.fields[name].set_text(value_text(value))
+            self.fields[name].set_text(value_text(whole_numbers(value) if name in labels
+                                                  else value))
         self.fields[self.LEARNING_RATE].set_text(format_number(model.learning_rate, 12))
         for field in self.fields.values():  # each shows the value in use again
             field.show_error(None)
@@ -142,7 +144,9 @@ class ValuesPanel(QWidget):
         else:
             if key not in model.values:
                 return
-            current = value_text(model.values[key])
+            value = model.values[key]
+            current = value_text(whole_numbers(value) if key in model.program.label_names
+                                 else value)
             if text.strip() == current:
                 field.show_error(None)
                 return

@@ -5,14 +5,22 @@ the walkthrough: it poses the core's question for that step, so the canvas canno
 show the number yet. The learner checks an answer (scored per lesson), asks for a
 hint, or asks to be shown; a second Next (or Show me) then takes the step. A step
 once asked is not asked again (going back and forth) until the numbers change or the
-mode is switched off and on.
+mode is switched off and on. A backward step whose gradient is a tensor asks its shape
+first; once that is answered (right or wrong) it asks the numbers.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from gui_backprop.core.exercise import Question, Scoreboard, Verdict, check_answer, question_for
+from gui_backprop.core.exercise import (
+    Question,
+    Scoreboard,
+    Verdict,
+    check_answer,
+    check_shape,
+    question_for,
+)
 from gui_backprop.ui.lesson_model import LessonModel
 
 
@@ -33,6 +41,7 @@ class ExerciseMode(QObject):
         self.scoreboard = Scoreboard()
         self.question: Question | None = None
         self.verdict: Verdict | None = None
+        self.shape_verdict: Verdict | None = None  # the shape question's, when asked
         self.hint_shown = False
         self._settled: set[int] = set()  # steps of this walkthrough asked and then revealed
         model.next_gate = self._gate
@@ -45,6 +54,12 @@ class ExerciseMode(QObject):
     def answered(self) -> bool:
         """True once a number was given for the open question (right or wrong)."""
         return self.verdict is not None and self.verdict.valid
+
+    @property
+    def asking_shape(self) -> bool:
+        """True while the open question asks the gradient's shape (before its numbers)."""
+        return self.question is not None and self.question.shape is not None \
+            and not (self.shape_verdict is not None and self.shape_verdict.valid)
 
     def score(self) -> tuple[int, int]:
         """(right, answered) for the open lesson."""
@@ -73,6 +88,13 @@ class ExerciseMode(QObject):
             return None
         if self.answered:
             return self.verdict
+        if self.asking_shape:
+            verdict = self.shape_verdict = check_shape(self.question, text)
+            if verdict.valid:  # on to the numbers, with a hint of their own
+                self.hint_shown = False
+            self.scoreboard.record(self.model.lesson.id, verdict)
+            self.changed.emit()
+            return verdict
         self.verdict = check_answer(self.question, text)
         self.scoreboard.record(self.model.lesson.id, self.verdict)
         self.changed.emit()
@@ -104,6 +126,7 @@ class ExerciseMode(QObject):
         if question is None:
             return True
         self.question, self.verdict, self.hint_shown = question, None, False
+        self.shape_verdict = None
         self.asked.emit(question)
         self.changed.emit()
         return False
@@ -115,6 +138,7 @@ class ExerciseMode(QObject):
 
     def _clear_question(self) -> None:
         self.question, self.verdict, self.hint_shown = None, None, False
+        self.shape_verdict = None
 
     def _new_walkthrough(self) -> None:
         """New numbers (another lesson, an edit): every question is new."""

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui_backprop.core.exercise import SHAPE_HINT
 from gui_backprop.ui.exercise.mode import ExerciseMode
 from gui_backprop.ui.looks.style_sheet import colours_for
 from gui_backprop.ui.looks.theme import current_theme
@@ -147,7 +148,13 @@ class ExercisePanel(QFrame):
             if focus_here and self.return_focus is not None:
                 self.return_focus.setFocus(Qt.FocusReason.OtherFocusReason)
             return
-        self.prompt.setText(question.prompt)
+        shape = mode.asking_shape
+        shape_answered = mode.shape_verdict is not None and mode.shape_verdict.valid
+        if shape_answered and self.prompt.text() == question.shape_prompt:
+            self.answer.clear()  # the shape was answered: the field is for the numbers
+        self.prompt.setText(question.shape_prompt if shape else question.prompt)
+        self.answer.setPlaceholderText("A shape, such as 2×3" if shape
+                                       else "Your answer, such as -2.0")
         answered = mode.answered
         self.answer.setReadOnly(answered)
         self.check_button.setVisible(not answered)
@@ -162,11 +169,18 @@ class ExercisePanel(QFrame):
 
     def _message_html(self) -> str:
         mode, theme, colours = self.mode, current_theme(), colours_for(self.palette())
-        verdict = mode.verdict
+        verdict, shape = mode.verdict, mode.shape_verdict
         parts = []
+        if shape is not None and shape.valid:  # the shape, answered: stays above
+            mark, colour = ("✓", theme.positive) if shape.correct else ("✗", theme.negative)
+            parts.append(f"<b style='color:{colour}'>{mark} {html.escape(shape.message)}</b>")
         if mode.hint_shown and not mode.answered:
+            hint = SHAPE_HINT if mode.asking_shape else mode.question.hint
             parts.append(f"<span style='color:{colours['muted']}'>Hint: "
-                         f"{html.escape(mode.question.hint)}</span>")
+                         f"{html.escape(hint)}</span>")
+        if mode.asking_shape and shape is not None:  # not a shape: say how to type one
+            parts.append(f"<span style='color:{colours['error']}'>"
+                         f"{html.escape(shape.message)}</span>")
         if verdict is not None:
             if not verdict.valid:
                 parts.append(f"<span style='color:{colours['error']}'>"

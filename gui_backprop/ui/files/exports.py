@@ -1,5 +1,6 @@
 """File > Export: the graph (PNG, SVG), the training plots (PNG), the loss history (CSV)
-and the trace as a runnable PyTorch script; File > Export scores… (the questions'
+the trace as a runnable PyTorch script, and a tensor lesson's model in idiomatic PyTorch
+(its second code tab); File > Export scores… (the questions'
 answers as CSV, for the teacher).
 
 Each asks for a file name (a save dialog), writes, and says where in the status bar;
@@ -115,6 +116,24 @@ class Exports(QObject):
             lambda path: write_bytes(path, export_script(
                 trace, title, path.name, self.model.walkthrough.trained_note)
                 .encode("utf-8")), "the PyTorch script")
+
+    def idiomatic_script(self) -> Path | None:
+        """Export the lesson's model written the idiomatic way (the second code tab), on
+        the current values: it prints the walkthrough's loss and gradients."""
+        code = self.model.idiomatic_text
+        if not code:
+            self._warn("Nothing to export", "This lesson has no idiomatic version: the "
+                                            "tensor lessons have one, in a second code tab.")
+            return None
+        header = f'"""{self.model.lesson.title} (Backprop Lab), in idiomatic PyTorch\n\n' \
+                 "Exported from Backprop Lab. It prints the loss and gradients the app " \
+                 'shows.\n"""\n\n'
+        return self._export(
+            "Export as idiomatic PyTorch script",
+            self.model.lesson.id.replace("-", "_") + "_idiomatic", ".py",
+            "Python scripts (*.py)",
+            lambda path: write_bytes(path, (header + code + "\n").encode("utf-8")),
+            "the idiomatic PyTorch script")
 
     def loss_csv(self) -> Path | None:
         """Export the loss history as ``step,loss`` CSV."""

@@ -122,6 +122,12 @@ class WindowMenus(QObject):
         export.addSeparator()
         self._add(export, "export_script", "As PyTorch &script…", exports.pytorch_script,
                   tip="A Python script that computes the same numbers with PyTorch")
+        idiomatic = self._add(export, "export_idiomatic", "As &idiomatic PyTorch script…",
+                              exports.idiomatic_script,
+                              tip="The lesson's model with nn.Linear, F and torch.optim")
+        idiomatic.setEnabled(bool(self.model.lesson.idiomatic))  # only a lesson with one
+        self.model.lesson_opened.connect(
+            lambda lesson: idiomatic.setEnabled(bool(lesson.idiomatic)))
         menu.addSeparator()
         self._add(menu, "quit", "&Quit", self.window.close, [QKeySequence.StandardKey.Quit])
 

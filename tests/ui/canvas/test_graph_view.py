@@ -63,7 +63,10 @@ def _expected_label(iteration, edge):
     if not edge.tracked or display_of(edge.local_grad) is TensorDisplay.TEXT:
         return shorten_label(edge_label(iteration, edge))  # a long one cut with an ellipsis
     target, source = iteration.nodes[edge.target], iteration.nodes[edge.source]
-    head = derivative(target.name or target.expression, source.label).text
+    # an edge into @ carries the output's gradient (δ xᵀ): its head says so, ∂loss/∂W
+    of = iteration.nodes[iteration.output].label if edge.vector_jacobian \
+        else target.name or target.expression
+    head = derivative(of, source.label).text
     shape = shape_text(edge.local_grad)
     shape = shape if "×" in shape else f"{shape} values"
     return shorten_label(f"{head} = {edge.derivative_shown} = {shape} (hover)")
