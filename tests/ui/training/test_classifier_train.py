@@ -245,3 +245,23 @@ def test_the_exported_script_trains_the_network_on_the_clicked_points(qtbot, net
     printed = run_exported_script(tmp_path / "run.py")
     for name in ("W1", "b1", "W2", "b2"):
         assert printed[(10, name)] == _lists(trained[name])
+
+
+@pytest.mark.parametrize("data_set", ["circles", "xor"])
+def test_circles_and_xor_reach_95_percent_in_the_window_as_in_the_core(qtbot, network,
+                                                                        data_set):
+    # the "done when": moons (above), circles and XOR, from the default settings
+    panel, view = network.train_panel, network.train_panel.classifier
+    form = view.form
+    form.data_set.setCurrentIndex(form.data_set.findData(data_set))
+    panel.form.epochs.setValue(1000)
+    trained = run(qtbot, panel)
+    accuracy = view.accuracy_plot.latest()
+    assert accuracy >= 95.0
+    lesson = LESSONS["two-layer-network"]
+    spec = lesson.classifier
+    data = make_dataset(data_set, form.points.value(), form.noise.value(), 0)
+    problem = TrainingProblem.for_classifier(lesson, NetworkSettings(8, "tanh", 0), data)
+    *_, last = Trainer(problem, TrainingSettings(epochs=1000, learning_rate=spec.learning_rate,
+                                                 update_rule=spec.optimizer)).run()
+    assert trained == dict(last.parameters) and 100 * last.accuracy == accuracy
