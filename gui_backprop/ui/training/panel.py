@@ -499,6 +499,9 @@ class TrainPanel(QWidget):
     def _on_snapshot(self, snapshot: TrainingSnapshot) -> None:
         self._latest = snapshot
         self.loss_plot.append(snapshot.first_loss_step, snapshot.losses)
+        if snapshot.batch_losses is not None:
+            self.loss_plot.append_batches(snapshot.first_batch, snapshot.batch_losses,
+                                          snapshot.batches_per_epoch)
         if self.classifier.active:
             self.classifier.add_snapshot(snapshot)
         names = self._landscape_names()

@@ -16,6 +16,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtGui import QColor
 
 from gui_backprop.core.formatting import format_number
 from gui_backprop.core.training_landscape import SMALLEST_LOSS
@@ -112,11 +113,21 @@ class LossPlot(LivePlotWidget):
         self._curve.setClipToView(True)
         self._curve.setDownsampling(auto=True, method="peak")
         self._curve.setSkipFiniteCheck(True)
+        # each mini-batch's loss, faint and under the epochs' curve: x = batch / batches
+        # per epoch, so batch k of epoch e sits between e - 1 and e
+        faint = QColor(self.theme.muted_text)
+        faint.setAlpha(90)  # the epochs' curve stays readable over a noisy batch curve
+        self._batch_curve = self.plot(pen=pg.mkPen(faint, width=1))
+        self._batch_curve.setZValue(-1)
+        self._batch_curve.setClipToView(True)
+        self._batch_curve.setDownsampling(auto=True, method="peak")
+        self._batch_curve.setSkipFiniteCheck(True)
         self.getPlotItem().disableAutoRange()
         self.getViewBox().sigRangeChangedManually.connect(self.stop_following)
         self._log = False
         self._shown_range: tuple | None = None
         self._kept_y: tuple[float, float] | None = None  # the loss range shown last
+        self._batch_losses = np.empty(0)  # each mini-batch's loss (reset() empties it)
         self.reset(1024)
 
     @property
@@ -143,6 +154,8 @@ class LossPlot(LivePlotWidget):
 
     def _show_title(self) -> None:
         title = f"Loss {self._output}" if self._output else "Loss"
+        if len(self._batch_losses):
+            title += " · grey: each mini-batch"
         if self._log and not self.shows_log:  # short: a long title widens the plot
             title += f" · linear: {self._output or 'it'} ≤ 0 has no log"
         if title != self.title():
@@ -168,11 +181,15 @@ class LossPlot(LivePlotWidget):
         self._losses = np.full(self._length, np.nan)
         self._envelope = PeakEnvelope(self._length, self._columns())
         self._count = 0
+        self._batch_losses = np.empty(0)
+        self._batches_per_epoch = 1
+        self._batch_curve.setData([], [])
         self._low = self._high = math.nan
         self._follow = True
         self._shown_range = None
         self._dirty = True
         self._curve.setData([], [])
+        self._show_title()  # no batches (yet): no word of them
         self.redraw()
 
     def _columns(self) -> int:
@@ -195,6 +212,32 @@ class LossPlot(LivePlotWidget):
             self._low = low if math.isnan(self._low) else min(self._low, low)
             self._high = high if math.isnan(self._high) else max(self._high, high)
         self._dirty = True
+
+    def append_batches(self, first_batch: int, losses: np.ndarray, per_epoch: int) -> None:
+        """Store the losses of mini-batches ``first_batch, first_batch + 1, ...`` (each
+        before its update; ``per_epoch`` batches make an epoch)."""
+        if len(losses) == 0 or per_epoch < 1:
+            return
+        had = len(self._batch_losses)
+        end = first_batch + len(losses)
+        if end > had:
+            grown = np.full(end, np.nan)
+            grown[:had] = self._batch_losses
+            self._batch_losses = grown
+        self._batch_losses[first_batch:end] = losses
+        self._batches_per_epoch = per_epoch
+        low, high = finite_extent(losses)
+        if not math.isnan(low):
+            self._low = low if math.isnan(self._low) else min(self._low, low)
+            self._high = high if math.isnan(self._high) else max(self._high, high)
+        if had == 0:
+            self._show_title()
+        self._dirty = True
+
+    def batch_data(self) -> tuple[np.ndarray, np.ndarray]:
+        """The mini-batches' (x in epochs, loss) as stored (empty without mini-batches)."""
+        count = len(self._batch_losses)
+        return np.arange(count) / self._batches_per_epoch, self._batch_losses.copy()
 
     def _grow(self, needed: int) -> None:
         """Double the buffer (only when a run outgrows the length it announced)."""
@@ -238,6 +281,11 @@ class LossPlot(LivePlotWidget):
         if log:
             y = np.log10(np.maximum(y, SMALLEST_LOSS))
         y = shown(y)
+        if len(self._batch_losses):
+            batch_x, batch_y = self.batch_data()
+            if log:
+                batch_y = np.log10(np.maximum(batch_y, SMALLEST_LOSS))
+            self._batch_curve.setData(batch_x, shown(batch_y))
         if self._follow:
             self._live.set_xy(x, y)
             self._show_range()
