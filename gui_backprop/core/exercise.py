@@ -113,8 +113,8 @@ def question_for(walkthrough: Walkthrough, step: Step) -> Question | None:
         node = it.nodes[step.node]
         named = f"{node.name}.grad" if node.is_parameter and node.name else d
         question = replace(question, shape=value_shape(expected),
-                           shape_prompt=f"What shape is {named}? (such as 2×3, or 3 for "
-                                        "a vector of 3)", shape_of=node.label)
+                           shape_prompt=f"What shape is {named}? (such as 4×5, or 7 for "
+                                        "a vector of 7)", shape_of=node.label)
     return question
 
 
@@ -169,8 +169,8 @@ def check_shape(question: Question, text: str) -> Verdict:
     """Compare a typed shape with the shape of autograd's gradient (``question.shape``)."""
     shape = parse_shape(text)
     if shape is None:
-        message = ("Type a shape: rows×columns such as 2×3, or one number such as 3 for a "
-                   "vector of 3")
+        message = ("Type a shape: rows×columns such as 4×5, or one number such as 7 for a "
+                   "vector of 7")
         return Verdict(False, False, message, message)
     real = _shape_words(question.shape)
     if shape == question.shape:

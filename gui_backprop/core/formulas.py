@@ -62,6 +62,14 @@ def symbol(label: str) -> Formula:
     return Formula(text, rf"\left({latex}\right)" if needs_parens and " " in label else latex)
 
 
+_COUNT = re.compile(r" \((\d+) values\)")
+
+
+def counts_as_text(latex: str) -> str:
+    """A long vector's "(8 values)" as text: in math mode it read "(8values)"."""
+    return _COUNT.sub(r"\\ (\\text{\1 values})", latex)
+
+
 def number(value: Value | None, parens: bool = False) -> Formula:
     """A value; negative numbers parenthesized when ``parens``."""
     text = format_value(value)
@@ -71,7 +79,7 @@ def number(value: Value | None, parens: bool = False) -> Formula:
     latex = text.replace("…", r"\ldots").replace("−", "-").replace("-", "{-}")
     if isinstance(value, tuple):
         latex = latex.replace(", ", r",\ ")
-    return Formula(text, latex)
+    return Formula(text, counts_as_text(latex))
 
 
 _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")

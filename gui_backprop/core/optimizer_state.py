@@ -129,5 +129,7 @@ def update_formulas(state: OptimizerState) -> tuple[str, ...]:
     return ("t = t + 1",
             f"m = {_number(beta1)}·m + {_number(1 - beta1)}·g",
             f"v = {_number(beta2)}·v + {_number(1 - beta2)}·g²",
-            f"m̂ = m/(1 − {_number(beta1)}^t),  v̂ = v/(1 − {_number(beta2)}^t)",
-            f"w ← w − {rate}·m̂/(√v̂ + {_number(settings['eps'])})")
+            # m′, v′: the bias-corrected moments (a combining hat, m̂, was drawn a line
+            # too high by common fonts, so the rule read wrong)
+            f"m′ = m/(1 − {_number(beta1)}^t),  v′ = v/(1 − {_number(beta2)}^t)",
+            f"w ← w − {rate}·m′/(√v′ + {_number(settings['eps'])})")

@@ -289,7 +289,7 @@ def update_text(update: ParameterUpdate, learning_rate: float) -> StepText:
     formula = f.Formula(
         f"{name} ← {name} - lr × {name}.grad = {numeric} = {after}",
         rf"{latex_name} \leftarrow {latex_name} - \mathrm{{lr}} \cdot {latex_name}.\mathrm{{grad}}"
-        rf" = {latex_numeric} = {after}")
+        + f.counts_as_text(f" = {latex_numeric} = {after}"))
     sentence = (f"Inside torch.no_grad(), move {name} a small step against its gradient: "
                 f"{numeric} = {_v(update.after, parens=False)}. The update itself is not "
                 "recorded in the graph.")
@@ -312,7 +312,7 @@ def zero_grad_text(update: ParameterUpdate) -> StepText:
     name = update.name
     formula = f.Formula(f"{name}.grad ← {_v(update.grad_after_zero, parens=False)}",
                         rf"{f.symbol(name).latex}.\mathrm{{grad}} \leftarrow "
-                        f"{_v(update.grad_after_zero, parens=False)}")
+                        + f.counts_as_text(_v(update.grad_after_zero, parens=False)))
     sentence = (f"{name}.grad.zero_() sets the stored gradient back to zero (it was "
                 f"{_v(update.grad, parens=False)}). Without it, the next backward pass would "
                 "add its gradient to this old one instead of replacing it.")

@@ -139,8 +139,11 @@ class LessonModel(QObject):
     @property
     def idiomatic_text(self) -> str:
         """The lesson's model written the idiomatic way (nn.Linear, F, torch.optim) on the
-        current values and learning rate; "" when the lesson has none."""
-        if not self.lesson.idiomatic or self.walkthrough is None:
+        current values and learning rate; "" when the lesson has none, or when the
+        walkthrough runs another program (one example of a classifier: the idiomatic code
+        is written for the lesson's own model)."""
+        if not self.lesson.idiomatic or self.walkthrough is None \
+                or self.walkthrough.trace.program.source != self.lesson.program.source:
             return ""
         return idiomatic_code(self.walkthrough.trace, self.lesson.idiomatic)
 
@@ -376,24 +379,27 @@ class LessonModel(QObject):
         return None
 
     def show_example(self, program: Program, values: dict[str, Value],
-                     parameters: tuple[str, ...], output: str, note: str) -> str | None:
+                     parameters: tuple[str, ...], output: str, note: str,
+                     learning_rate: float | None = None) -> str | None:
         """Walk through ``program`` (a classifier's training program) at ``values`` (one
         example of its batch at a run's parameters), from the first step; ``note`` names
-        the example in the headings. The lesson's own texts do not describe it
-        (:attr:`example` says so). Until another change, :meth:`work` is the lesson's
+        the example in the headings; ``learning_rate`` is the run's (its update step
+        then says what the run did). The lesson's own texts and code comments do not
+        describe it (:attr:`example` says so). Until another change, :meth:`work` is the lesson's
         work before it, so opening the lesson goes back to it. The error message if
         refused."""
         lesson = self.lesson
         try:
             walkthrough = Walkthrough(trace_program(
                 program, values=values, parameters=parameters, output=output,
-                learning_rate=self.learning_rate, zero_grad=lesson.zero_grad),
-                lesson.code_comments)
+                learning_rate=self.learning_rate if learning_rate is None else learning_rate,
+                zero_grad=lesson.zero_grad))
         except ProgramError as exc:
             return exc.message
         before = self.work()  # what a session keeps, and opening the lesson brings back
         self.program, self.values = program, dict(program.leaves) | dict(values)
         self.parameters = walkthrough.trace.parameters
+        self.learning_rate = walkthrough.trace.learning_rate  # the Values panel says it too
         self._forget_trained()
         self.trained_note = self.example = note
         self._before_example = before

@@ -38,8 +38,8 @@ def test_a_closed_stdout_is_said_and_a_failure():
 
 
 @pytest.mark.parametrize("argv, words", [
-    (["--iterations", "0"], "iterations must be between 1"),
-    (["--iterations", "-5"], "iterations must be between 1"),
+    (["--iterations", "0"], "--iterations must be from 1 to 20"),
+    (["--iterations", "-5"], "--iterations must be from 1 to 20"),
     (["--set", "x=1", "--set", "x=2"], "--set x is given more than once"),
     (["--set", "ｗ=1", "--set", "w=2"], "--set w is given more than once"),
     (["--set", "x=1e308"], "at most 1e15"),

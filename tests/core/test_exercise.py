@@ -144,7 +144,7 @@ def test_the_backward_step_at_w_asks_w_grads_real_shape_first():
     assert wrong.message == ("Not quite: it is 2×3, not 3×2. A gradient always has the shape "
                              "of its value: W is 2×3.")
     refused = check_shape(question, "six")
-    assert not refused.valid and "rows×columns such as 2×3" in refused.message
+    assert not refused.valid and "rows×columns such as 4×5" in refused.message
 
 
 def test_only_backward_steps_with_a_tensor_gradient_ask_a_shape():

@@ -63,7 +63,7 @@ def test_adams_formulas_agree_with_its_numbers_over_two_updates():
     lines = update_formulas(before)
     beta1, beta2, eps = 0.9, 0.999, 1e-8
     assert lines[1] == "m = 0.9·m + 0.1·g" and lines[2] == "v = 0.999·v + 0.001·g²"
-    assert "0.05·m̂/(√v̂ + 1e-8)" in lines[4]
+    assert "0.05·m′/(√v′ + 1e-8)" in lines[4]
     for old in before.parameters:
         new, g = after.parameter(old.name), old.grad
         t = new.state["step"]

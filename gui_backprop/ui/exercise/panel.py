@@ -153,7 +153,7 @@ class ExercisePanel(QFrame):
         if shape_answered and self.prompt.text() == question.shape_prompt:
             self.answer.clear()  # the shape was answered: the field is for the numbers
         self.prompt.setText(question.shape_prompt if shape else question.prompt)
-        self.answer.setPlaceholderText("A shape, such as 2×3" if shape
+        self.answer.setPlaceholderText("A shape, such as 4×5" if shape
                                        else "Your answer, such as -2.0")
         answered = mode.answered
         self.answer.setReadOnly(answered)

@@ -122,8 +122,9 @@ class Exports(QObject):
         the current values: it prints the walkthrough's loss and gradients."""
         code = self.model.idiomatic_text
         if not code:
-            self._warn("Nothing to export", "This lesson has no idiomatic version: the "
-                                            "tensor lessons have one, in a second code tab.")
+            self._warn("Nothing to export", "There is no idiomatic version of what the "
+                                            "walkthrough shows: the tensor lessons have "
+                                            "one for their own model, in a second code tab.")
             return None
         header = f'"""{self.model.lesson.title} (Backprop Lab), in idiomatic PyTorch\n\n' \
                  "Exported from Backprop Lab. It prints the loss and gradients the app " \

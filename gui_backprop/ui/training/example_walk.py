@@ -71,7 +71,7 @@ class ExampleWalk(QObject):
         note = (f"one example: point {index + 1} of {len(values[spec.labels]):,}, "
                 f"({row[0]:.3g}, {row[1]:.3g}), class {label}, at {where}")
         refused = self.model.show_example(problem.program, example, problem.parameters,
-                                          problem.output, note)
+                                          problem.output, note, self._learning_rate(problem))
         if refused is not None:
             return self._refuse(f"Cannot walk through this example: {refused}.")
         panel.message.setText(f"The Walkthrough shows {note}. \"Back\" shows the "
@@ -79,6 +79,14 @@ class ExampleWalk(QObject):
         panel.set_can_go_back(True)
         self.show_walkthrough()
         return None
+
+    def _learning_rate(self, problem) -> float:
+        """The rate the shown parameters were trained with (the run's), else the one a
+        run would start with."""
+        run = self.panel.last_run()
+        if run is not None and run.program is problem.program:
+            return run.settings.learning_rate
+        return problem.learning_rate
 
     @Slot()
     def back(self) -> None:

@@ -120,6 +120,14 @@ class ExplanationPanel(QTextBrowser):
         if rate_differs:
             own_items.append(f"lr = {format_number(lesson.learning_rate)}")
             shown_items.append(f"lr = {format_number(shown.learning_rate)}")
+        if own is not None and not loss_differs and not rate_differs:
+            # other values, the same loss (t = -0.8 for 0.8): no number to set against
+            # another, but the notes' other numbers (y - t, the gradients) differ
+            return (f"The lesson's notes below were written for its own values; the "
+                    f"walkthrough now shows other values (with the same "
+                    f"{html.escape(shown_items[0])}), so some of their numbers are not the "
+                    f"ones on screen. <a href='{LESSON_VALUES_URL}'>Back to the lesson's "
+                    "values</a>")
         own_text = ", ".join(own_items)
         written = "its own values" + (f" ({html.escape(own_text)})" if own_text else "")
         return (f"The lesson's notes below were written for {written}; the walkthrough "

@@ -34,10 +34,10 @@ def _type(qtbot, window, text):
 def test_a_wrong_shape_is_told_plainly_then_the_numbers_are_asked(qtbot, tmp_path):
     window, step = _asked_at_w(qtbot, tmp_path)
     panel = window.exercise_panel
-    assert panel.prompt.text() == "What shape is W.grad? (such as 2×3, or 3 for a vector of 3)"
-    assert panel.answer.placeholderText() == "A shape, such as 2×3"
+    assert panel.prompt.text() == "What shape is W.grad? (such as 4×5, or 7 for a vector of 7)"
+    assert panel.answer.placeholderText() == "A shape, such as 4×5"
     _type(qtbot, window, "two by three")  # not a shape: a message, no point lost
-    assert "rows×columns such as 2×3" in panel.message_text()
+    assert "rows×columns such as 4×5" in panel.message_text()
     assert panel.score_label.text() == "Score: 0 / 0"
     assert panel.prompt.text().startswith("What shape is W.grad?")
     _type(qtbot, window, "3x2")

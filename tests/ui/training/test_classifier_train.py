@@ -199,6 +199,10 @@ def test_enter_walks_through_the_ringed_example_at_the_trained_parameters(qtbot,
     assert any(text and parse_close(text, points[index]) for text in canvas)
     intro = network.explanation.explanation().sentence
     assert "followed for this one point" in intro and "Two layers make" not in intro
+    # the example's update is the run's (lr 1.0, not the lesson walkthrough's 0.1); the
+    # lesson's code comments (its 3×2 batch) and its idiomatic code are not shown for it
+    assert trace.learning_rate == panel.last_run().settings.learning_rate
+    assert "3 examples" not in model.code_text and model.idiomatic_text == ""
     model.next()
     assert network.explanation.explanation().stage_text == ""
     qtbot.mouseClick(panel.back_button, Qt.MouseButton.LeftButton)  # the lesson again

@@ -86,7 +86,7 @@ def test_adam_one_step_shows_torch_optim_adams_state(qtbot, panel):
     assert "torch.optim.Adam" in view.heading.text()
     formulas = view.formulas.text()
     assert "m = 0.9·m + 0.1·g" in formulas and "v = 0.999·v + 0.001·g²" in formulas
-    assert "w ← w − 0.05·m̂/(√v̂ + 1e-8)" in formulas
+    assert "w ← w − 0.05·m′/(√v′ + 1e-8)" in formulas
 
 
 def test_momentum_two_steps_show_the_buffer_before_and_after(qtbot, panel):

@@ -81,6 +81,16 @@ def test_a_learning_rate_of_its_own_is_named_beside_the_lessons(qtbot, tmp_path)
         or f"{NOTES_LINE} (lr = 0.01); the walkthrough now shows lr = 0.5" in text
 
 
+def test_other_values_with_the_same_loss_are_not_called_a_different_loss(qtbot, tmp_path):
+    # lesson 7: loss = sum((y - t)²); t = [-0.8, 0.0] for [1.0, 0.0] gives the same 3.37
+    window = open_window(qtbot, tmp_path, "layer-as-matrix")
+    with qtbot.waitSignal(window.model.traced):
+        type_into(qtbot, window.values_panel.field("t"), "[-0.8, 0.0]")
+    text = shown_text(window)
+    assert "now shows other values (with the same loss = 3.37)" in text
+    assert "now shows loss = 3.37" not in text
+
+
 def test_a_playgrounds_notes_name_no_numbers_and_stay(qtbot, tmp_path):
     window = open_window(qtbot, tmp_path, "playground")
     with qtbot.waitSignal(window.model.traced):

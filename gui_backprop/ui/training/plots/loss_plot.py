@@ -153,7 +153,7 @@ class LossPlot(LivePlotWidget):
         self._show_title()
 
     def _show_title(self) -> None:
-        title = f"Loss {self._output}" if self._output else "Loss"
+        title = f"Loss {self._output}" if self._output not in ("", "loss") else "Loss"
         if len(self._batch_losses):
             title += " · grey: each mini-batch"
         if self._log and not self.shows_log:  # short: a long title widens the plot
