@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from gui_backprop.core import formulas
 from gui_backprop.core.formatting import format_value
-from gui_backprop.core.graph import Edge, Iteration, Node, NodeKind
+from gui_backprop.core.graph import Edge, Iteration, Node, NodeKind, ParameterUpdate
 from gui_backprop.core.nonfinite import short_note
 from gui_backprop.core.step_text import edge_label
 from gui_backprop.core.values import Value
@@ -208,16 +208,19 @@ def node_content(it: Iteration, node: Node, state: WalkState | None) -> NodeCont
     current = step is not None and step.node == node.id
     value_text = _value_text(node, state)
     widest_value = value_text
+    update = _update_of(it, node)
     if role is NodeRole.PARAMETER:  # room for "= 1.0 → 1.02" after the update
+        after = node.value if update is None else update.after
         widest_value = _widest([value_text, "= " + format_value(node.value) + " → "
-                                + format_value(node.value)])
+                                + format_value(after)])
     elif role is not NodeRole.CONSTANT:
         widest_value = _widest([value_text, "= " + format_value(node.value)])
     widest_grad = ""
     if has_grad:
         candidates = [grad_text, f"{prefix} {signed(node.grad)}" if node.grad is not None else ""]
-        if node.grad_attr is not None:
-            candidates.append(f"{prefix} {signed(node.grad_attr)}")
+        grad_attrs = [node.grad_attr, it.grad_before.get(node.name) if node.name else None,
+                      None if update is None else update.grad_after_zero]
+        candidates += [f"{prefix} {signed(g)}" for g in grad_attrs if g is not None]
         widest_grad = _widest(candidates)
     subtitle = ""
     if role is NodeRole.OPERATION and node.name is not None:
@@ -263,10 +266,17 @@ def _possible_numbers(it: Iteration, node: Node) -> list[Value | None]:
     values = [node.value, node.grad, node.grad_attr]
     if node.kind is NodeKind.LEAF and node.name is not None:
         values.append(it.grad_before.get(node.name))
-        for update in it.updates:
-            if update.name == node.name:
-                values += [update.after, update.grad_after_zero]
+    update = _update_of(it, node)
+    if update is not None:
+        values += [update.after, update.grad_after_zero]
     return values
+
+
+def _update_of(it: Iteration, node: Node) -> ParameterUpdate | None:
+    """What the update step of ``it`` does to the parameter ``node`` (None: not one)."""
+    if node.kind is not NodeKind.LEAF or node.name is None:
+        return None
+    return next((u for u in it.updates if u.name == node.name), None)
 
 
 def node_tooltip(it: Iteration, node: Node, state: WalkState | None) -> str:
