@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from gui_backprop.core import formulas
 from gui_backprop.core.formatting import format_value
-from gui_backprop.core.graph import Edge, Iteration, Node, NodeKind
+from gui_backprop.core.graph import Edge, Iteration, Node, NodeKind, ParameterUpdate
 from gui_backprop.core.nonfinite import short_note
 from gui_backprop.core.step_text import edge_label, edge_rule
 from gui_backprop.core.values import Value
@@ -26,6 +26,7 @@ from gui_backprop.ui.canvas.tensor_cells import (
     is_all_finite,
     make_grid,
     shape_text,
+    widest_number,
 )
 
 PENDING = "?"
@@ -207,16 +208,19 @@ def node_content(it: Iteration, node: Node, state: WalkState | None) -> NodeCont
     current = step is not None and step.node == node.id
     value_text = _value_text(node, state)
     widest_value = value_text
+    update = _update_of(it, node)
     if role is NodeRole.PARAMETER:  # room for "= 1.0 → 1.02" after the update
+        after = node.value if update is None else update.after
         widest_value = _widest([value_text, "= " + format_value(node.value) + " → "
-                                + format_value(node.value)])
+                                + format_value(after)])
     elif role is not NodeRole.CONSTANT:
         widest_value = _widest([value_text, "= " + format_value(node.value)])
     widest_grad = ""
     if has_grad:
         candidates = [grad_text, f"{prefix} {signed(node.grad)}" if node.grad is not None else ""]
-        if node.grad_attr is not None:
-            candidates.append(f"{prefix} {signed(node.grad_attr)}")
+        grad_attrs = [node.grad_attr, it.grad_before.get(node.name) if node.name else None,
+                      None if update is None else update.grad_after_zero]
+        candidates += [f"{prefix} {signed(g)}" for g in grad_attrs if g is not None]
         widest_grad = _widest(candidates)
     subtitle = ""
     if role is NodeRole.OPERATION and node.name is not None:
@@ -230,25 +234,49 @@ def node_content(it: Iteration, node: Node, state: WalkState | None) -> NodeCont
         value_pending=value_text == PENDING, grad_pending=has_grad and grad is None,
         current=current, tooltip=node_tooltip(it, node, state), widest_value=widest_value,
         widest_grad=widest_grad, note=note, widest_note=widest_note,
-        shape=shape_text(node.value), **_grids(node, state))
+        shape=shape_text(node.value), **_grids(it, node, state))
 
 
-def _grids(node: Node, state: WalkState | None) -> dict[str, TensorGrid | None]:
+def _grids(it: Iteration, node: Node,
+           state: WalkState | None) -> dict[str, TensorGrid | None]:
     """The value and gradient as grids, for values too large to read as text."""
     if node.kind is NodeKind.CONSTANT or display_of(node.value) is TensorDisplay.TEXT:
         return {}
+    widest = widest_number(_possible_numbers(it, node))
     name = node.name or node.label
     revealed = state is not None and node.id in state.values
     after = _updated_value(node, state)
     caption = "value" if after is None else "value → updated"
     shown = (node.value if after is None else after) if revealed else None
     value_grid = make_grid(caption, name, node.value, shown,
-                           before=node.value if after is not None and revealed else None)
+                           before=node.value if after is not None and revealed else None,
+                           widest=widest)
     has_grad, grad = _shown_grad(node, state)
     grad_name = f"{name}.grad" if node.kind is NodeKind.LEAF else f"grad of {name}"
-    grad_grid = (make_grid(_grad_prefix(node), grad_name, node.value, grad) if has_grad
-                 else None)
+    grad_grid = (make_grid(_grad_prefix(node), grad_name, node.value, grad, widest=widest)
+                 if has_grad else None)
     return {"value_grid": value_grid, "grad_grid": grad_grid}
+
+
+def _possible_numbers(it: Iteration, node: Node) -> list[Value | None]:
+    """Every value the node's grids can show at some step of ``it``: its value and
+    gradient, and for a parameter its updated value and its ``.grad`` before, after
+    backward and after zeroing (the value and gradient grids share one cell width, so
+    the node is sized for the gradient before it is revealed)."""
+    values = [node.value, node.grad, node.grad_attr]
+    if node.kind is NodeKind.LEAF and node.name is not None:
+        values.append(it.grad_before.get(node.name))
+    update = _update_of(it, node)
+    if update is not None:
+        values += [update.after, update.grad_after_zero]
+    return values
+
+
+def _update_of(it: Iteration, node: Node) -> ParameterUpdate | None:
+    """What the update step of ``it`` does to the parameter ``node`` (None: not one)."""
+    if node.kind is not NodeKind.LEAF or node.name is None:
+        return None
+    return next((u for u in it.updates if u.name == node.name), None)
 
 
 def node_tooltip(it: Iteration, node: Node, state: WalkState | None) -> str:

@@ -138,9 +138,21 @@ class GraphScene(QGraphicsScene):
             self.relayout()
 
     def set_state(self, state: WalkState) -> None:
-        """Reveal what ``state`` says on the current items."""
+        """Reveal what ``state`` says on the current items; laid out again if an item's
+        size changed (they are sized for the whole trace, so that should not happen, but
+        a column or gap sized for the old size would let a label cover a node)."""
         self.state = state
+        sizes = self._item_sizes()
         self._refresh_contents()
+        if self._item_sizes() != sizes:
+            self.relayout()
+
+    def _item_sizes(self) -> list[tuple[float, float]]:
+        """Each node's and each edge label's size (what the columns and gaps follow)."""
+        sizes = [(n.size().width(), n.size().height()) for n in self.nodes.values()]
+        sizes += [(e.label.size().width(), e.label.size().height())
+                  for e in self.edges.values() if e.has_label()]
+        return sizes
 
     def set_font(self, font: QFont) -> None:
         """Derive the canvas fonts from ``font`` and lay the graph out again."""

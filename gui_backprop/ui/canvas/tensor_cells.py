@@ -135,6 +135,9 @@ class TensorGrid:
     before: Grid | None = None
     per_row: int = 0
     """For a long vector: the elements per drawn row (0: one row)."""
+    widest: str = ""
+    """The longest number a cell can show at any step of the trace (see
+    :func:`widest_number`), so that the cells, and the node, keep one width."""
 
     @property
     def rows(self) -> int:
@@ -199,21 +202,30 @@ class TensorGrid:
 
     def widest_cell(self) -> str:
         """The longest text any cell of a number grid can show (for sizing)."""
-        texts = ["?"] + [format_number(v, CELL_DIGITS) for v in flat(self.cells)]
+        texts = ["?", self.widest] + [format_number(v, CELL_DIGITS) for v in flat(self.cells)]
         texts += [format_number(v, CELL_DIGITS) for v in flat(self.before)]
         return max(texts, key=len)
 
 
+def widest_number(values: Sequence[object | None]) -> str:
+    """The longest cell text of any of ``values`` (``None`` ones skipped)."""
+    texts = [format_number(v, CELL_DIGITS) for value in values if value is not None
+             for v in flat(value)]
+    return max(texts, key=len, default="")
+
+
 def make_grid(caption: str, name: str, value: object, shown: object | None,
-              before: object | None = None) -> TensorGrid:
-    """A grid of ``value``'s shape showing ``shown`` (``None``: pending)."""
+              before: object | None = None, widest: str = "") -> TensorGrid:
+    """A grid of ``value``'s shape showing ``shown`` (``None``: pending); ``widest``:
+    the longest number it can show at any step (see :attr:`TensorGrid.widest`)."""
     shape = value_shape(value)
     per_row = 0
     if len(shape) == 1 and shape[0] > STRIP_CELLS:
         per_row = -(-shape[0] // -(-shape[0] // STRIP_CELLS))  # balanced rows
     return TensorGrid(caption=caption, name=name, shape=shape, display=display_of(value),
                       cells=None if shown is None else as_grid(shown),
-                      before=None if before is None else as_grid(before), per_row=per_row)
+                      before=None if before is None else as_grid(before), per_row=per_row,
+                      widest=widest)
 
 
 def _mix(a: str, b: str, t: float) -> str:
