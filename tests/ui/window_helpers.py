@@ -4,7 +4,7 @@ and what the core says it should show."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from gui_backprop.core.formatting import format_value
@@ -163,3 +163,23 @@ def assert_shows_state(window: MainWindow, walkthrough: Walkthrough, position: i
     assert window.shown_code_line() == expected_code_line(window, state)
     assert window.step_list.current_position() == position
     assert window.controls.position_label.text() == f"Step {position} of {len(walkthrough)}"
+
+
+def type_into(qtbot, line_edit, text: str) -> None:
+    """Replace a field's text as a learner does (select all, Delete, type, Enter)."""
+    line_edit.setFocus()
+    line_edit.selectAll()
+    qtbot.keyClick(line_edit, Qt.Key.Key_Delete)
+    qtbot.keyClicks(line_edit, text)
+    qtbot.keyClick(line_edit, Qt.Key.Key_Return)
+
+
+def pick_rule(qtbot, panel, rule) -> None:
+    """Choose the Train tab's update rule as a learner does: the box's first item, then
+    Down."""
+    box = panel.form.rule
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Home)
+    for _ in range(box.findData(rule)):
+        qtbot.keyClick(box, Qt.Key.Key_Down)
+    assert box.currentData() == rule

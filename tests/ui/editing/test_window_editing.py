@@ -15,17 +15,11 @@ from tests.ui.window_helpers import (
     assert_shows_state,
     open_window,
     shown,
+    type_into,
 )
 
 pytestmark = IGNORE_OFFSCREEN_NOISE
 
-
-def type_into(qtbot, line_edit, text):
-    line_edit.setFocus()
-    line_edit.selectAll()
-    qtbot.keyClick(line_edit, Qt.Key.Key_Delete)
-    qtbot.keyClicks(line_edit, text)
-    qtbot.keyClick(line_edit, Qt.Key.Key_Return)
 
 
 def test_a_value_edit_retraces_and_keeps_the_position(qtbot, tmp_path):

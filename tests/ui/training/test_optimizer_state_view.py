@@ -10,19 +10,10 @@ from gui_backprop.core.lessons import find_lesson, load_lessons
 from gui_backprop.ui.training import worker
 from gui_backprop.ui.training.optimizer_state_view import DIGITS
 from gui_backprop.ui.training.panel import TrainPanel
-from tests.ui.window_helpers import IGNORE_OFFSCREEN_NOISE
+from tests.ui.window_helpers import IGNORE_OFFSCREEN_NOISE, pick_rule
 
 pytestmark = IGNORE_OFFSCREEN_NOISE
 
-
-def pick_rule(qtbot, panel, rule):
-    """Choose an update rule as a learner does: the box's first item, then Down."""
-    box = panel.form.rule
-    box.setFocus()
-    qtbot.keyClick(box, Qt.Key.Key_Home)
-    for _ in range(box.findData(rule)):
-        qtbot.keyClick(box, Qt.Key.Key_Down)
-    assert box.currentData() == rule
 
 LESSONS = load_lessons()
 X = [1.0, 2.0, 3.0, 4.0, 5.0]

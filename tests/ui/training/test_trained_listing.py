@@ -5,19 +5,11 @@ from PySide6.QtCore import Qt
 
 from gui_backprop.core.code_listing import TRAINED_UPDATE
 from gui_backprop.core.walkthrough import Stage
-from tests.ui.window_helpers import IGNORE_OFFSCREEN_NOISE
+from tests.ui.window_helpers import IGNORE_OFFSCREEN_NOISE, pick_rule
 
 pytestmark = IGNORE_OFFSCREEN_NOISE
 
 
-def pick_rule(qtbot, panel, rule):
-    """Choose an update rule as a learner does: the box's first item, then Down."""
-    box = panel.form.rule
-    box.setFocus()
-    qtbot.keyClick(box, Qt.Key.Key_Home)
-    for _ in range(box.findData(rule)):
-        qtbot.keyClick(box, Qt.Key.Key_Down)
-    assert box.currentData() == rule
 
 
 def click(qtbot, button):

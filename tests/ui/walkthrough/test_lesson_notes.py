@@ -7,19 +7,13 @@ from PySide6.QtGui import QTextCursor
 from gui_backprop.core.formatting import format_value
 from gui_backprop.core.walkthrough import Stage
 from gui_backprop.ui.walkthrough.explanation import LESSON_VALUES_URL
-from tests.ui.window_helpers import IGNORE_OFFSCREEN_NOISE, open_window
+from tests.ui.window_helpers import IGNORE_OFFSCREEN_NOISE, open_window, type_into
 
 pytestmark = IGNORE_OFFSCREEN_NOISE
 
 NOTES_LINE = "The lesson's notes below were written for its own values"
 
 
-def type_into(qtbot, line_edit, text):
-    line_edit.setFocus()
-    line_edit.selectAll()
-    qtbot.keyClick(line_edit, Qt.Key.Key_Delete)
-    qtbot.keyClicks(line_edit, text)
-    qtbot.keyClick(line_edit, Qt.Key.Key_Return)
 
 
 def shown_text(window) -> str:
